@@ -1,0 +1,141 @@
+/**
+ * The autograd engine: applies primitives (forward) while recording the graph, and walks it
+ * backwards iteratively. It does the shared work so gradient rules stay short: it sums
+ * broadcast gradients back to each input's shape, casts them to the input's dtype, checks the
+ * rule returned one gradient per input with the right shape, and accumulates with `add`.
+ */
+import { AutogradError } from '../errors.js';
+import { getBackend } from '../backend/registry.js';
+import { PRIMITIVES } from '../ops/primitives/index.js';
+import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import { isFloating } from '../tensor/dtype.js';
+import { formatShape, shapeEqual, shapeSize } from '../tensor/shape.js';
+import { Tensor, type GradNode } from '../tensor/tensor.js';
+import { add, cast } from '../ops/elementwise.js';
+import { sumToShape } from '../ops/shape.js';
+import { backwardAnomaly, captureStack, firstNonFinite, forwardAnomaly } from './anomaly.js';
+import { isAnomalyEnabled, isGradEnabled, withGradMode } from './mode.js';
+
+/** Runs primitive `op` on `inputs` with the current backend, recording a graph node when needed. */
+export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+  const def = PRIMITIVES[op];
+  const meta = def.infer(inputs, params);
+  const backend = getBackend();
+  const out = backend.allocate(meta.dtype, shapeSize(meta.shape));
+  const data = inputs.map((t) => t._data);
+  const shapes = inputs.map((t) => t.shape);
+  backend.kernels[op]({ inputs: data, shapes, out, outShape: meta.shape, params });
+  const anomaly = isAnomalyEnabled();
+  let node: GradNode | null = null;
+  if (def.backward !== null && isFloating(meta.dtype) && isGradEnabled()) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i]?.requiresGrad === true && !def.nondifferentiable.includes(i)) {
+        node = { op, params, inputs, stack: anomaly ? captureStack() : null };
+        break;
+      }
+    }
+  }
+  const result = new Tensor(out, meta.shape, meta.dtype, node);
+  if (anomaly) {
+    const found = firstNonFinite(out);
+    if (found !== null) {
+      throw forwardAnomaly(op, shapes, found, node?.stack ?? null, data.some((d) => firstNonFinite(d) !== null));
+    }
+  }
+  return result;
+}
+
+/** Every tensor that requires grad reachable from `roots`, inputs before the ops that use them. */
+export function topoSort(roots: readonly Tensor[], include: (t: Tensor) => boolean = (t) => t.requiresGrad): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: { tensor: Tensor; next: number }[] = [];
+  for (const root of roots) {
+    if (visited.has(root) || !include(root)) continue;
+    visited.add(root);
+    stack.push({ tensor: root, next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const inputs = top.tensor._node?.inputs ?? [];
+      if (top.next >= inputs.length) {
+        stack.pop();
+        order.push(top.tensor);
+        continue;
+      }
+      const child = inputs[top.next++]!;
+      if (!visited.has(child) && include(child)) {
+        visited.add(child);
+        stack.push({ tensor: child, next: 0 });
+      }
+    }
+  }
+  return order;
+}
+
+export interface BackwardOptions {
+  /** Record the backward computation so gradients can be differentiated again. */
+  readonly createGraph: boolean;
+  /** Add into `.grad` of leaves (and of tensors that called retainGrad()). */
+  readonly accumulate: boolean;
+  /** Tensors whose full gradient should be returned; 'all' returns every tensor's. */
+  readonly capture: ReadonlySet<Tensor> | 'all';
+}
+
+/** Back-propagates `seeds` from `roots`; returns the gradients of the captured tensors. */
+export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions): Map<Tensor, Tensor> {
+  const order = topoSort(roots);
+  const grads = new Map<Tensor, Tensor>();
+  const captured = new Map<Tensor, Tensor>();
+  const anomaly = isAnomalyEnabled();
+  withGradMode(options.createGraph, () => {
+    roots.forEach((root, i) => {
+      const seed = seeds[i]!;
+      const existing = grads.get(root);
+      grads.set(root, existing ? add(existing, seed) : seed);
+    });
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k]!;
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      if (options.capture === 'all' || options.capture.has(t)) captured.set(t, g);
+      const node = t._node;
+      if (node === null || t._retainsGrad) {
+        if (options.accumulate) t.grad = t.grad === null ? g : add(t.grad, g);
+      }
+      if (node === null) continue;
+      propagate(node, t, g, grads, anomaly);
+    }
+  });
+  return captured;
+}
+
+function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, grads: Map<Tensor, Tensor>, anomaly: boolean): void {
+  const def = PRIMITIVES[node.op];
+  const rule = def.backward;
+  if (rule === null) return;
+  const needsGrad = node.inputs.map((x, i) => x.requiresGrad && !def.nondifferentiable.includes(i));
+  const inputGrads = rule({ inputs: node.inputs, result, grad, params: node.params, needsGrad });
+  if (inputGrads.length !== node.inputs.length) {
+    throw new AutogradError(`internal: the gradient rule of ${node.op} returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`);
+  }
+  for (let i = 0; i < node.inputs.length; i++) {
+    if (!needsGrad[i]) continue;
+    const input = node.inputs[i]!;
+    let g = inputGrads[i];
+    if (g === null || g === undefined) continue;
+    if (!shapeEqual(g.shape, input.shape)) g = sumToShape(g, input.shape);
+    if (g.dtype !== input.dtype) g = cast(g, input.dtype);
+    if (!shapeEqual(g.shape, input.shape)) {
+      throw new AutogradError(
+        `internal: the gradient rule of ${node.op} returned shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
+      );
+    }
+    if (anomaly) {
+      const found = firstNonFinite(g._data);
+      if (found !== null) throw backwardAnomaly(node.op, i, node.inputs.map((x) => x.shape), found, node.stack);
+    }
+    const existing = grads.get(input);
+    grads.set(input, existing === undefined ? g : add(existing, g));
+  }
+}

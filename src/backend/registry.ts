@@ -1,0 +1,50 @@
+import { ValueError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { cpuBackend } from './cpu/index.js';
+import { referenceBackend } from './reference/index.js';
+
+const backends = new Map<string, Backend>([
+  ['cpu', cpuBackend],
+  ['reference', referenceBackend],
+]);
+
+let current: Backend = cpuBackend;
+
+/** The backend new tensors are computed on. */
+export function getBackend(): Backend {
+  return current;
+}
+
+/** Names of the registered backends, e.g. `['cpu', 'reference']`. */
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+/** Registers a backend under its name (a later issue adds `wasm`). */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+/**
+ * Selects the backend by name for all following operations.
+ * @example
+ * setBackend('reference'); // plain float64 loops, the definition of each primitive
+ */
+export function setBackend(name: string): void {
+  const backend = backends.get(name);
+  if (backend === undefined) {
+    throw new ValueError(`setBackend: unknown backend ${JSON.stringify(name)}; registered: ${listBackends().join(', ')}`);
+  }
+  current = backend;
+}
+
+/** Runs `fn` with `name` as the backend, then restores the previous one. */
+export function withBackend<T>(name: string, fn: () => T): T {
+  const previous = current;
+  setBackend(name);
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}

@@ -1,0 +1,110 @@
+// chainrule's public API: explicit named re-exports only.
+
+export { Tensor } from './tensor/tensor.js';
+export type { TensorLike, NestedArray, GradNode } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { broadcastShapes } from './tensor/shape.js';
+
+export {
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+} from './tensor/create.js';
+export type { TensorOptions, TensorFromOptions, TensorData, RandomOptions } from './tensor/create.js';
+export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
+
+export {
+  neg,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  square,
+  exp,
+  log,
+  sqrt,
+  abs,
+  sign,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  leakyRelu,
+  elu,
+  gelu,
+  softplus,
+  erf,
+  maximum,
+  minimum,
+  clamp,
+  where,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  cast,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, variance, variance as var, std, logsumexp, argmax, argmin, softmax, logSoftmax } from './ops/reduce.js';
+export type { Axis } from './ops/reduce.js';
+export { matmul, dot } from './ops/linalg.js';
+export {
+  reshape,
+  flatten,
+  transpose,
+  permute,
+  expand,
+  broadcastTo,
+  sumToShape,
+  squeeze,
+  unsqueeze,
+  concat,
+  stack,
+  split,
+  narrow,
+  slice,
+} from './ops/shape.js';
+export type { SliceSpec } from './ops/shape.js';
+export { gather, indexSelect } from './ops/indexing.js';
+
+export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './autograd/mode.js';
+export { grad, valueAndGrad, gradients } from './autograd/functional.js';
+export type { GradOptions, GradientsOptions } from './autograd/functional.js';
+export { traceGraph, fillFormula } from './autograd/graph.js';
+export type { Graph, GraphNode, SavedValue, TraceOptions } from './autograd/graph.js';
+export { gradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions, GradcheckResult, InputError } from './autograd/gradcheck.js';
+
+export { PRIMITIVES, PRIMITIVE_NAMES } from './ops/primitives/index.js';
+export type { OpDef, PrimitiveName, PrimitiveParams, Formula } from './ops/primitives/index.js';
+export type { Backend, Kernels, Kernel, KernelArgs } from './backend/backend.js';
+export { getBackend, setBackend, withBackend, listBackends, registerBackend } from './backend/registry.js';
+
+export {
+  ChainruleError,
+  ShapeError,
+  AxisError,
+  DTypeError,
+  ValueError,
+  AutogradError,
+  AnomalyError,
+  GradcheckError,
+} from './errors.js';
+
+export { fsum, Adder } from './math/fsum.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,145 @@
+/** Elementwise ops: primitives applied through the engine, and composites built from them. */
+import { apply } from '../autograd/engine.js';
+import { DTypeError } from '../errors.js';
+import { isFloating, type DType } from '../tensor/dtype.js';
+import { scalar } from '../tensor/create.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+
+/**
+ * Turns a number into a 0-d tensor that does not change `like`'s dtype (PyTorch's rule: a
+ * Python scalar never promotes a tensor; an int tensor with a fractional number gives float32).
+ */
+export function asTensor(value: TensorLike, like?: TensorLike): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value !== 'number') throw new DTypeError(`expected a Tensor or a number, got ${typeof value}`);
+  const other = like instanceof Tensor ? like.dtype : undefined;
+  let dtype: DType;
+  if (other !== undefined && isFloating(other)) dtype = other;
+  else if (other !== undefined && Number.isInteger(value)) dtype = 'int32';
+  else dtype = 'float32';
+  return scalar(value, dtype);
+}
+
+function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  return [asTensor(a, b), asTensor(b, a)];
+}
+
+/** −x. */
+export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], {}); }
+/** eˣ. */
+export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], {}); }
+/** Natural logarithm. */
+export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], {}); }
+/** Square root. */
+export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], {}); }
+/** |x|; its gradient at 0 is 0. */
+export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], {}); }
+/** −1, 0 or 1 (not differentiable). */
+export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], {}); }
+/** Sine. */
+export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], {}); }
+/** Cosine. */
+export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], {}); }
+/** Hyperbolic tangent. */
+export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], {}); }
+/** The logistic sigmoid σ(x) = 1/(1+e^−x), stable for large |x|. @example sigmoid(tensor(0.3)).item() // 0.5744… */
+export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], {}); }
+/** max(x, 0); its gradient at 0 is 0. */
+export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], {}); }
+/** The error function. */
+export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], {}); }
+
+/** Converts to another dtype (differentiable between floating dtypes). @example tensor([1.7]).cast('int32') */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  return apply('cast', [x], { dtype });
+}
+
+/** a + b with broadcasting. @example add(tensor([1, 2]), 1) // [2, 3] */
+export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), {}); }
+/** a − b with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), {}); }
+/** a · b elementwise with broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), {}); }
+/** a / b with broadcasting (true division: integer inputs give float32). */
+export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), {}); }
+/** aᵇ with broadcasting. @example pow(tensor([2, 3]), 2) // [4, 9] */
+export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), {}); }
+/** Elementwise maximum; at a tie the gradient is split evenly. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), {}); }
+/** Elementwise minimum; at a tie the gradient is split evenly. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), {}); }
+/** a = b (bool). */
+export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), {}); }
+/** a ≠ b (bool). */
+export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), {}); }
+/** a < b (bool). */
+export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), {}); }
+/** a ≤ b (bool). */
+export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), {}); }
+/** a > b (bool). */
+export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), {}); }
+/** a ≥ b (bool). */
+export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), {}); }
+
+/**
+ * Picks `a` where `condition` is true and `b` elsewhere, with broadcasting.
+ * @example where(x.gt(0), x, 0) // relu
+ */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (condition.dtype !== 'bool') {
+    throw new DTypeError(`where: the condition must be bool (from a comparison such as x.gt(0)), got ${condition.dtype}`);
+  }
+  const [ta, tb] = pair(a, b);
+  return apply('where', [condition, ta, tb], {});
+}
+
+/** x². */
+export function square(x: TensorLike): Tensor {
+  const t = asTensor(x);
+  return mul(t, t);
+}
+
+/** x for x > 0, slope·x otherwise (default slope 0.01; the gradient at 0 is the slope). */
+export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
+  const t = asTensor(x);
+  return where(gt(t, 0), t, mul(t, negativeSlope));
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
+export function elu(x: TensorLike, alpha = 1): Tensor {
+  const t = asTensor(x);
+  // exp of min(x, 0) keeps the unused branch finite, so its (masked) gradient is never inf·0.
+  return where(gt(t, 0), t, mul(sub(exp(minimum(t, 0)), 1), alpha));
+}
+
+/**
+ * Gaussian error linear unit x·Φ(x) (exact, with erf) or its tanh approximation.
+ * @example gelu(tensor([1])).item() // 0.8413…
+ */
+export function gelu(x: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  const t = asTensor(x);
+  if (approximate === 'tanh') {
+    const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(t, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+}
+
+/** log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^−|x|); its gradient at 0 is ½. */
+export function softplus(x: TensorLike): Tensor {
+  const t = asTensor(x);
+  return add(maximum(t, 0), log(add(exp(neg(abs(t))), 1)));
+}
+
+/**
+ * Limits values to [min, max] (either may be omitted). The gradient is 1 inside the range,
+ * boundaries included, and 0 outside (PyTorch's convention).
+ * @example clamp(tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
+ */
+export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  let t = asTensor(x);
+  if (min !== undefined && min !== null) t = where(lt(t, min), min, t);
+  if (max !== undefined && max !== null) t = where(gt(t, max), max, t);
+  return t;
+}

@@ -1,0 +1,7 @@
+/** The functional API in one namespace; the Tensor methods delegate here. */
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './linalg.js';
+export * from './shape.js';
+export * from './indexing.js';
+export * from '../tensor/create.js';

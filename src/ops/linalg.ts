@@ -1,0 +1,37 @@
+import { apply } from '../autograd/engine.js';
+import { ShapeError } from '../errors.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { reshape, unsqueeze } from './shape.js';
+
+/**
+ * Matrix product with NumPy/PyTorch semantics: 1-D operands are treated as a row (left) or
+ * column (right) vector and that axis is removed from the result; batch axes broadcast.
+ * @example matmul(ones([2, 3]), ones([3, 4])).shape // [2, 4]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: both operands need at least one dimension (use mul for scalars)`);
+  }
+  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
+  const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
+  if (a.ndim === 1 && b.ndim === 1 && a.shape[0] !== b.shape[0]) {
+    throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${a.shape[0]} and ${b.shape[0]} differ`);
+  }
+  let out = apply('matmul', [a2, b2], {});
+  if (a.ndim === 1 || b.ndim === 1) {
+    const shape = [...out.shape];
+    if (b.ndim === 1) shape.pop();
+    if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+    out = reshape(out, shape);
+  }
+  return out;
+}
+
+/** Dot product of two 1-D tensors. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) {
+    throw new ShapeError(`dot: expected two 1-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  return matmul(a, b);
+}

@@ -1,0 +1,89 @@
+import { absDef } from './abs.js';
+import { addDef } from './add.js';
+import { argmaxDef } from './argmax.js';
+import { argminDef } from './argmin.js';
+import { castDef } from './cast.js';
+import { concatDef } from './concat.js';
+import { cosDef } from './cos.js';
+import { divDef } from './div.js';
+import { eqDef } from './eq.js';
+import { erfDef } from './erf.js';
+import { expDef } from './exp.js';
+import { expandDef } from './expand.js';
+import { gatherDef } from './gather.js';
+import { geDef } from './ge.js';
+import { gtDef } from './gt.js';
+import { leDef } from './le.js';
+import { logDef } from './log.js';
+import { ltDef } from './lt.js';
+import { matmulDef } from './matmul.js';
+import { maxDef } from './max.js';
+import { maximumDef } from './maximum.js';
+import { minimumDef } from './minimum.js';
+import { mulDef } from './mul.js';
+import { neDef } from './ne.js';
+import { negDef } from './neg.js';
+import { permuteDef } from './permute.js';
+import { powDef } from './pow.js';
+import { reluDef } from './relu.js';
+import { reshapeDef } from './reshape.js';
+import { scatterAddDef } from './scatterAdd.js';
+import { sigmoidDef } from './sigmoid.js';
+import { signDef } from './sign.js';
+import { sinDef } from './sin.js';
+import { sliceDef } from './slice.js';
+import { sliceScatterDef } from './sliceScatter.js';
+import { sqrtDef } from './sqrt.js';
+import { subDef } from './sub.js';
+import { sumDef } from './sum.js';
+import { tanhDef } from './tanh.js';
+import type { OpTable, PrimitiveName } from './types.js';
+import { whereDef } from './where.js';
+
+/** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
+export const PRIMITIVES: OpTable = {
+  neg: negDef,
+  exp: expDef,
+  log: logDef,
+  sqrt: sqrtDef,
+  abs: absDef,
+  sign: signDef,
+  sin: sinDef,
+  cos: cosDef,
+  tanh: tanhDef,
+  sigmoid: sigmoidDef,
+  relu: reluDef,
+  erf: erfDef,
+  cast: castDef,
+  add: addDef,
+  sub: subDef,
+  mul: mulDef,
+  div: divDef,
+  pow: powDef,
+  maximum: maximumDef,
+  minimum: minimumDef,
+  eq: eqDef,
+  ne: neDef,
+  lt: ltDef,
+  le: leDef,
+  gt: gtDef,
+  ge: geDef,
+  where: whereDef,
+  sum: sumDef,
+  max: maxDef,
+  argmax: argmaxDef,
+  argmin: argminDef,
+  matmul: matmulDef,
+  reshape: reshapeDef,
+  permute: permuteDef,
+  expand: expandDef,
+  slice: sliceDef,
+  sliceScatter: sliceScatterDef,
+  concat: concatDef,
+  gather: gatherDef,
+  scatterAdd: scatterAddDef,
+};
+
+export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];
+
+export type { OpDef, OpTable, PrimitiveName, PrimitiveParams, Formula, BackwardContext } from './types.js';

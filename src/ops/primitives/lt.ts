@@ -1,0 +1,14 @@
+import { binary, formula } from './helpers.js';
+import type { OpDef } from './types.js';
+
+/** A comparison: returns bool and is not differentiable. */
+export const ltDef: OpDef<'lt'> = {
+  name: 'lt',
+  arity: 2,
+  nondifferentiable: [0, 1],
+  saves: { inputs: [], result: false },
+  infer: binary('lt', 'bool'),
+  backward: null,
+  forward: formula('{0} < {1}', '{0} < {1}'),
+  local: [null, null],
+};

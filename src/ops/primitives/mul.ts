@@ -1,0 +1,17 @@
+import { mul } from '../elementwise.js';
+import { binary, formula } from './helpers.js';
+import type { OpDef } from './types.js';
+
+export const mulDef: OpDef<'mul'> = {
+  name: 'mul',
+  arity: 2,
+  nondifferentiable: [],
+  saves: { inputs: [0, 1], result: false },
+  infer: binary('mul', 'promote'),
+  backward: ({ grad, inputs: [a, b], needsGrad }) => [
+    needsGrad[0] ? mul(grad, b!) : null,
+    needsGrad[1] ? mul(grad, a!) : null,
+  ],
+  forward: formula('{0}·{1}', '{0} \\cdot {1}'),
+  local: [formula('{1}', '{1}'), formula('{0}', '{0}')],
+};

@@ -1,0 +1,14 @@
+import { binary, formula } from './helpers.js';
+import type { OpDef } from './types.js';
+
+/** A comparison: returns bool and is not differentiable. */
+export const neDef: OpDef<'ne'> = {
+  name: 'ne',
+  arity: 2,
+  nondifferentiable: [0, 1],
+  saves: { inputs: [], result: false },
+  infer: binary('ne', 'bool'),
+  backward: null,
+  forward: formula('{0} ≠ {1}', '{0} \\neq {1}'),
+  local: [null, null],
+};

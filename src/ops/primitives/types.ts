@@ -1,0 +1,131 @@
+import type { DType } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+type NoParams = Record<never, never>;
+
+export interface AxesParams {
+  /** Sorted, distinct, non-negative axes. */
+  readonly axes: readonly number[];
+  readonly keepdims: boolean;
+}
+
+export interface ArgParams {
+  readonly axis: number;
+  readonly keepdims: boolean;
+}
+
+export interface SliceParams {
+  /** Start index per axis (already normalized: in range). */
+  readonly starts: readonly number[];
+  /** Step per axis (non-zero; negative walks backwards). */
+  readonly steps: readonly number[];
+  /** Number of elements taken per axis. */
+  readonly sizes: readonly number[];
+}
+
+/**
+ * Every primitive and its parameters. `PrimitiveName` is derived from this map, so adding a
+ * primitive here makes every table keyed by primitive (definitions, each backend's kernels)
+ * fail to compile until it has an entry.
+ */
+export interface PrimitiveParams {
+  // unary elementwise
+  neg: NoParams;
+  exp: NoParams;
+  log: NoParams;
+  sqrt: NoParams;
+  abs: NoParams;
+  sign: NoParams;
+  sin: NoParams;
+  cos: NoParams;
+  tanh: NoParams;
+  sigmoid: NoParams;
+  relu: NoParams;
+  erf: NoParams;
+  cast: { readonly dtype: DType };
+  // binary elementwise (NumPy broadcasting)
+  add: NoParams;
+  sub: NoParams;
+  mul: NoParams;
+  div: NoParams;
+  pow: NoParams;
+  maximum: NoParams;
+  minimum: NoParams;
+  eq: NoParams;
+  ne: NoParams;
+  lt: NoParams;
+  le: NoParams;
+  gt: NoParams;
+  ge: NoParams;
+  // ternary
+  where: NoParams;
+  // reductions
+  sum: AxesParams;
+  max: AxesParams;
+  argmax: ArgParams;
+  argmin: ArgParams;
+  // linear algebra
+  matmul: NoParams;
+  // movement
+  reshape: { readonly shape: readonly number[] };
+  permute: { readonly axes: readonly number[] };
+  expand: { readonly shape: readonly number[] };
+  slice: SliceParams;
+  sliceScatter: SliceParams & { readonly shape: readonly number[] };
+  concat: { readonly axis: number };
+  gather: { readonly axis: number };
+  scatterAdd: { readonly axis: number; readonly shape: readonly number[] };
+}
+
+export type PrimitiveName = keyof PrimitiveParams;
+
+/** What shape and dtype inference sees of an input. */
+export interface TensorMeta {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export interface BackwardContext<P extends PrimitiveName> {
+  /** The op's inputs, as recorded in the graph. */
+  readonly inputs: readonly Tensor[];
+  /** The op's forward output. */
+  readonly result: Tensor;
+  /** Gradient of the final output with respect to `result`. */
+  readonly grad: Tensor;
+  readonly params: PrimitiveParams[P];
+  /** Which inputs need a gradient: a rule may skip (return null for) the others. */
+  readonly needsGrad: readonly boolean[];
+}
+
+/**
+ * Returns one gradient per input (or null where not needed). A gradient may have the
+ * broadcast output shape: the engine sums it back to the input's shape.
+ */
+export type BackwardRule<P extends PrimitiveName> = (ctx: BackwardContext<P>) => readonly (Tensor | null)[];
+
+/** A formula in plain text and LaTeX; `{0}`, `{1}`, … stand for the inputs, `{out}` for the result. */
+export interface Formula {
+  readonly text: string;
+  readonly latex: string;
+}
+
+export interface OpDef<P extends PrimitiveName> {
+  readonly name: P;
+  /** Number of inputs, or 'variadic' (concat). */
+  readonly arity: number | 'variadic';
+  /** Inputs that never receive a gradient (indices, conditions). */
+  readonly nondifferentiable: readonly number[];
+  /** What the gradient rule reads besides `grad`: these are the node's saved values. */
+  readonly saves: { readonly inputs: readonly number[]; readonly result: boolean };
+  /** Validates the inputs and returns the output's shape and dtype; throws ShapeError/DTypeError. */
+  infer(inputs: readonly TensorMeta[], params: PrimitiveParams[P]): TensorMeta;
+  /** The gradient rule, or null for an op that is not differentiable (its output never requires grad). */
+  readonly backward: BackwardRule<P> | null;
+  /** How the forward op reads, e.g. `σ({0})`. */
+  readonly forward: Formula;
+  /** ∂out/∂input for each input, e.g. sigmoid: `σ({0})(1−σ({0}))`; null where not meaningful. */
+  readonly local: readonly (Formula | null)[];
+}
+
+export type OpTable = { readonly [P in PrimitiveName]: OpDef<P> };

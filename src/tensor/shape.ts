@@ -1,0 +1,95 @@
+import { AxisError, ShapeError } from '../errors.js';
+
+export type Shape = readonly number[];
+
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapeEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Row-major (C-order) strides. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i] ?? 1;
+  }
+  return strides;
+}
+
+/** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (let i = 0; i < rank; i++) {
+    for (const s of shapes) {
+      const d = s[s.length - rank + i] ?? 1;
+      const cur = out[i] ?? 1;
+      if (d === cur || d === 1) continue;
+      if (cur === 1) {
+        out[i] = d;
+        continue;
+      }
+      throw new ShapeError(
+        `${op}: cannot broadcast shapes ${shapes.map(formatShape).join(' and ')}: ` +
+          `dimension ${i - rank} is ${cur} in one and ${d} in another (sizes must match or be 1)`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Strides to read an array of `shape` as if broadcast to `outShape` (0 where broadcast). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const strides = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  const out = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < shape.length; i++) {
+    out[i + offset] = shape[i] === 1 && outShape[i + offset] !== 1 ? 0 : (strides[i] ?? 0);
+  }
+  return out;
+}
+
+/** Normalizes a possibly negative axis against `rank`, naming `op` on failure. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis)) throw new AxisError(`${op}: axis must be an integer, got ${axis}`);
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) {
+    throw new AxisError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}..${rank - 1})`);
+  }
+  return a;
+}
+
+/** Normalizes `axis` (undefined = all axes) to a sorted list of distinct axes. */
+export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = list.map((a) => normalizeAxis(op, a, rank));
+  const seen = new Set<number>();
+  for (const a of out) {
+    if (seen.has(a)) throw new AxisError(`${op}: axis ${a} appears more than once in [${list.join(',')}]`);
+    seen.add(a);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+export function assertShape(op: string, shape: readonly unknown[]): number[] {
+  return shape.map((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${String(d)}`);
+    }
+    return d;
+  });
+}

@@ -1,0 +1,266 @@
+import { AutogradError, DTypeError, ShapeError, ValueError } from '../errors.js';
+import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import { isFloating, type DType, type TypedArray } from './dtype.js';
+import { formatShape, shapeEqual, shapeSize, type Shape } from './shape.js';
+import { formatTensor } from './format.js';
+import * as ops from '../ops/functional.js';
+import type { SliceSpec } from '../ops/shape.js';
+import { runBackward } from '../autograd/engine.js';
+
+/** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
+export interface GradNode<P extends PrimitiveName = PrimitiveName> {
+  readonly op: P;
+  readonly params: PrimitiveParams[P];
+  readonly inputs: readonly Tensor[];
+  /** Stack trace at creation (anomaly mode only). */
+  readonly stack: string | null;
+}
+
+/** A number or a tensor: binary ops accept either (`x.mul(2)`). */
+export type TensorLike = Tensor | number;
+
+/** Nested arrays of numbers (or booleans for bool tensors), as returned by `toArray()`. */
+export type NestedArray = number | boolean | NestedArray[];
+
+let nextId = 0;
+
+/**
+ * An n-dimensional array with reverse-mode autodiff. Create one with `tensor()`, `zeros()`, ….
+ * Tensors are immutable values: ops return new tensors, and memory is reclaimed by the garbage
+ * collector (there is no `dispose()`).
+ * @example
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.mul(2).sum().item(); // 20
+ */
+export class Tensor {
+  /** Unique id, increasing in creation order. */
+  readonly id: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** @internal The storage: row-major, contiguous, owned by the backend that made it. */
+  readonly _data: TypedArray;
+  /** @internal The op that made this tensor, when it was recorded for autograd. */
+  readonly _node: GradNode | null;
+  /** @internal */
+  _retainsGrad = false;
+  private _requiresGrad: boolean;
+  /** Accumulated gradient of a leaf (or of a tensor that called `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** A label carried into graph inspection and explanations, e.g. `'w1'`. */
+  name: string | undefined;
+
+  /** @internal Use `tensor()` and the creation functions instead. */
+  constructor(data: TypedArray, shape: Shape, dtype: DType, node: GradNode | null = null, name?: string) {
+    if (data.length !== shapeSize(shape)) {
+      throw new ShapeError(`Tensor: ${data.length} elements do not fill shape ${formatShape(shape)}`);
+    }
+    this.id = nextId++;
+    this._data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this._node = node;
+    this._requiresGrad = node !== null;
+    this.name = name;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this._data.length;
+  }
+
+  /** Number of dimensions (0 for a scalar). */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True if gradients flow to this tensor: a leaf marked so, or the result of a recorded op. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    this.requiresGrad_(value);
+  }
+
+  /** True for tensors not made by a recorded op (user-created tensors and parameters). */
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+
+  /** Name of the primitive that made this tensor, or null for a leaf. */
+  get op(): PrimitiveName | null {
+    return this._node?.op ?? null;
+  }
+
+  /** Marks a leaf as requiring grad (in place) and returns it. Only floating tensors can. */
+  requiresGrad_(value = true): this {
+    if (this._node !== null) {
+      throw new AutogradError(
+        'requiresGrad can only be set on leaf tensors; this tensor was made by ' +
+          `${this._node.op}. Use .detach() to make a new leaf.`,
+      );
+    }
+    if (value && !isFloating(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require gradients; this one is ${this.dtype}`);
+    }
+    this._requiresGrad = value;
+    return this;
+  }
+
+  /** Sets `name` and returns this tensor, for chaining: `x.mul(w).named('z1')`. */
+  named(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(`item: only a tensor with one element has an item; this one has shape ${formatShape(this.shape)} (${this.size} elements)`);
+    }
+    return this._data[0] ?? 0;
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor; booleans for bool). */
+  toArray(): NestedArray {
+    const data = this._data;
+    const isBool = this.dtype === 'bool';
+    const read = (i: number): number | boolean => (isBool ? data[i] !== 0 : (data[i] ?? 0));
+    if (this.shape.length === 0) return read(0);
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = this.shape[dim] ?? 0;
+      const inner = stride / Math.max(n, 1);
+      const out: NestedArray[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(dim === this.shape.length - 1 ? read(offset + i) : build(dim + 1, offset + i * inner, inner));
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /** A copy of the values as a typed array (Float32Array, Float64Array, Int32Array or Uint8Array). */
+  data(): TypedArray {
+    return this._data.slice();
+  }
+
+  /** Values, shape, dtype and the op that made it, e.g. `tensor([1.0000, 2.0000], shape=[2], dtype=float32)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * Back-propagates from this tensor, adding ∂this/∂leaf into each leaf's `.grad`
+   * (gradients accumulate across calls: call `zeroGrad()` between steps).
+   * A non-scalar tensor needs a seed gradient of its own shape.
+   * @example
+   * const w = tensor(3, { requiresGrad: true });
+   * w.mul(w).backward();
+   * w.grad?.item(); // 6
+   */
+  backward(seed?: TensorLike | NestedArray, options: { createGraph?: boolean } = {}): void {
+    if (!this.requiresGrad) {
+      throw new AutogradError(
+        'backward: this tensor does not require grad and has no recorded op; ' +
+          'create its inputs with { requiresGrad: true } (and not inside noGrad)',
+      );
+    }
+    let seedTensor: Tensor;
+    if (seed === undefined) {
+      if (this.size !== 1) {
+        throw new AutogradError(
+          `backward: a seed gradient is needed for a non-scalar tensor of shape ${formatShape(this.shape)}; ` +
+            'pass one of the same shape, e.g. y.backward(onesLike(y))',
+        );
+      }
+      seedTensor = ops.onesLike(this);
+    } else {
+      seedTensor = seed instanceof Tensor ? seed : ops.tensor(seed, { dtype: this.dtype });
+      if (!shapeEqual(seedTensor.shape, this.shape)) {
+        throw new ShapeError(`backward: the seed gradient has shape ${formatShape(seedTensor.shape)} but the tensor has shape ${formatShape(this.shape)}`);
+      }
+      if (seedTensor.dtype !== this.dtype) seedTensor = ops.cast(seedTensor, this.dtype);
+    }
+    runBackward([this], [seedTensor], { createGraph: options.createGraph ?? false, accumulate: true, capture: new Set() });
+  }
+
+  /** Clears the accumulated gradient (sets `.grad` to null). */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** Asks backward() to keep this intermediate tensor's gradient in `.grad`. */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new AutogradError('retainGrad: this tensor does not require grad');
+    this._retainsGrad = true;
+    return this;
+  }
+
+  /** A new leaf with the same values, cut from the graph (shares storage; tensors are immutable). */
+  detach(): Tensor {
+    return new Tensor(this._data, this.shape, this.dtype, null, this.name);
+  }
+
+  // ---- fluent API: every method delegates to the functional op of the same name ----
+  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  neg(): Tensor { return ops.neg(this); }
+  add(other: TensorLike): Tensor { return ops.add(this, other); }
+  sub(other: TensorLike): Tensor { return ops.sub(this, other); }
+  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  square(): Tensor { return ops.square(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  abs(): Tensor { return ops.abs(this); }
+  sign(): Tensor { return ops.sign(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  relu(): Tensor { return ops.relu(this); }
+  leakyRelu(negativeSlope?: number): Tensor { return ops.leakyRelu(this, negativeSlope); }
+  elu(alpha?: number): Tensor { return ops.elu(this, alpha); }
+  gelu(approximate?: 'none' | 'tanh'): Tensor { return ops.gelu(this, approximate); }
+  softplus(): Tensor { return ops.softplus(this); }
+  erf(): Tensor { return ops.erf(this); }
+  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor { return ops.clamp(this, min, max); }
+  eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  le(other: TensorLike): Tensor { return ops.le(this, other); }
+  gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+  sum(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.sum(this, axis, keepdims); }
+  mean(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.mean(this, axis, keepdims); }
+  max(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.max(this, axis, keepdims); }
+  min(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.min(this, axis, keepdims); }
+  var(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.variance(this, axis, keepdims, correction); }
+  std(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.std(this, axis, keepdims, correction); }
+  logsumexp(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.logsumexp(this, axis, keepdims); }
+  argmax(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmax(this, axis, keepdims); }
+  argmin(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmin(this, axis, keepdims); }
+  softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
+  logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
+  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, shapeArgs(shape)); }
+  flatten(startAxis?: number, endAxis?: number): Tensor { return ops.flatten(this, startAxis, endAxis); }
+  transpose(axis0?: number, axis1?: number): Tensor { return ops.transpose(this, axis0, axis1); }
+  get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
+  permute(...axes: number[] | [readonly number[]]): Tensor { return ops.permute(this, shapeArgs(axes)); }
+  expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, shapeArgs(shape)); }
+  squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  split(sizes: number | readonly number[], axis?: number): Tensor[] { return ops.split(this, sizes, axis); }
+  slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
+  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
+}
+
+function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
+  const first = args[0];
+  return Array.isArray(first) ? first : (args as number[]);
+}
