@@ -2,9 +2,11 @@ import { AnomalyError } from '../errors.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 
-// Frames from files under this directory are chainrule's own; the first other frame is the user's.
+// Frames from files under these directories are chainrule's own; the first other frame is the
+// user's. With source maps on (node --enable-source-maps) frames name src/*.ts instead of dist/src/*.js.
 const LIBRARY_ROOT = new URL('..', import.meta.url).href;
 const LIBRARY_PATH = LIBRARY_ROOT.startsWith('file://') ? decodeURIComponent(new URL(LIBRARY_ROOT).pathname) : LIBRARY_ROOT;
+const INTERNAL = [LIBRARY_ROOT, LIBRARY_PATH].flatMap((p) => (p.endsWith('/dist/src/') ? [p, p.slice(0, -'dist/src/'.length) + 'src/'] : [p]));
 
 /** The stack at the point an op is created, for anomaly reports. */
 export function captureStack(): string {
@@ -17,7 +19,7 @@ export function userFrame(stack: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('at '));
-  const user = frames.find((f) => !f.includes(LIBRARY_ROOT) && !f.includes(LIBRARY_PATH) && !f.includes('node:internal'));
+  const user = frames.find((f) => !INTERNAL.some((p) => f.includes(p)) && !f.includes('node:internal'));
   return user ?? frames[frames.length - 1] ?? '(unknown location)';
 }
 

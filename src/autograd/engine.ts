@@ -14,7 +14,7 @@ import { Tensor, type GradNode } from '../tensor/tensor.js';
 import { add, cast } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/shape.js';
 import { backwardAnomaly, captureStack, firstNonFinite, forwardAnomaly } from './anomaly.js';
-import { isAnomalyEnabled, isGradEnabled, withGradMode } from './mode.js';
+import { asBackward, isAnomalyEnabled, isGradEnabled, isInBackward, withGradMode } from './mode.js';
 
 /** Runs primitive `op` on `inputs` with the current backend, recording a graph node when needed. */
 export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
@@ -36,7 +36,7 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
     }
   }
   const result = new Tensor(out, meta.shape, meta.dtype, node);
-  if (anomaly) {
+  if (anomaly && !isInBackward()) {
     const found = firstNonFinite(out);
     if (found !== null) {
       throw forwardAnomaly(op, shapes, found, node?.stack ?? null, data.some((d) => firstNonFinite(d) !== null));
@@ -87,7 +87,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   const grads = new Map<Tensor, Tensor>();
   const captured = new Map<Tensor, Tensor>();
   const anomaly = isAnomalyEnabled();
-  withGradMode(options.createGraph, () => {
+  withGradMode(options.createGraph, () => asBackward(() => {
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
       const existing = grads.get(root);
@@ -106,7 +106,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (node === null) continue;
       propagate(node, t, g, grads, anomaly);
     }
-  });
+  }));
   return captured;
 }
 

@@ -34,8 +34,26 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+let inBackward = false;
+
 export function isAnomalyEnabled(): boolean {
   return anomalyEnabled;
+}
+
+/** True while the engine runs gradient rules: anomalies there are reported per gradient, not per op. */
+export function isInBackward(): boolean {
+  return inBackward;
+}
+
+/** @internal Runs `fn` as the backward pass (see isInBackward). */
+export function asBackward<T>(fn: () => T): T {
+  const previous = inBackward;
+  inBackward = true;
+  try {
+    return fn();
+  } finally {
+    inBackward = previous;
+  }
 }
 
 /** Switches anomaly detection on or off globally (see `detectAnomaly`). */
