@@ -228,6 +228,8 @@ export class Tensor {
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
   clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor { return ops.clamp(this, min, max); }
+  /** This tensor where `condition` is true, `other` elsewhere (PyTorch's `x.where(cond, y)`). */
+  where(condition: Tensor, other: TensorLike): Tensor { return ops.where(condition, this, other); }
   eq(other: TensorLike): Tensor { return ops.eq(this, other); }
   ne(other: TensorLike): Tensor { return ops.ne(this, other); }
   lt(other: TensorLike): Tensor { return ops.lt(this, other); }
