@@ -84,7 +84,9 @@ export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pa
 
 /**
  * Picks `a` where `condition` is true and `b` elsewhere, with broadcasting.
- * @example where(x.gt(0), x, 0) // relu
+ * @example
+ * const x = tensor([-1, 2]);
+ * where(x.gt(0), x, 0); // relu: [0, 2]
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (condition.dtype !== 'bool') {
@@ -106,11 +108,13 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   return where(gt(t, 0), t, mul(t, negativeSlope));
 }
 
-/** x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1); its gradient at 0 is α (PyTorch's convention). */
 export function elu(x: TensorLike, alpha = 1): Tensor {
   const t = asTensor(x);
-  // exp of min(x, 0) keeps the unused branch finite, so its (masked) gradient is never inf·0.
-  return where(gt(t, 0), t, mul(sub(exp(minimum(t, 0)), 1), alpha));
+  const positive = gt(t, 0);
+  // exp of x masked to ≤ 0 keeps the unused branch finite, so its (masked) gradient is never inf·0.
+  // NOTE: the mask is a where, not minimum(x, 0): minimum splits a tie, which made elu'(0) = α/2.
+  return where(positive, t, mul(sub(exp(where(positive, 0, t)), 1), alpha));
 }
 
 /**

@@ -6,12 +6,18 @@ import { formatShape, normalizeAxis, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { expand, reshape } from './shape.js';
 
-function checkIndex(op: string, index: Tensor, size: number, axis: number): void {
-  if (index.dtype !== 'int32') throw new DTypeError(`${op}: index must be int32 (e.g. labels), got ${index.dtype}`);
+function checkIndex(op: string, index: Tensor, shape: Shape, axis: number): void {
+  if (index.dtype !== 'int32') {
+    throw new DTypeError(`${op}: index must be int32 (e.g. labels), got ${index.dtype}; convert it with .cast('int32')`);
+  }
+  const size = shape[axis] ?? 0;
   const data = index._data;
   for (let i = 0; i < data.length; i++) {
     const v = data[i] ?? 0;
-    if (v < 0 || v >= size) throw new ShapeError(`${op}: index ${v} is out of bounds for axis ${axis} with size ${size}`);
+    if (v < 0 || v >= size) {
+      const valid = size === 0 ? 'the axis is empty' : `valid: 0..${size - 1}`;
+      throw new ShapeError(`${op}: index ${v} is out of range for axis ${axis} of shape ${formatShape(shape)} (${valid})`);
+    }
   }
 }
 
@@ -23,7 +29,7 @@ function checkIndex(op: string, index: Tensor, size: number, axis: number): void
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normalizeAxis('gather', axis, x.ndim);
-  checkIndex('gather', index, x.shape[a] ?? 0, a);
+  checkIndex('gather', index, x.shape, a);
   return apply('gather', [x, index], { axis: a });
 }
 
@@ -45,7 +51,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly nu
   const a = normalizeAxis('indexSelect', axis, x.ndim);
   const idx = index instanceof Tensor ? index : tensor([...index], { dtype: 'int32' });
   if (idx.ndim !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${formatShape(idx.shape)}`);
-  checkIndex('indexSelect', idx, x.shape[a] ?? 0, a);
+  checkIndex('indexSelect', idx, x.shape, a);
   const viewShape = x.shape.map((_, i) => (i === a ? idx.size : 1));
   const outShape = x.shape.map((d, i) => (i === a ? idx.size : d));
   return gatherRaw(x, a, expand(reshape(idx, viewShape), outShape));

@@ -13,11 +13,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: both operands need at least one dimension (use mul for scalars)`);
   }
+  // Checked here, before 1-D operands are unsqueezed, so the message shows the shapes the caller passed.
+  const k1 = a.shape[a.ndim - 1];
+  const k2 = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  if (k1 !== k2) {
+    throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${String(k1)} and ${String(k2)} differ`);
+  }
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  if (a.ndim === 1 && b.ndim === 1 && a.shape[0] !== b.shape[0]) {
-    throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${a.shape[0]} and ${b.shape[0]} differ`);
-  }
   let out = apply('matmul', [a2, b2], {});
   if (a.ndim === 1 || b.ndim === 1) {
     const shape = [...out.shape];
@@ -32,6 +35,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) {
     throw new ShapeError(`dot: expected two 1-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  if (a.shape[0] !== b.shape[0]) {
+    throw new ShapeError(`dot: cannot take the dot product of ${formatShape(a.shape)} and ${formatShape(b.shape)}: lengths ${String(a.shape[0])} and ${String(b.shape[0])} differ`);
   }
   return matmul(a, b);
 }

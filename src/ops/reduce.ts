@@ -87,7 +87,7 @@ export function argmin(x: Tensor, axis?: number | null, keepdims = false): Tenso
 
 /** softmax along `axis` (default the last), stable for inputs like ±1000. @example softmax(tensor([1000, 0])) // [1, 0] */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  return exp(logSoftmax(x, normalizeAxis('softmax', axis, x.ndim)));
 }
 
 /** log(softmax(x)) computed as x − logsumexp(x), stable for large inputs. */

@@ -1,7 +1,7 @@
 /** Movement ops: reshaping, permuting, broadcasting, slicing, joining and splitting. */
 import { apply } from '../autograd/engine.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
+import { assertShape, broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { SliceParams } from './primitives/types.js';
 import { sum } from './reduce.js';
@@ -20,7 +20,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (holes === 1) {
     const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
     if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) into ${formatShape(shape)}`);
+      throw new ShapeError(
+        `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) into ${formatShape(shape)}: ` +
+          `the other dimensions hold ${known} elements, which does not divide ${x.size}`,
+      );
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
@@ -66,15 +69,26 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const offset = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 ? (x.shape[i - offset] ?? -1) : d));
   if (target.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ShapeError(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}`);
+    throw new ShapeError(
+      `expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}: sizes must be non-negative integers, ` +
+        'and -1 (keep the size) only stands for an existing dimension',
+    );
   }
   if (shapeEqual(target, x.shape)) return x;
   return apply('expand', [x], { shape: target });
 }
 
-/** Broadcasts tensors against each other (NumPy rules). */
+/** Broadcasts `x` to `shape` (NumPy rules: `x`'s dimensions must match the target's or be 1). @example broadcastTo(tensor([1, 2]), [3, 2]).shape // [3, 2] */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  return expand(x, broadcastShapes('broadcastTo', x.shape, shape));
+  const target = assertShape('broadcastTo', shape);
+  // The target itself must be the broadcast result: [2,3] cannot be broadcast *to* [3].
+  if (!shapeEqual(broadcastShapes('broadcastTo', x.shape, target), target)) {
+    throw new ShapeError(
+      `broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(target)}: the target needs at least as many dimensions, ` +
+        'and each of the input\'s must match the target\'s or be 1',
+    );
+  }
+  return expand(x, target);
 }
 
 /** Sums a broadcast gradient back to `shape`: the inverse of broadcasting, used by the engine. */
@@ -147,8 +161,11 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
     for (let s = 0; s < n; s += sizes) list.push(Math.min(sizes, n - s));
   } else {
     list = [...sizes];
+    if (list.some((s) => !Number.isInteger(s) || s < 0)) {
+      throw new ValueError(`split: sizes must be non-negative integers, got [${list.join(',')}]`);
+    }
     const total = list.reduce((p, q) => p + q, 0);
-    if (total !== n || list.some((s) => !Number.isInteger(s) || s < 0)) {
+    if (total !== n) {
       throw new ShapeError(`split: sizes [${list.join(',')}] do not add up to ${n}, the size of axis ${a} of ${formatShape(x.shape)}`);
     }
   }
@@ -160,11 +177,21 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   });
 }
 
-/** Elements start..start+length−1 of `axis`. */
+/** Elements start..start+length−1 of `axis` (a negative start counts from the end). @example narrow(arange(5), 0, 1, 3) // [1, 2, 3] */
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
   const a = normalizeAxis('narrow', axis, x.ndim);
+  const n = x.shape[a] ?? 0;
+  if (!Number.isInteger(start) || !Number.isInteger(length)) {
+    throw new ValueError(`narrow: start and length must be integers, got start ${start} and length ${length}`);
+  }
+  const s = start < 0 ? start + n : start;
+  if (s < 0 || s > n || length < 0 || s + length > n) {
+    throw new ShapeError(
+      `narrow: start ${start} and length ${length} do not fit axis ${a} of shape ${formatShape(x.shape)}: need 0 ≤ start ≤ ${n} (or -${n} ≤ start < 0) and start + length ≤ ${n}`,
+    );
+  }
   return sliceRaw(x, {
-    starts: x.shape.map((_, i) => (i === a ? start : 0)),
+    starts: x.shape.map((_, i) => (i === a ? s : 0)),
     steps: x.shape.map(() => 1),
     sizes: x.shape.map((d, i) => (i === a ? length : d)),
   });
@@ -198,7 +225,10 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
     if (typeof spec === 'number') {
       if (!Number.isInteger(spec)) throw new ValueError(`slice: index ${spec} for axis ${axis} is not an integer`);
       const i = spec < 0 ? spec + len : spec;
-      if (i < 0 || i >= len) throw new ShapeError(`slice: index ${spec} is out of range for axis ${axis} of size ${len}`);
+      if (i < 0 || i >= len) {
+        const valid = len === 0 ? 'the axis is empty' : `valid: ${-len}..${len - 1}`;
+        throw new ShapeError(`slice: index ${spec} is out of range for axis ${axis} of shape ${formatShape(x.shape)} (${valid})`);
+      }
       starts.push(i);
       steps.push(1);
       sizes.push(1);

@@ -1,5 +1,179 @@
-import type { Kernels } from '../backend.js';
-import { referenceKernels } from '../reference/index.js';
+/**
+ * The cpu backend's kernel table: adapters from KernelArgs to the pure typed-array `…Impl`
+ * functions of this folder, which a faster backend can call op by op as its fallback.
+ */
+import type { KernelArgs, Kernels } from '../backend.js';
+import { ChainruleError } from '../../errors.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { PrimitiveName } from '../../ops/primitives/types.js';
+import {
+  absImpl,
+  addRowImpl,
+  castImpl,
+  cosImpl,
+  divRowImpl,
+  eqRowImpl,
+  erfImpl,
+  expImpl,
+  geRowImpl,
+  gtRowImpl,
+  leRowImpl,
+  logImpl,
+  ltRowImpl,
+  maximumRowImpl,
+  minimumRowImpl,
+  mulRowImpl,
+  negImpl,
+  neRowImpl,
+  powRowImpl,
+  reluImpl,
+  sigmoidImpl,
+  signImpl,
+  sinImpl,
+  sqrtImpl,
+  subRowImpl,
+  tanhImpl,
+  whereBitsRowImpl,
+  whereRowImpl,
+  int32View,
+  type BinaryRowImpl,
+  type UnaryImpl,
+} from './elementwise.js';
+import { argmaxImpl, argminImpl, maxImpl, sumImpl } from './reduce.js';
+import { batchedMatmulImpl } from './matmul.js';
+import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
+import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 
-// Placeholder while the fast kernels are written: every kernel is the reference one.
-export const cpuKernels: Kernels = { ...referenceKernels };
+function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
+  const x = args.inputs[i];
+  if (x === undefined) throw new ChainruleError(`internal: kernel input ${i} is missing`);
+  return x;
+}
+
+function shapeOf(args: KernelArgs<PrimitiveName>, i: number): Shape {
+  const s = args.shapes[i];
+  if (s === undefined) throw new ChainruleError(`internal: kernel input shape ${i} is missing`);
+  return s;
+}
+
+function unary(impl: UnaryImpl) {
+  return (args: KernelArgs<PrimitiveName>): void => {
+    impl(input(args, 0), 0, args.out, 0, args.out.length);
+  };
+}
+
+/** Runs a binary row function over the broadcast output, one row of the collapsed space at a time. */
+export function broadcastBinary(row: BinaryRowImpl, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  if (out.length === 0) return;
+  const space = collapse(outShape, [broadcastStridesOf(aShape, outShape), broadcastStridesOf(bShape, outShape)]);
+  const walker = new RowWalker(space, [0, 0]);
+  const n = walker.rowLength;
+  const [as, bs] = walker.rowStrides;
+  const offsets = walker.offsets;
+  let o = 0;
+  for (let r = 0; r < walker.rows; r++, o += n) {
+    row(a, offsets[0]!, as!, b, offsets[1]!, bs!, out, o, n);
+    walker.next();
+  }
+}
+
+function binary(row: BinaryRowImpl) {
+  return (args: KernelArgs<PrimitiveName>): void => {
+    broadcastBinary(row, input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.out, args.outShape);
+  };
+}
+
+/** 32-bit views of a, b and out when all three are float32 or all int32 (so values can be selected as bits). */
+function sameWordArrays(a: TypedArray, b: TypedArray, out: TypedArray): [Int32Array, Int32Array, Int32Array] | null {
+  if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) return [int32View(a), int32View(b), int32View(out)];
+  if (a instanceof Int32Array && b instanceof Int32Array && out instanceof Int32Array) return [a, b, out];
+  return null;
+}
+
+function where(args: KernelArgs<'where'>): void {
+  const { out, outShape } = args;
+  if (out.length === 0) return;
+  const c = input(args, 0);
+  const a = input(args, 1);
+  const b = input(args, 2);
+  const space = collapse(outShape, [0, 1, 2].map((i) => broadcastStridesOf(shapeOf(args, i), outShape)));
+  const walker = new RowWalker(space, [0, 0, 0]);
+  const n = walker.rowLength;
+  const [cs, as, bs] = walker.rowStrides;
+  const offsets = walker.offsets;
+  const words = sameWordArrays(a, b, out);
+  let o = 0;
+  for (let r = 0; r < walker.rows; r++, o += n) {
+    if (words === null) whereRowImpl(c, offsets[0]!, cs!, a, offsets[1]!, as!, b, offsets[2]!, bs!, out, o, n);
+    else whereBitsRowImpl(c, offsets[0]!, cs!, words[0], offsets[1]!, as!, words[1], offsets[2]!, bs!, words[2], o, n);
+    walker.next();
+  }
+}
+
+/** Splits `shape` around `axis` into [outer, len, inner]. */
+function aroundAxis(shape: Shape, axis: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d]!;
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  return [outer, shape[axis]!, inner];
+}
+
+export const cpuKernels: Kernels = {
+  neg: unary(negImpl),
+  exp: unary(expImpl),
+  log: unary(logImpl),
+  sqrt: unary(sqrtImpl),
+  abs: unary(absImpl),
+  sign: unary(signImpl),
+  sin: unary(sinImpl),
+  cos: unary(cosImpl),
+  tanh: unary(tanhImpl),
+  sigmoid: unary(sigmoidImpl),
+  relu: unary(reluImpl),
+  erf: unary(erfImpl),
+  cast: unary(castImpl),
+  add: binary(addRowImpl),
+  sub: binary(subRowImpl),
+  mul: binary(mulRowImpl),
+  div: binary(divRowImpl),
+  pow: binary(powRowImpl),
+  maximum: binary(maximumRowImpl),
+  minimum: binary(minimumRowImpl),
+  eq: binary(eqRowImpl),
+  ne: binary(neRowImpl),
+  lt: binary(ltRowImpl),
+  le: binary(leRowImpl),
+  gt: binary(gtRowImpl),
+  ge: binary(geRowImpl),
+  where,
+  sum: (args) => sumImpl(input(args, 0), shapeOf(args, 0), args.params.axes, args.out),
+  max: (args) => maxImpl(input(args, 0), shapeOf(args, 0), args.params.axes, args.out),
+  argmax: (args) => {
+    const [outer, len, inner] = aroundAxis(shapeOf(args, 0), args.params.axis);
+    argmaxImpl(input(args, 0), outer, len, inner, args.out);
+  },
+  argmin: (args) => {
+    const [outer, len, inner] = aroundAxis(shapeOf(args, 0), args.params.axis);
+    argminImpl(input(args, 0), outer, len, inner, args.out);
+  },
+  matmul: (args) => batchedMatmulImpl(input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.out, args.outShape),
+  reshape: (args) => args.out.set(input(args, 0)),
+  permute: (args) => permuteImpl(input(args, 0), shapeOf(args, 0), args.params.axes, args.out),
+  expand: (args) => stridedCopyImpl(input(args, 0), 0, args.outShape, broadcastStridesOf(shapeOf(args, 0), args.outShape), args.out, 0),
+  slice: (args) => {
+    const { starts, steps, sizes } = args.params;
+    sliceImpl(input(args, 0), shapeOf(args, 0), starts, steps, sizes, args.out);
+  },
+  sliceScatter: (args) => {
+    const { starts, steps, sizes } = args.params;
+    sliceScatterImpl(input(args, 0), args.outShape, starts, steps, sizes, args.out);
+  },
+  concat: ({ inputs, shapes, out, outShape, params }) => {
+    const [outer, , inner] = aroundAxis(outShape, params.axis);
+    concatImpl(inputs, shapes.map((s) => s[params.axis]!), outer, inner, out);
+  },
+  gather: (args) => gatherImpl(input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out),
+  scatterAdd: (args) => scatterAddImpl(input(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out, args.outShape),
+};

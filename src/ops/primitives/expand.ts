@@ -11,6 +11,9 @@ export const expandDef: OpDef<'expand'> = {
   infer: ([x], { shape }) => {
     if (x === undefined) throw new DTypeError('internal: expand needs an input');
     const offset = shape.length - x.shape.length;
+    if (offset < 0) {
+      throw new ShapeError(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}: the target has fewer dimensions than the input`);
+    }
     const ok = offset >= 0 && x.shape.every((d, i) => d === 1 || d === shape[i + offset]);
     if (!ok) {
       throw new ShapeError(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}: only size-1 dimensions can grow`);

@@ -12,7 +12,7 @@ export const gatherDef: OpDef<'gather'> = {
   saves: { inputs: [1], result: false },
   infer: ([x, index], { axis }) => {
     if (x === undefined || index === undefined) throw new DTypeError('internal: gather needs two inputs');
-    if (index.dtype !== 'int32') throw new DTypeError(`gather: index must be int32, got ${index.dtype}`);
+    if (index.dtype !== 'int32') throw new DTypeError(`gather: index must be int32 (e.g. labels), got ${index.dtype}; convert it with .cast('int32')`);
     const ok = index.shape.length === x.shape.length && index.shape.every((d, i) => i === axis || d <= (x.shape[i] ?? 0));
     if (!ok) {
       throw new ShapeError(

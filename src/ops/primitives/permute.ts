@@ -1,4 +1,5 @@
 import { AxisError, DTypeError } from '../../errors.js';
+import { formatShape } from '../../tensor/shape.js';
 import { permute } from '../shape.js';
 import { formula } from './helpers.js';
 import type { OpDef } from './types.js';
@@ -12,7 +13,10 @@ export const permuteDef: OpDef<'permute'> = {
     if (x === undefined) throw new DTypeError('internal: permute needs an input');
     const sorted = [...axes].sort((p, q) => p - q);
     if (axes.length !== x.shape.length || sorted.some((a, i) => a !== i)) {
-      throw new AxisError(`permute: [${axes.join(',')}] is not a permutation of the ${x.shape.length} axes of the input`);
+      throw new AxisError(
+        `permute: [${axes.join(',')}] is not a permutation of the axes of shape ${formatShape(x.shape)}: ` +
+          `it must name each of 0..${x.shape.length - 1} exactly once`,
+      );
     }
     return { shape: axes.map((a) => x.shape[a] ?? 1), dtype: x.dtype };
   },

@@ -12,7 +12,7 @@ export const sliceDef: OpDef<'slice'> = {
     if (x === undefined) throw new DTypeError('internal: slice needs an input');
     const rank = x.shape.length;
     if (starts.length !== rank || steps.length !== rank || sizes.length !== rank) {
-      throw new ShapeError(`slice: expected ${rank} ranges for a tensor of rank ${rank}`);
+      throw new ShapeError(`slice: expected ${rank} ranges for a tensor of rank ${rank}, got ${starts.length} starts, ${steps.length} steps and ${sizes.length} sizes`);
     }
     return { shape: [...sizes], dtype: x.dtype };
   },

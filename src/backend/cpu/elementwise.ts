@@ -1,0 +1,719 @@
+/**
+ * Elementwise kernels on typed arrays. Each is a plain loop: values are read as numbers
+ * (whatever the input dtypes) and stored into `out`, whose typed array does the conversion
+ * (rounding to float32, ToInt32, …), exactly as the reference backend's element stores.
+ *
+ * Unary: `fooImpl(x, xOff, out, outOff, n)` over n contiguous elements.
+ * Binary rows: `fooRowImpl(a, aOff, aStride, b, bOff, bStride, out, outOff, n)` writes n
+ * contiguous outputs from operands read with their own strides (0 = broadcast).
+ */
+import type { TypedArray } from '../../tensor/dtype.js';
+import { erfImpl as erfOf } from '../../math/erf.js';
+
+export type UnaryImpl = (x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number) => void;
+
+export type BinaryRowImpl = (
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+) => void;
+
+/** Negation. */
+export function negImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = -v;
+  }
+}
+
+/** eˣ. */
+export function expImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.exp(v);
+  }
+}
+
+/** Natural logarithm (NaN below 0, −∞ at 0). */
+export function logImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.log(v);
+  }
+}
+
+/** Square root. */
+export function sqrtImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.sqrt(v);
+  }
+}
+
+/** Absolute value. */
+export function absImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.abs(v);
+  }
+}
+
+/** −1, 0 or 1; NaN stays NaN. */
+export function signImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    // Branch-free but for NaN (rare, so predictable).
+    out[outOff + i] = v === v ? +(v > 0) - +(v < 0) : NaN;
+  }
+}
+
+/** Sine. */
+export function sinImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.sin(v);
+  }
+}
+
+/** Cosine. */
+export function cosImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.cos(v);
+  }
+}
+
+/** Hyperbolic tangent. */
+export function tanhImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = Math.tanh(v);
+  }
+}
+
+/** max(x, 0); NaN stays NaN, −0 gives +0. */
+export function reluImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  if (x instanceof Float32Array && out instanceof Float32Array) {
+    reluFloat32BitsImpl(int32View(x), xOff, int32View(out), outOff, n);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = v > 0 || v !== v ? v : 0;
+  }
+}
+
+/**
+ * relu on the bit patterns of float32 values, without branches (a random sign costs a
+ * mispredicted branch per element otherwise): a set sign bit clears the value to +0, unless
+ * the value is a NaN (exponent all ones, mantissa non-zero), which is kept.
+ */
+export function reluFloat32BitsImpl(x: Int32Array, xOff: number, out: Int32Array, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const bits = x[xOff + i]!;
+    const nan = (0x7f800000 - (bits & 0x7fffffff)) >> 31;
+    out[outOff + i] = bits & (~(bits >> 31) | nan);
+  }
+}
+
+/** The same memory as 32-bit integers (for bit-level kernels on float32 data). */
+export function int32View(x: Float32Array | Int32Array): Int32Array {
+  return x instanceof Int32Array ? x : new Int32Array(x.buffer, x.byteOffset, x.length);
+}
+
+/** The error function. */
+export function erfImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    out[outOff + i] = erfOf(v);
+  }
+}
+
+/** The logistic function in its stable form: e^x/(1+e^x) for x < 0 never overflows. */
+export function sigmoidImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i]!;
+    if (v >= 0) {
+      out[outOff + i] = 1 / (1 + Math.exp(-v));
+    } else {
+      const e = Math.exp(v);
+      out[outOff + i] = e / (1 + e);
+    }
+  }
+}
+
+/** Converts to `out`'s dtype: to bool is v ≠ 0 (NaN is true); to int32 truncates (ToInt32 on store). */
+export function castImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, n: number): void {
+  if (out instanceof Uint8Array) {
+    for (let i = 0; i < n; i++) out[outOff + i] = +(x[xOff + i]! !== 0);
+    return;
+  }
+  // Storing into Int32Array truncates toward zero (ToInt32), like Math.trunc then store.
+  for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i]!;
+}
+
+/** Copies n elements read with stride xStride (0 repeats one element) into contiguous out. */
+export function copyRowImpl(x: TypedArray, xOff: number, xStride: number, out: TypedArray, outOff: number, n: number): void {
+  if (xStride === 1) {
+    for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i]!;
+    return;
+  }
+  let xi = xOff;
+  for (let i = 0; i < n; i++, xi += xStride) out[outOff + i] = x[xi]!;
+}
+
+/** Copies n contiguous elements of x into out with stride outStride. */
+export function scatterRowImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: number, outStride: number, n: number): void {
+  let o = outOff;
+  for (let i = 0; i < n; i++, o += outStride) out[o] = x[xOff + i]!;
+}
+
+/**
+ * where on 32-bit patterns (a, b and out all float32 or all int32), without branches: a
+ * random condition costs a mispredicted branch per element otherwise.
+ */
+export function whereBitsRowImpl(
+  c: TypedArray,
+  cOff: number,
+  cStride: number,
+  a: Int32Array,
+  aOff: number,
+  aStride: number,
+  b: Int32Array,
+  bOff: number,
+  bStride: number,
+  out: Int32Array,
+  outOff: number,
+  n: number,
+): void {
+  let ci = cOff;
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ci += cStride, ai += aStride, bi += bStride) {
+    const mask = -+(c[ci]! !== 0);
+    out[outOff + i] = (a[ai]! & mask) | (b[bi]! & ~mask);
+  }
+}
+
+/** out = condition ≠ 0 ? a : b, each operand with its own stride. */
+export function whereRowImpl(
+  c: TypedArray,
+  cOff: number,
+  cStride: number,
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  let ci = cOff;
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ci += cStride, ai += aStride, bi += bStride) {
+    out[outOff + i] = c[ci]! !== 0 ? a[ai]! : b[bi]!;
+  }
+}
+
+/** a + b. */
+export function addRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = x + y;
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = x + y;
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = x + y;
+  }
+}
+
+/** a − b. */
+export function subRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = x - y;
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = x - y;
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = x - y;
+  }
+}
+
+/** a · b. */
+export function mulRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = x * y;
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = x * y;
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = x * y;
+  }
+}
+
+/** a / b. */
+export function divRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = x / y;
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = x / y;
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = x / y;
+  }
+}
+
+/** aᵇ (Math.pow, as the reference). */
+export function powRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = Math.pow(x, y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = Math.pow(x, y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = Math.pow(x, y);
+  }
+}
+
+/** max(a, b); NaN wins (Math.max propagates NaN, and +0 beats −0). */
+export function maximumRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = Math.max(x, y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = Math.max(x, y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = Math.max(x, y);
+  }
+}
+
+/** min(a, b); NaN wins. */
+export function minimumRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = Math.min(x, y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = Math.min(x, y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = Math.min(x, y);
+  }
+}
+
+/** a = b as 1/0. */
+export function eqRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x === y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x === y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x === y);
+  }
+}
+
+/** a ≠ b as 1/0. */
+export function neRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x !== y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x !== y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x !== y);
+  }
+}
+
+/** a < b as 1/0. */
+export function ltRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x < y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x < y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x < y);
+  }
+}
+
+/** a ≤ b as 1/0. */
+export function leRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x <= y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x <= y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x <= y);
+  }
+}
+
+/** a > b as 1/0. */
+export function gtRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x > y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x > y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x > y);
+  }
+}
+
+/** a ≥ b as 1/0. */
+export function geRowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = +(x >= y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = +(x >= y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = +(x >= y);
+  }
+}

@@ -1,0 +1,669 @@
+// The conformance suite: every primitive on every backend, against the reference backend.
+//
+// Each primitive has cases (a table keyed by primitive name, so a missing one is a compile
+// error and an empty one fails here). A case builds seeded inputs once and runs public ops on
+// them; it is run under each backend and under 'reference', and the outputs must agree:
+// exactly for int32/bool outputs and movement ops, to 1e-5 for float32 arithmetic and 1e-12
+// for float64 (relative, with an absolute floor at magnitude 1).
+//
+// A recording backend (reference kernels that log their arguments) also captures every kernel
+// call a case makes; each backend's kernel is then called directly with the same arguments on
+// an `out` pre-filled with sentinels, which proves every kernel writes all of its output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Generator,
+  PRIMITIVE_NAMES,
+  abs,
+  add,
+  argmax,
+  argmin,
+  cast,
+  concat,
+  cos,
+  div,
+  eq,
+  erf,
+  exp,
+  expand,
+  gather,
+  ge,
+  getBackend,
+  gradients,
+  gt,
+  indexSelect,
+  le,
+  listBackends,
+  log,
+  lt,
+  matmul,
+  max,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  permute,
+  pow,
+  registerBackend,
+  relu,
+  reshape,
+  sigmoid,
+  sign,
+  sin,
+  slice,
+  sqrt,
+  stack,
+  sub,
+  sum,
+  tanh,
+  tensor,
+  transpose,
+  where,
+  withBackend,
+} from '../../src/index.js';
+import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Seeded inputs, built without running any kernel.
+
+let nextSeed = 1;
+
+function arrayOf(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+  }
+}
+
+function dtypeOf(array: TypedArray): DType {
+  if (array instanceof Float32Array) return 'float32';
+  if (array instanceof Float64Array) return 'float64';
+  if (array instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+interface MakeOptions {
+  readonly requiresGrad?: boolean;
+  /** A fixed seed (for tensors built inside `run`, which executes once per backend). */
+  readonly seed?: number;
+}
+
+function make(shape: readonly number[], dtype: DType, draw: (g: Generator) => number, options: MakeOptions = {}): Tensor {
+  const g = new Generator(options.seed ?? nextSeed++);
+  const n = shape.reduce((p, d) => p * d, 1);
+  const values = arrayOf(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = draw(g);
+  return tensor(values, { shape, dtype, requiresGrad: options.requiresGrad ?? false });
+}
+
+const normal = (shape: readonly number[], dtype: DType = 'float32', options: MakeOptions = {}): Tensor =>
+  make(shape, dtype, (g) => 2 * g.normal(), options);
+const positive = (shape: readonly number[], dtype: DType = 'float32'): Tensor => make(shape, dtype, (g) => 0.05 + 4 * g.uniform());
+const ints = (shape: readonly number[], low = -5, high = 6): Tensor => make(shape, 'int32', (g) => g.integer(low, high));
+const bools = (shape: readonly number[]): Tensor => make(shape, 'bool', (g) => g.integer(0, 2));
+
+/** NaN, infinities, signed zeros, tiny, moderate and overflowing magnitudes. */
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-30, 0.5, -0.5, 1, -1, 3, -3, 40, -40, 800, -800];
+const special = (dtype: DType = 'float32', shape: readonly number[] = [SPECIAL.length]): Tensor =>
+  tensor(Float64Array.from(SPECIAL), { dtype, shape });
+/** float32 NaNs whose sign bit is set (as x86 makes them: 0/0 gives 0xffc00000) or whose payload is unusual. */
+const signedNaNs = (): Tensor => tensor(new Float32Array(Int32Array.from([0xffc00000 | 0, 0x7fc00001, 0xff800001 | 0, 0x7f800001, -1]).buffer));
+const specialReversed = (dtype: DType = 'float32'): Tensor => tensor(Float64Array.from([...SPECIAL].reverse()), { dtype });
+
+// ---------------------------------------------------------------------------------------------
+// Cases.
+
+interface Case {
+  readonly label: string;
+  readonly inputs: () => readonly Tensor[];
+  readonly run: (inputs: readonly Tensor[]) => Tensor | readonly Tensor[];
+  /** Compare floating outputs exactly too (movement ops). */
+  readonly exact?: boolean;
+}
+
+function at(xs: readonly Tensor[], i: number): Tensor {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`case input ${i} is missing`);
+  return x;
+}
+
+function unaryCases(op: (x: TensorLike) => Tensor, domain: 'any' | 'positive' = 'any'): Case[] {
+  const run = (xs: readonly Tensor[]): Tensor => op(at(xs, 0));
+  const cases: Case[] = [
+    { label: 'float32 [3,4,5]', inputs: () => [normal([3, 4, 5])], run },
+    { label: 'float64 [7]', inputs: () => [normal([7], 'float64')], run },
+    { label: 'int32 [2,3]', inputs: () => [ints([2, 3])], run },
+    { label: 'special values float32', inputs: () => [special()], run },
+    { label: 'special values float64', inputs: () => [special('float64')], run },
+    { label: '0-d scalar', inputs: () => [tensor(-0.75)], run },
+    { label: 'empty [0,3]', inputs: () => [normal([0, 3])], run },
+    { label: 'float32 [1000] (long row)', inputs: () => [normal([1000])], run },
+    { label: 'NaNs with the sign bit set, float32', inputs: () => [signedNaNs()], run },
+  ];
+  if (domain === 'positive') {
+    cases.push(
+      { label: 'positive float32 [4,6]', inputs: () => [positive([4, 6])], run },
+      { label: 'positive float64 [4,6]', inputs: () => [positive([4, 6], 'float64')], run },
+    );
+  }
+  return cases;
+}
+
+function binaryCases(op: (a: TensorLike, b: TensorLike) => Tensor): Case[] {
+  const run = (xs: readonly Tensor[]): Tensor => op(at(xs, 0), at(xs, 1));
+  return [
+    { label: 'same shape float32 [4,5]', inputs: () => [normal([4, 5]), normal([4, 5])], run },
+    { label: 'broadcast [3,1,4] with [5,1]', inputs: () => [normal([3, 1, 4]), normal([5, 1])], run },
+    { label: 'broadcast [5,1] with [3,1,4]', inputs: () => [normal([5, 1]), normal([3, 1, 4])], run },
+    { label: 'size-1 dims [1,4] with [3,1]', inputs: () => [normal([1, 4]), normal([3, 1])], run },
+    { label: 'row broadcast [64,130] with [130]', inputs: () => [normal([64, 130]), normal([130])], run },
+    { label: 'column broadcast [2,6,1] with [2,1,7]', inputs: () => [normal([2, 6, 1]), normal([2, 1, 7])], run },
+    { label: '0-d with [2,3]', inputs: () => [tensor(1.25), normal([2, 3])], run },
+    { label: '[2,3] with a number', inputs: () => [normal([2, 3])], run: (xs) => op(at(xs, 0), 0.5) },
+    { label: 'a number with [2,3]', inputs: () => [normal([2, 3])], run: (xs) => op(-1.5, at(xs, 0)) },
+    { label: '0-d with 0-d', inputs: () => [tensor(2.5), tensor(-0.5)], run },
+    { label: 'empty [0,3] with [3]', inputs: () => [normal([0, 3]), normal([3])], run },
+    { label: 'empty [2,0] with [1]', inputs: () => [normal([2, 0]), normal([1])], run },
+    { label: 'float64 same shape [3,4]', inputs: () => [normal([3, 4], 'float64'), normal([3, 4], 'float64')], run },
+    { label: 'float64 broadcast [3,1,4] with [5,1]', inputs: () => [normal([3, 1, 4], 'float64'), normal([5, 1], 'float64')], run },
+    { label: 'int32 same shape [3,4]', inputs: () => [ints([3, 4]), ints([3, 4])], run },
+    { label: 'int32 broadcast [4,1] with [5]', inputs: () => [ints([4, 1]), ints([5])], run },
+    { label: 'bool with bool [2,5]', inputs: () => [bools([2, 5]), bools([2, 5])], run },
+    { label: 'mixed float32 [4,3] with float64 [3]', inputs: () => [normal([4, 3]), normal([3], 'float64')], run },
+    { label: 'mixed float64 [4,1] with float32 [3]', inputs: () => [normal([4, 1], 'float64'), normal([3])], run },
+    { label: 'mixed int32 [4,3] with float32 [4,3]', inputs: () => [ints([4, 3]), normal([4, 3])], run },
+    { label: 'mixed bool [3] with int32 [2,3]', inputs: () => [bools([3]), ints([2, 3])], run },
+    { label: 'special × special float32 (all pairs)', inputs: () => [special('float32', [SPECIAL.length, 1]), special()], run },
+    { label: 'special × special float64 (all pairs)', inputs: () => [special('float64', [SPECIAL.length, 1]), special('float64')], run },
+    { label: 'special with reversed, float32', inputs: () => [special(), specialReversed()], run },
+  ];
+}
+
+function whereCases(): Case[] {
+  const run = (xs: readonly Tensor[]): Tensor => where(at(xs, 0), at(xs, 1), at(xs, 2));
+  return [
+    { label: 'same shape [4,5]', inputs: () => [bools([4, 5]), normal([4, 5]), normal([4, 5])], run },
+    { label: 'broadcast c [3,1,4], a [5,1], b [4]', inputs: () => [bools([3, 1, 4]), normal([5, 1]), normal([4])], run },
+    { label: 'broadcast c [5,1], a [3,1,1], b [1,6]', inputs: () => [bools([5, 1]), normal([3, 1, 1]), normal([1, 6])], run },
+    { label: 'numbers for a and b', inputs: () => [bools([3, 4])], run: (xs) => where(at(xs, 0), 2.5, -1) },
+    { label: '0-d condition', inputs: () => [tensor(true), normal([2, 3]), normal([2, 3])], run },
+    { label: 'int32 a and b', inputs: () => [bools([6]), ints([6]), ints([6])], run },
+    { label: 'mixed float32 a, float64 b', inputs: () => [bools([2, 3]), normal([2, 3]), normal([3], 'float64')], run },
+    { label: 'bool a and b', inputs: () => [bools([7]), bools([7]), bools([7])], run },
+    { label: 'special values', inputs: () => [bools([SPECIAL.length]), special(), specialReversed()], run },
+    { label: 'condition bytes other than 0 and 1 (nonzero picks a)', inputs: () => [tensor(Uint8Array.from([0, 1, 2, 255, 0, 7]), { dtype: 'bool' }), normal([6]), normal([6])], run },
+    { label: 'condition bytes other than 0 and 1, int32', inputs: () => [tensor(Uint8Array.from([0, 1, 2, 255, 0, 7]), { dtype: 'bool' }), ints([6]), ints([6])], run },
+    { label: 'empty [0,2]', inputs: () => [bools([0, 2]), normal([0, 2]), normal([2])], run },
+  ];
+}
+
+function reduceCases(op: (x: Tensor, axis?: number | readonly number[], keepdims?: boolean) => Tensor, kind: 'sum' | 'max'): Case[] {
+  const cases: Case[] = [
+    { label: 'all axes of [3,4,5]', inputs: () => [normal([3, 4, 5])], run: (xs) => op(at(xs, 0)) },
+    { label: 'middle axis of [3,4,5], keepdims', inputs: () => [normal([3, 4, 5])], run: (xs) => op(at(xs, 0), 1, true) },
+    { label: 'axes [0,2] of [3,4,5]', inputs: () => [normal([3, 4, 5])], run: (xs) => op(at(xs, 0), [0, 2]) },
+    { label: 'axes [1,2] of [3,4,5], keepdims', inputs: () => [normal([3, 4, 5])], run: (xs) => op(at(xs, 0), [1, 2], true) },
+    { label: 'axes [0,2] of [2,3,4,5], keepdims', inputs: () => [normal([2, 3, 4, 5])], run: (xs) => op(at(xs, 0), [0, 2], true) },
+    { label: 'axes [1,3] of [2,3,4,5]', inputs: () => [normal([2, 3, 4, 5])], run: (xs) => op(at(xs, 0), [1, 3]) },
+    { label: 'last axis (-1) of [6,7]', inputs: () => [normal([6, 7])], run: (xs) => op(at(xs, 0), -1) },
+    { label: 'axis 0 of [50,70]', inputs: () => [normal([50, 70])], run: (xs) => op(at(xs, 0), 0) },
+    { label: 'axis 1 of [50,70]', inputs: () => [normal([50, 70])], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'size-1 axis of [3,1,4]', inputs: () => [normal([3, 1, 4])], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'float64 axes [0,2] of [3,4,5]', inputs: () => [normal([3, 4, 5], 'float64')], run: (xs) => op(at(xs, 0), [0, 2]) },
+    { label: 'int32 axis 1 of [4,6]', inputs: () => [ints([4, 6])], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'bool axis 0 of [5,3]', inputs: () => [bools([5, 3])], run: (xs) => op(at(xs, 0), 0) },
+    { label: 'special values along axis 1 of [17,17]', inputs: () => [special('float32', [SPECIAL.length, 1])], run: (xs) => op(add(at(xs, 0), special()), 1) },
+    { label: 'special values along axis 0 of [17,17]', inputs: () => [special('float64', [SPECIAL.length, 1])], run: (xs) => op(mul(at(xs, 0), special('float64')), 0) },
+    { label: 'kept empty axis of [0,4]', inputs: () => [normal([0, 4])], run: (xs) => op(at(xs, 0), 1) },
+  ];
+  if (kind === 'sum') {
+    cases.push(
+      // A bool sum over no axes is still a kernel call (it becomes int32); other dtypes return x.
+      { label: 'bool 0-d (no axes)', inputs: () => [tensor(true)], run: (xs) => op(at(xs, 0), []) },
+      { label: 'bool [2,3] over no axes', inputs: () => [bools([2, 3])], run: (xs) => op(at(xs, 0), []) },
+      { label: 'reduced empty axis of [3,0]', inputs: () => [normal([3, 0])], run: (xs) => op(at(xs, 0), 1) },
+      { label: 'all axes of empty [0,3], keepdims', inputs: () => [normal([0, 3])], run: (xs) => op(at(xs, 0), undefined, true) },
+    );
+  }
+  return cases;
+}
+
+function argCases(op: (x: Tensor, axis?: number | null, keepdims?: boolean) => Tensor): Case[] {
+  const nanRows = (): Tensor =>
+    tensor(
+      [
+        [1, NaN, 3, NaN],
+        [NaN, 5, 2, 2],
+        [4, 4, -Infinity, 4],
+        [-0, 0, -0, 0],
+        [Infinity, Infinity, NaN, 1],
+      ],
+      { dtype: 'float64' },
+    );
+  return [
+    { label: 'axis 0 of [4,5,6]', inputs: () => [normal([4, 5, 6])], run: (xs) => op(at(xs, 0), 0) },
+    { label: 'axis 1 of [4,5,6], keepdims', inputs: () => [normal([4, 5, 6])], run: (xs) => op(at(xs, 0), 1, true) },
+    { label: 'axis 2 of [4,5,6]', inputs: () => [normal([4, 5, 6])], run: (xs) => op(at(xs, 0), 2) },
+    { label: 'flattened [3,4]', inputs: () => [normal([3, 4])], run: (xs) => op(at(xs, 0)) },
+    { label: 'flattened [3,4], keepdims', inputs: () => [normal([3, 4])], run: (xs) => op(at(xs, 0), null, true) },
+    { label: 'ties (int32 in 0..2) along axis 1 of [6,9]', inputs: () => [ints([6, 9], 0, 3)], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'ties (int32 in 0..2) along axis 0 of [9,6]', inputs: () => [ints([9, 6], 0, 3)], run: (xs) => op(at(xs, 0), 0) },
+    { label: 'NaN and infinities along axis 1', inputs: () => [nanRows()], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'NaN and infinities along axis 0', inputs: () => [nanRows()], run: (xs) => op(at(xs, 0), 0) },
+    { label: 'float64 axis -1 of [3,8]', inputs: () => [normal([3, 8], 'float64')], run: (xs) => op(at(xs, 0), -1) },
+    { label: 'bool axis 1 of [4,5]', inputs: () => [bools([4, 5])], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'length-1 axis of [3,1,2]', inputs: () => [normal([3, 1, 2])], run: (xs) => op(at(xs, 0), 1) },
+    { label: 'empty outer axis of [0,5]', inputs: () => [normal([0, 5])], run: (xs) => op(at(xs, 0), 1) },
+  ];
+}
+
+function castCases(): Case[] {
+  const to = (dtype: DType) => (xs: readonly Tensor[]): Tensor => cast(at(xs, 0), dtype);
+  return [
+    { label: 'float32 → int32 (truncates)', inputs: () => [normal([4, 5])], run: to('int32') },
+    { label: 'float32 → bool', inputs: () => [make([4, 5], 'float32', (g) => g.integer(-1, 2))], run: to('bool') },
+    { label: 'float32 → float64', inputs: () => [normal([4, 5])], run: to('float64') },
+    { label: 'float64 → float32', inputs: () => [normal([4, 5], 'float64')], run: to('float32') },
+    { label: 'int32 → float32', inputs: () => [ints([6])], run: to('float32') },
+    { label: 'int32 → bool', inputs: () => [ints([6], -1, 2)], run: to('bool') },
+    { label: 'bool → float32', inputs: () => [bools([6])], run: to('float32') },
+    { label: 'bool → int32', inputs: () => [bools([6])], run: to('int32') },
+    { label: 'special float64 → int32', inputs: () => [special('float64')], run: to('int32') },
+    { label: 'special float64 → bool', inputs: () => [special('float64')], run: to('bool') },
+    { label: 'special float64 → float32', inputs: () => [special('float64')], run: to('float32') },
+    { label: 'large float64 → int32', inputs: () => [tensor([3e9, -3e9, 2147483647.9, -2147483648.5], { dtype: 'float64' })], run: to('int32') },
+    { label: '0-d float32 → int32', inputs: () => [tensor(-2.75)], run: to('int32') },
+    { label: 'empty [0] float32 → float64', inputs: () => [normal([0])], run: to('float64') },
+  ];
+}
+
+function matmulCases(): Case[] {
+  const run = (xs: readonly Tensor[]): Tensor => matmul(at(xs, 0), at(xs, 1));
+  return [
+    { label: '1x1 · 1x1', inputs: () => [normal([1, 1]), normal([1, 1])], run },
+    { label: '7x13 · 13x5', inputs: () => [normal([7, 13]), normal([13, 5])], run },
+    { label: '65x130 · 130x67 (crosses the row and column blocks)', inputs: () => [normal([65, 130]), normal([130, 67])], run },
+    { label: '6x300 · 300x9 (crosses the depth block)', inputs: () => [normal([6, 300]), normal([300, 9])], run },
+    { label: '3x600 · 600x70 (two depth slices, two column blocks)', inputs: () => [normal([3, 600]), normal([600, 70])], run },
+    { label: 'batched with broadcasting [2,1,4,5] · [3,5,6]', inputs: () => [normal([2, 1, 4, 5]), normal([3, 5, 6])], run },
+    { label: 'batched [3,4,5] · shared [5,6]', inputs: () => [normal([3, 4, 5]), normal([5, 6])], run },
+    { label: 'shared [4,5] · batched [3,5,6]', inputs: () => [normal([4, 5]), normal([3, 5, 6])], run },
+    { label: 'batched [2,3,4,5] · [2,1,5,2]', inputs: () => [normal([2, 3, 4, 5]), normal([2, 1, 5, 2])], run },
+    { label: 'vector · matrix [5] · [5,3]', inputs: () => [normal([5]), normal([5, 3])], run },
+    { label: 'matrix · vector [4,5] · [5]', inputs: () => [normal([4, 5]), normal([5])], run },
+    { label: 'dot [9] · [9]', inputs: () => [normal([9]), normal([9])], run },
+    { label: 'float64 33x17 · 17x35', inputs: () => [normal([33, 17], 'float64'), normal([17, 35], 'float64')], run },
+    { label: 'int32 5x6 · 6x7', inputs: () => [ints([5, 6]), ints([6, 7])], run },
+    { label: 'mixed float32 4x6 · float64 6x3', inputs: () => [normal([4, 6]), normal([6, 3], 'float64')], run },
+    { label: 'mixed int32 4x6 · float32 6x3', inputs: () => [ints([4, 6]), normal([6, 3])], run },
+    { label: 'empty rows [0,3] · [3,4]', inputs: () => [normal([0, 3]), normal([3, 4])], run },
+    { label: 'empty depth [2,0] · [0,3] (zeros)', inputs: () => [normal([2, 0]), normal([0, 3])], run },
+    { label: 'empty columns [2,3] · [3,0]', inputs: () => [normal([2, 3]), normal([3, 0])], run },
+    { label: 'empty batch [0,2,3] · [3,4]', inputs: () => [normal([0, 2, 3]), normal([3, 4])], run },
+    { label: 'special values [17,1] · [1,17]', inputs: () => [special('float32', [SPECIAL.length, 1]), special('float32', [1, SPECIAL.length])], run },
+  ];
+}
+
+function movementCases(): Record<'reshape' | 'permute' | 'expand' | 'slice' | 'concat', Case[]> {
+  return {
+    reshape: [
+      { label: 'float32 [3,4] → [2,6]', inputs: () => [normal([3, 4])], run: (xs) => reshape(at(xs, 0), [2, 6]) },
+      { label: 'float64 [2,3,4] → [24]', inputs: () => [normal([2, 3, 4], 'float64')], run: (xs) => reshape(at(xs, 0), [24]) },
+      { label: 'int32 [6] → [2,-1]', inputs: () => [ints([6])], run: (xs) => reshape(at(xs, 0), [2, -1]) },
+      { label: 'bool [2,2] → [4,1]', inputs: () => [bools([2, 2])], run: (xs) => reshape(at(xs, 0), [4, 1]) },
+      { label: '0-d → [1,1]', inputs: () => [tensor(4.5)], run: (xs) => reshape(at(xs, 0), [1, 1]) },
+      { label: 'empty [0,3] → [3,0]', inputs: () => [normal([0, 3])], run: (xs) => reshape(at(xs, 0), [3, 0]) },
+    ],
+    permute: [
+      { label: 'rank 4 [2,3,4,5] by [3,1,0,2]', inputs: () => [normal([2, 3, 4, 5])], run: (xs) => permute(at(xs, 0), [3, 1, 0, 2]) },
+      { label: 'rank 4 [2,3,4,5] by [0,1,3,2]', inputs: () => [normal([2, 3, 4, 5])], run: (xs) => permute(at(xs, 0), [0, 1, 3, 2]) },
+      { label: 'transpose [70,90] (tiled)', inputs: () => [normal([70, 90])], run: (xs) => transpose(at(xs, 0)) },
+      { label: 'batched transpose [3,33,65]', inputs: () => [normal([3, 33, 65])], run: (xs) => transpose(at(xs, 0), 1, 2) },
+      { label: 'size-1 axis [3,1,4] by [2,1,0]', inputs: () => [normal([3, 1, 4])], run: (xs) => permute(at(xs, 0), [2, 1, 0]) },
+      { label: 'float64 [4,5] transpose', inputs: () => [normal([4, 5], 'float64')], run: (xs) => transpose(at(xs, 0)) },
+      { label: 'int32 [2,3,4] by [1,2,0]', inputs: () => [ints([2, 3, 4])], run: (xs) => permute(at(xs, 0), [1, 2, 0]) },
+      { label: 'bool [3,5] transpose', inputs: () => [bools([3, 5])], run: (xs) => transpose(at(xs, 0)) },
+      { label: 'empty [0,2,3] by [2,0,1]', inputs: () => [normal([0, 2, 3])], run: (xs) => permute(at(xs, 0), [2, 0, 1]) },
+    ],
+    expand: [
+      { label: '[3,1] → [3,4]', inputs: () => [normal([3, 1])], run: (xs) => expand(at(xs, 0), [3, 4]) },
+      { label: '[1,4] → [2,3,4]', inputs: () => [normal([1, 4])], run: (xs) => expand(at(xs, 0), [2, 3, 4]) },
+      { label: '[5,1,1] → [5,3,2]', inputs: () => [normal([5, 1, 1])], run: (xs) => expand(at(xs, 0), [5, 3, 2]) },
+      { label: '[2,1,3] → [2,4,3]', inputs: () => [normal([2, 1, 3])], run: (xs) => expand(at(xs, 0), [2, 4, 3]) },
+      { label: '0-d → [2,3]', inputs: () => [tensor(7.25)], run: (xs) => expand(at(xs, 0), [2, 3]) },
+      { label: 'float64 [4] → [3,4]', inputs: () => [normal([4], 'float64')], run: (xs) => expand(at(xs, 0), [3, 4]) },
+      { label: 'int32 [1,3] → [2,3]', inputs: () => [ints([1, 3])], run: (xs) => expand(at(xs, 0), [2, 3]) },
+      { label: 'bool [2,1] → [2,5]', inputs: () => [bools([2, 1])], run: (xs) => expand(at(xs, 0), [2, 5]) },
+      { label: 'empty [0,1] → [0,4]', inputs: () => [normal([0, 1])], run: (xs) => expand(at(xs, 0), [0, 4]) },
+    ],
+    slice: [
+      { label: 'negative step on axis 1 of [3,4,5]', inputs: () => [normal([3, 4, 5])], run: (xs) => slice(at(xs, 0), null, [null, null, -1]) },
+      { label: 'ranges with steps [1:3, :, 0:5:2]', inputs: () => [normal([3, 4, 5])], run: (xs) => slice(at(xs, 0), [1, 3], null, [0, 5, 2]) },
+      { label: 'step −2 and an index (drops an axis)', inputs: () => [normal([3, 4, 5])], run: (xs) => slice(at(xs, 0), [null, null, -2], 1) },
+      { label: 'every axis reversed [3,4,5]', inputs: () => [normal([3, 4, 5])], run: (xs) => slice(at(xs, 0), [null, null, -1], [null, null, -1], [null, null, -1]) },
+      { label: 'reversed long row [1000]', inputs: () => [normal([1000])], run: (xs) => slice(at(xs, 0), [900, 10, -3]) },
+      { label: 'float64 [6,6] [1:5:2, -1:0:-2]', inputs: () => [normal([6, 6], 'float64')], run: (xs) => slice(at(xs, 0), [1, 5, 2], [-1, 0, -2]) },
+      { label: 'int32 [5,4] [::2]', inputs: () => [ints([5, 4])], run: (xs) => slice(at(xs, 0), [null, null, 2]) },
+      { label: 'bool [4,4] [1:, :2]', inputs: () => [bools([4, 4])], run: (xs) => slice(at(xs, 0), [1], [null, 2]) },
+      { label: 'empty result [2:2]', inputs: () => [normal([4, 3])], run: (xs) => slice(at(xs, 0), [2, 2]) },
+    ],
+    concat: [
+      { label: 'axis 0 of [2,3] and [4,3]', inputs: () => [normal([2, 3]), normal([4, 3])], run: (xs) => concat([at(xs, 0), at(xs, 1)], 0) },
+      { label: 'axis 1 of [2,3] and [2,4]', inputs: () => [normal([2, 3]), normal([2, 4])], run: (xs) => concat([at(xs, 0), at(xs, 1)], 1) },
+      { label: 'axis -1 of three rank-3 tensors', inputs: () => [normal([2, 3, 1]), normal([2, 3, 4]), normal([2, 3, 2])], run: (xs) => concat([at(xs, 0), at(xs, 1), at(xs, 2)], -1) },
+      { label: 'stack of two [3,2] on axis 1', inputs: () => [normal([3, 2]), normal([3, 2])], run: (xs) => stack([at(xs, 0), at(xs, 1)], 1) },
+      { label: 'mixed int32 and float32', inputs: () => [ints([2, 3]), normal([1, 3])], run: (xs) => concat([at(xs, 0), at(xs, 1)], 0) },
+      { label: 'mixed float32 and float64', inputs: () => [normal([2, 2]), normal([2, 3], 'float64')], run: (xs) => concat([at(xs, 0), at(xs, 1)], 1) },
+      { label: 'bool and bool', inputs: () => [bools([3]), bools([5])], run: (xs) => concat([at(xs, 0), at(xs, 1)]) },
+      { label: 'with an empty piece [2,0]', inputs: () => [normal([2, 0]), normal([2, 3])], run: (xs) => concat([at(xs, 0), at(xs, 1)], 1) },
+      { label: 'all empty [0,3] and [0,3]', inputs: () => [normal([0, 3]), normal([0, 3])], run: (xs) => concat([at(xs, 0), at(xs, 1)], 0) },
+    ],
+  };
+}
+
+function gatherCases(): Case[] {
+  return [
+    { label: 'axis 1 of [4,5] by [4,3]', inputs: () => [normal([4, 5]), ints([4, 3], 0, 5)], run: (xs) => gather(at(xs, 0), 1, at(xs, 1)) },
+    { label: 'axis 0 of [4,5] by [2,5]', inputs: () => [normal([4, 5]), ints([2, 5], 0, 4)], run: (xs) => gather(at(xs, 0), 0, at(xs, 1)) },
+    { label: 'axis 0 of [4,5] by a smaller [2,3]', inputs: () => [normal([4, 5]), ints([2, 3], 0, 4)], run: (xs) => gather(at(xs, 0), 0, at(xs, 1)) },
+    { label: 'axis 1 of [3,4,5] by [2,6,3]', inputs: () => [normal([3, 4, 5]), ints([2, 6, 3], 0, 4)], run: (xs) => gather(at(xs, 0), 1, at(xs, 1)) },
+    { label: 'float64 axis -1 of [3,6] by [3,2]', inputs: () => [normal([3, 6], 'float64'), ints([3, 2], 0, 6)], run: (xs) => gather(at(xs, 0), -1, at(xs, 1)) },
+    { label: 'int32 axis 0 of [5,2] by [7,2]', inputs: () => [ints([5, 2]), ints([7, 2], 0, 5)], run: (xs) => gather(at(xs, 0), 0, at(xs, 1)) },
+    { label: 'bool axis 1 of [3,4] by [3,4]', inputs: () => [bools([3, 4]), ints([3, 4], 0, 4)], run: (xs) => gather(at(xs, 0), 1, at(xs, 1)) },
+    { label: 'indexSelect rows [2,0,2] of [3,4]', inputs: () => [normal([3, 4])], run: (xs) => indexSelect(at(xs, 0), 0, [2, 0, 2]) },
+    { label: 'empty index [0,5]', inputs: () => [normal([4, 5]), ints([0, 5], 0, 4)], run: (xs) => gather(at(xs, 0), 0, at(xs, 1)) },
+  ];
+}
+
+/** Gradient of a slice with a seeded upstream gradient: runs sliceScatter. */
+function sliceGrad(shape: readonly number[], dtype: DType, ...specs: SliceSpec[]): Case {
+  return {
+    label: `d/dx of x${JSON.stringify(specs)} for ${dtype} [${shape.join(',')}]`,
+    exact: true,
+    inputs: () => [normal(shape, dtype, { requiresGrad: true })],
+    run: (xs) => {
+      const x = at(xs, 0);
+      const y = slice(x, ...specs);
+      return gradients([y], [x], { gradOutputs: [normal(y.shape, dtype, { seed: 99 })] });
+    },
+  };
+}
+
+/** Gradient of a gather with a seeded upstream gradient: runs scatterAdd (repeated indices add up). */
+function gatherGrad(shape: readonly number[], dtype: DType, axis: number, indexShape: readonly number[]): Case {
+  return {
+    label: `d/dx of gather(x [${shape.join(',')}] ${dtype}, axis ${axis}, index [${indexShape.join(',')}])`,
+    exact: true,
+    inputs: () => {
+      const a = axis < 0 ? axis + shape.length : axis;
+      return [normal(shape, dtype, { requiresGrad: true }), ints(indexShape, 0, shape[a] ?? 1)];
+    },
+    run: (xs) => {
+      const x = at(xs, 0);
+      const y = gather(x, axis, at(xs, 1));
+      return gradients([y], [x], { gradOutputs: [normal(y.shape, dtype, { seed: 98 })] });
+    },
+  };
+}
+
+const movement = movementCases();
+
+/** The case table: a primitive without an entry is a compile error; one with no cases fails below. */
+const CASES: Record<PrimitiveName, readonly Case[]> = {
+  neg: unaryCases(neg),
+  exp: unaryCases(exp),
+  log: unaryCases(log, 'positive'),
+  sqrt: unaryCases(sqrt, 'positive'),
+  abs: unaryCases(abs),
+  sign: unaryCases(sign),
+  sin: unaryCases(sin),
+  cos: unaryCases(cos),
+  tanh: unaryCases(tanh),
+  sigmoid: unaryCases(sigmoid),
+  relu: unaryCases(relu),
+  erf: unaryCases(erf),
+  cast: castCases(),
+  add: binaryCases(add),
+  sub: binaryCases(sub),
+  mul: binaryCases(mul),
+  div: binaryCases(div),
+  pow: [
+    ...binaryCases(pow),
+    { label: 'positive base, fractional exponents', inputs: () => [positive([5, 4]), normal([4])], run: (xs) => pow(at(xs, 0), at(xs, 1)) },
+  ],
+  maximum: binaryCases(maximum),
+  minimum: binaryCases(minimum),
+  eq: binaryCases(eq),
+  ne: binaryCases(ne),
+  lt: binaryCases(lt),
+  le: binaryCases(le),
+  gt: binaryCases(gt),
+  ge: binaryCases(ge),
+  where: whereCases(),
+  sum: reduceCases(sum, 'sum'),
+  max: reduceCases(max, 'max'),
+  argmax: argCases(argmax),
+  argmin: argCases(argmin),
+  matmul: matmulCases(),
+  reshape: movement.reshape.map((c) => ({ ...c, exact: true })),
+  permute: movement.permute.map((c) => ({ ...c, exact: true })),
+  expand: movement.expand.map((c) => ({ ...c, exact: true })),
+  slice: movement.slice.map((c) => ({ ...c, exact: true })),
+  sliceScatter: [
+    sliceGrad([3, 4, 5], 'float32', null, [null, null, -1]),
+    sliceGrad([3, 4, 5], 'float32', [1, 3], null, [0, 5, 2]),
+    sliceGrad([3, 4, 5], 'float64', [null, null, -2], 1),
+    sliceGrad([6, 6], 'float32', [-1, 0, -2], [1, 5, 2]),
+    sliceGrad([40], 'float64', [35, 2, -3]),
+    sliceGrad([4, 3], 'float32', [2, 2]),
+  ],
+  concat: movement.concat.map((c) => ({ ...c, exact: true })),
+  gather: gatherCases().map((c) => ({ ...c, exact: true })),
+  scatterAdd: [
+    gatherGrad([4, 5], 'float32', 1, [4, 7]),
+    gatherGrad([4, 5], 'float32', 0, [2, 3]),
+    gatherGrad([3, 4, 5], 'float64', 1, [2, 6, 3]),
+    gatherGrad([6, 2], 'float64', -1, [6, 4]),
+    gatherGrad([4, 5], 'float32', 0, [0, 5]),
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Comparison.
+
+const TOLERANCE: Record<DType, number> = { float32: 1e-5, float64: 1e-12, int32: 0, bool: 0 };
+
+function assertSameValues(actual: TypedArray, expected: TypedArray, tol: number, where: string): void {
+  assert.equal(dtypeOf(actual), dtypeOf(expected), `${where}: dtype`);
+  assert.equal(actual.length, expected.length, `${where}: size`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] ?? NaN;
+    const e = expected[i] ?? NaN;
+    if (Object.is(a, e)) continue;
+    if (tol === 0) {
+      assert.fail(`${where}: element ${i} is ${Object.is(a, -0) ? '-0' : a}, expected ${Object.is(e, -0) ? '-0' : e} (exact)`);
+    }
+    const ok = (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));
+    if (!ok) assert.fail(`${where}: element ${i} is ${a}, expected ${e} (tolerance ${tol})`);
+  }
+}
+
+function outputs(result: Tensor | readonly Tensor[]): readonly Tensor[] {
+  return 'shape' in result ? [result] : result;
+}
+
+function assertSameTensors(actual: readonly Tensor[], expected: readonly Tensor[], exact: boolean, where: string): void {
+  assert.equal(actual.length, expected.length, `${where}: number of outputs`);
+  expected.forEach((e, k) => {
+    const a = actual[k];
+    if (a === undefined) return;
+    assert.deepEqual([...a.shape], [...e.shape], `${where}: output ${k} shape`);
+    assert.equal(a.dtype, e.dtype, `${where}: output ${k} dtype`);
+    assertSameValues(a._data, e._data, exact ? 0 : TOLERANCE[e.dtype], `${where}: output ${k}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recording backend: reference kernels that log every call.
+
+interface Call {
+  readonly op: PrimitiveName;
+  readonly args: KernelArgs<PrimitiveName>;
+}
+
+const reference: Backend = withBackend('reference', getBackend);
+const backendsUnderTest = listBackends().filter((name) => name !== 'reference');
+let calls: Call[] = [];
+
+function record<P extends PrimitiveName>(op: P): Kernel<P> {
+  const kernel: Kernel<P> = reference.kernels[op];
+  return (args) => {
+    kernel(args);
+    calls.push({ op, args });
+  };
+}
+
+const recordingKernels: Kernels = {
+  neg: record('neg'),
+  exp: record('exp'),
+  log: record('log'),
+  sqrt: record('sqrt'),
+  abs: record('abs'),
+  sign: record('sign'),
+  sin: record('sin'),
+  cos: record('cos'),
+  tanh: record('tanh'),
+  sigmoid: record('sigmoid'),
+  relu: record('relu'),
+  erf: record('erf'),
+  cast: record('cast'),
+  add: record('add'),
+  sub: record('sub'),
+  mul: record('mul'),
+  div: record('div'),
+  pow: record('pow'),
+  maximum: record('maximum'),
+  minimum: record('minimum'),
+  eq: record('eq'),
+  ne: record('ne'),
+  lt: record('lt'),
+  le: record('le'),
+  gt: record('gt'),
+  ge: record('ge'),
+  where: record('where'),
+  sum: record('sum'),
+  max: record('max'),
+  argmax: record('argmax'),
+  argmin: record('argmin'),
+  matmul: record('matmul'),
+  reshape: record('reshape'),
+  permute: record('permute'),
+  expand: record('expand'),
+  slice: record('slice'),
+  sliceScatter: record('sliceScatter'),
+  concat: record('concat'),
+  gather: record('gather'),
+  scatterAdd: record('scatterAdd'),
+};
+
+const RECORDER = 'conformance-recorder';
+registerBackend({ name: RECORDER, kernels: recordingKernels, allocate: (dtype, size) => reference.allocate(dtype, size) });
+
+function invoke<P extends PrimitiveName>(kernels: Kernels, op: P, args: KernelArgs<P>): void {
+  kernels[op](args);
+}
+
+/** Two fillers per dtype: a kernel that skips an element leaves one of them, which differs from the reference. */
+const SENTINELS: Record<DType, readonly number[]> = {
+  float32: [NaN, 1234.5],
+  float64: [NaN, -98765.25],
+  int32: [-123456789, 987654321],
+  bool: [7, 9],
+};
+
+// Inputs are built once per case so every backend sees the same numbers.
+const inputsOf = new Map<Case, readonly Tensor[]>();
+function inputsFor(c: Case): readonly Tensor[] {
+  let xs = inputsOf.get(c);
+  if (xs === undefined) {
+    xs = c.inputs();
+    inputsOf.set(c, xs);
+  }
+  return xs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests.
+
+test('conformance: there are backends to test besides reference', () => {
+  assert.ok(backendsUnderTest.includes('cpu'), `backends: ${listBackends().join(', ')}`);
+});
+
+for (const name of PRIMITIVE_NAMES) {
+  test(`conformance: every case of ${name} calls the ${name} kernel`, () => {
+    const cases = CASES[name] as readonly Case[] | undefined;
+    assert.ok(cases !== undefined && cases.length > 0, `primitive ${name} has no conformance case`);
+    for (const c of cases) {
+      calls = [];
+      withBackend(RECORDER, () => c.run(inputsFor(c)));
+      assert.ok(
+        calls.some((call) => call.op === name),
+        `${name} / ${c.label}: the case never calls the ${name} kernel (called: ${[...new Set(calls.map((k) => k.op))].join(', ') || 'none'})`,
+      );
+    }
+  });
+}
+
+for (const backend of backendsUnderTest) {
+  for (const name of PRIMITIVE_NAMES) {
+    test(`conformance: ${name} on ${backend} matches reference`, () => {
+      for (const c of CASES[name]) {
+        const xs = inputsFor(c);
+        const expected = outputs(withBackend('reference', () => c.run(xs)));
+        const actual = outputs(withBackend(backend, () => c.run(xs)));
+        assertSameTensors(actual, expected, c.exact === true, `${name} on ${backend} / ${c.label}`);
+      }
+    });
+
+    test(`conformance: ${backend} kernels called by the ${name} cases write every element of out`, () => {
+      const kernels = withBackend(backend, getBackend);
+      for (const c of CASES[name]) {
+        calls = [];
+        withBackend(RECORDER, () => c.run(inputsFor(c)));
+        calls.forEach((call, k) => {
+          const dtype = dtypeOf(call.args.out);
+          for (const sentinel of SENTINELS[dtype]) {
+            const out = kernels.allocate(dtype, call.args.out.length);
+            out.fill(sentinel);
+            invoke(kernels.kernels, call.op, { ...call.args, out });
+            const tol = c.exact === true && call.op === name ? 0 : TOLERANCE[dtype];
+            assertSameValues(out, call.args.out, tol, `${name} / ${c.label}: call ${k} (${call.op}) with out pre-filled with ${sentinel}`);
+          }
+        });
+      }
+    });
+  }
+}
+
+// The reference backend's max fills its int32 output with −Infinity, which an Int32Array stores
+// as 0, so the max of all-negative int32 values comes out 0. Fold this case into CASES.max once
+// the reference is fixed.
+test(
+  'conformance: max of all-negative int32 values matches reference',
+  { todo: 'reference bug: max initializes an int32 out with fill(-Infinity), which stores 0' },
+  () => {
+    const x = ints([3, 4], -9, -1);
+    for (const backend of backendsUnderTest) {
+      const expected = withBackend('reference', () => max(x, 1));
+      const actual = withBackend(backend, () => max(x, 1));
+      assertSameTensors([actual], [expected], true, `max on ${backend} / all-negative int32`);
+    }
+  },
+);
