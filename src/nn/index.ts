@@ -1,0 +1,43 @@
+/** The nn package: modules, layers, initializers and losses. */
+export { Module } from './module.js';
+export type { ModuleConfig, StateDict } from './module.js';
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Sequential } from './sequential.js';
+export {
+  Sigmoid,
+  Tanh,
+  ReLU,
+  LeakyReLU,
+  GELU,
+  Softmax,
+  Identity,
+  ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+  activationModule,
+} from './activations.js';
+export type { ActivationName, OutputActivationName } from './activations.js';
+export { Dropout } from './dropout.js';
+export type { DropoutOptions } from './dropout.js';
+export { mlp } from './mlp.js';
+export type { MlpOptions } from './mlp.js';
+export { moduleFromConfig, registerModuleType, moduleTypes } from './registry.js';
+export type { ModuleFactory, FromConfigContext } from './registry.js';
+export * as init from './init.js';
+export { initTensor, calculateGain, computeFans, INIT_NAMES } from './init.js';
+export type { InitName, InitSpec, InitConfig, InitOptions, FanOptions, KaimingOptions, Nonlinearity, FanMode, FloatDType } from './init.js';
+export {
+  mse,
+  halfSquaredError,
+  l1,
+  huber,
+  binaryCrossEntropy,
+  bceWithLogits,
+  crossEntropy,
+  nll,
+  getLoss,
+  canonicalLossName,
+  LOSS_NAMES,
+  LOSS_ALIASES,
+} from './losses.js';
+export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } from './losses.js';

@@ -1,0 +1,131 @@
+/** The fully connected layer y = x·Wᵀ + b. */
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { add, cast } from '../ops/elementwise.js';
+import { matmul } from '../ops/linalg.js';
+import type { Generator } from '../random/generator.js';
+import { tensor } from '../tensor/create.js';
+import type { DType } from '../tensor/dtype.js';
+import { formatShape, shapeEqual } from '../tensor/shape.js';
+import { Tensor, type NestedArray } from '../tensor/tensor.js';
+import { assertInitSpec, initTensor, resolveGenerator, type FloatDType, type InitSpec } from './init.js';
+import { Module, type ModuleConfig } from './module.js';
+
+export interface LinearOptions {
+  /** Add a learnable bias (default true). */
+  readonly bias?: boolean;
+  /** The weight initializer (default `'default'`: PyTorch's U(−1/√in, 1/√in)). */
+  readonly init?: InitSpec;
+  /** The bias initializer (default `'default'` when `init` is `'default'`, else `'zeros'`). */
+  readonly biasInit?: InitSpec;
+  /** Seed a fresh generator for the initial weights (not with `generator`). */
+  readonly seed?: number;
+  /** The generator to draw the initial weights from (default: the one `manualSeed` sets). */
+  readonly generator?: Generator;
+  /** Parameter dtype: float32 (default) or float64 (parameters must be floating). */
+  readonly dtype?: DType;
+  /** Explicit initial weights of shape [outFeatures, inFeatures] (copied). */
+  readonly weight?: readonly (readonly number[])[] | Tensor;
+  /** Explicit initial bias of shape [outFeatures] (copied). */
+  readonly biasValues?: readonly number[] | Tensor;
+}
+
+function checkFeatures(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) throw new ValueError(`Linear: ${name} must be a non-negative integer, got ${value}`);
+}
+
+/**
+ * A fully connected layer: y = x·Wᵀ + b, with weight W of shape [out, in] and bias b of shape
+ * [out], as PyTorch's nn.Linear. The input may have any leading dimensions ([B, in] → [B, out]);
+ * it is cast to the layer's dtype first.
+ * @example
+ * const layer = new Linear(2, 1, { weight: [[1, 2]], biasValues: [0.5] });
+ * layer.forward(tensor([[3, 4]])).toArray(); // [[11.5]]
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly dtype: FloatDType;
+  /** The weight W, shape [outFeatures, inFeatures]. */
+  readonly weight: Tensor;
+  /** The bias b, shape [outFeatures], or null without bias. */
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    checkFeatures('inFeatures', inFeatures);
+    checkFeatures('outFeatures', outFeatures);
+    const dtype = options.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'float64') throw new DTypeError(`Linear: parameters must be float32 or float64, got dtype ${String(dtype)}`);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.dtype = dtype;
+    const useBias = options.bias ?? true;
+    const where = `Linear(${inFeatures} → ${outFeatures})`;
+    const weightInit = assertInitSpec(where, options.init ?? 'default');
+    const biasInit = assertInitSpec(where, options.biasInit ?? (weightInit === 'default' ? 'default' : 'zeros'));
+    if (!useBias && options.biasValues !== undefined) throw new ValueError(`${where}: biasValues were given but bias is false`);
+    // Draw only what is not given explicitly, weight before bias (PyTorch's order).
+    const needsGenerator = options.weight === undefined || (useBias && options.biasValues === undefined);
+    const generator = needsGenerator ? resolveGenerator(where, options) : undefined;
+    const fans = { fanIn: inFeatures, fanOut: outFeatures };
+    const draw = generator === undefined ? {} : { generator };
+
+    const weight =
+      options.weight === undefined
+        ? initTensor([outFeatures, inFeatures], weightInit, { ...fans, ...draw, dtype })
+        : explicit(where, 'weight', options.weight, [outFeatures, inFeatures], dtype);
+    this.weight = this.registerParameter('weight', weight.named('weight'));
+    if (useBias) {
+      const bias =
+        options.biasValues === undefined
+          ? initTensor([outFeatures], biasInit, { ...fans, ...draw, dtype })
+          : explicit(where, 'biasValues', options.biasValues, [outFeatures], dtype);
+      this.bias = this.registerParameter('bias', bias.named('bias'));
+    } else {
+      this.bias = null;
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const last = x.shape[x.shape.length - 1];
+    if (x.ndim === 0 || last !== this.inFeatures) {
+      throw new ShapeError(
+        `${this.describe()}: expected an input whose last dimension is ${this.inFeatures} (e.g. [batch, ${this.inFeatures}]), got shape ${formatShape(x.shape)}`,
+      );
+    }
+    const input = x.dtype === this.dtype ? x : cast(x, this.dtype);
+    const y = matmul(input, this.weight.T);
+    return this.bias === null ? y : add(y, this.bias);
+  }
+
+  override describe(): string {
+    return `Linear(${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ', no bias' : ''})`;
+  }
+
+  override config(): ModuleConfig {
+    return { type: 'Linear', inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null, dtype: this.dtype };
+  }
+}
+
+function explicit(
+  where: string,
+  what: string,
+  values: readonly (readonly number[])[] | readonly number[] | Tensor,
+  shape: readonly number[],
+  dtype: FloatDType,
+): Tensor {
+  let t: Tensor;
+  if (values instanceof Tensor) {
+    t = tensor(values, { dtype });
+  } else {
+    const rows: readonly (number | readonly number[])[] = values;
+    const nested: NestedArray[] = rows.map((v) => (typeof v === 'number' ? v : [...v]));
+    t = tensor(nested, { dtype });
+  }
+  if (!shapeEqual(t.shape, shape)) {
+    throw new ShapeError(
+      `${where}: ${what} has shape ${formatShape(t.shape)} but must be ${formatShape(shape)}` + (what === 'weight' ? ' ([outFeatures, inFeatures])' : ' ([outFeatures])'),
+    );
+  }
+  return t;
+}

@@ -1,0 +1,128 @@
+/** Rebuilding modules from their `config()`: what model files store instead of code. */
+import { ValueError } from '../errors.js';
+import { Generator } from '../random/generator.js';
+import { GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+import { Dropout } from './dropout.js';
+import { Linear } from './linear.js';
+import type { Module, ModuleConfig } from './module.js';
+import { Sequential } from './sequential.js';
+
+/** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
+export interface FromConfigContext {
+  readonly generator: Generator;
+  /** Rebuilds a nested module (for containers). */
+  readonly build: (config: unknown, path: string) => Module;
+}
+
+/** Builds a module of one type from its config; `path` locates it in errors (e.g. 'layers[2]'). */
+export type ModuleFactory = (config: ModuleConfig, context: FromConfigContext, path: string) => Module;
+
+function fieldError(path: string, type: string, field: string, expected: string, value: unknown): ValueError {
+  return new ValueError(`moduleFromConfig: ${path}: ${type}.${field} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+}
+
+function integerField(c: ModuleConfig, path: string, field: string, min: number): number {
+  const v = c[field];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw fieldError(path, c.type, field, min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`, v);
+  return v;
+}
+
+function optional<T>(c: ModuleConfig, field: string, check: (v: unknown) => v is T, path: string, expected: string): T | undefined {
+  const v = c[field];
+  if (v === undefined) return undefined;
+  if (!check(v)) throw fieldError(path, c.type, field, expected, v);
+  return v;
+}
+
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isFloatDType = (v: unknown): v is 'float32' | 'float64' => v === 'float32' || v === 'float64';
+const isApproximate = (v: unknown): v is 'none' | 'tanh' => v === 'none' || v === 'tanh';
+const isProbability = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+
+const factories = new Map<string, ModuleFactory>([
+  [
+    'Linear',
+    (c, ctx, path) => {
+      const inFeatures = integerField(c, path, 'inFeatures', 0);
+      const outFeatures = integerField(c, path, 'outFeatures', 0);
+      const bias = optional(c, 'bias', isBoolean, path, 'true or false') ?? true;
+      const dtype = optional(c, 'dtype', isFloatDType, path, "'float32' or 'float64'") ?? 'float32';
+      return new Linear(inFeatures, outFeatures, { bias, dtype, generator: ctx.generator });
+    },
+  ],
+  [
+    'Sequential',
+    (c, ctx, path) => {
+      const layers = c['layers'];
+      if (!Array.isArray(layers)) throw fieldError(path, c.type, 'layers', 'an array of module configs', layers);
+      return new Sequential(...layers.map((l: unknown, i) => ctx.build(l, `${path}.layers[${i}]`)));
+    },
+  ],
+  ['Sigmoid', () => new Sigmoid()],
+  ['Tanh', () => new Tanh()],
+  ['ReLU', () => new ReLU()],
+  ['Identity', () => new Identity()],
+  ['LeakyReLU', (c, _ctx, path) => new LeakyReLU(optional(c, 'negativeSlope', isFiniteNumber, path, 'a finite number') ?? 0.01)],
+  ['GELU', (c, _ctx, path) => new GELU(optional(c, 'approximate', isApproximate, path, "'none' or 'tanh'") ?? 'none')],
+  ['Softmax', (c, _ctx, path) => new Softmax(optional(c, 'axis', isInteger, path, 'an integer') ?? -1)],
+  [
+    'Dropout',
+    (c, _ctx, path) => {
+      const p = optional(c, 'p', isProbability, path, 'a probability in [0, 1]') ?? 0.5;
+      const seed = optional(c, 'seed', (v): v is number => typeof v === 'number' && Number.isSafeInteger(v), path, 'a safe integer');
+      return new Dropout(p, seed === undefined ? {} : { seed });
+    },
+  ],
+]);
+
+/**
+ * Registers a module type so `moduleFromConfig` (and so model files) can rebuild it; its
+ * `config()` must return `{ type, ... }` with this type.
+ * @example
+ * class Square extends Module {
+ *   forward(x: Tensor) { return x.square(); }
+ *   override config() { return { type: 'Square' }; }
+ * }
+ * registerModuleType('Square', () => new Square());
+ * moduleFromConfig({ type: 'Square' }).forward(tensor([3])).item(); // 9
+ */
+export function registerModuleType(type: string, factory: ModuleFactory): void {
+  if (typeof type !== 'string' || type.length === 0) throw new ValueError('registerModuleType: the type must be a non-empty string');
+  factories.set(type, factory);
+}
+
+/**
+ * The module types `moduleFromConfig` knows, sorted.
+ * @example moduleTypes().includes('Linear'); // true
+ */
+export function moduleTypes(): string[] {
+  return [...factories.keys()].sort();
+}
+
+/**
+ * Rebuilds a module from its `config()` (weights are drawn from a fixed-seed generator, to be
+ * replaced with `loadStateDict`); throws a ValueError naming an unknown type or a bad field.
+ * @example
+ * const config = mlp([2, 8, 1], { seed: 0 }).config();
+ * moduleFromConfig(config).describe(); // 'Sequential'
+ */
+export function moduleFromConfig(config: ModuleConfig): Module {
+  // A generator of its own: rebuilding a model must not move the global random state.
+  const generator = new Generator(0);
+  const build = (c: unknown, path: string): Module => {
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+      throw new ValueError(`moduleFromConfig: ${path}: a module config must be an object { type, ... }, got ${JSON.stringify(c) ?? String(c)}`);
+    }
+    const type: unknown = (c as Record<string, unknown>)['type'];
+    if (typeof type !== 'string') throw new ValueError(`moduleFromConfig: ${path}: the config has no string 'type' field`);
+    const factory = factories.get(type);
+    if (factory === undefined) {
+      throw new ValueError(`moduleFromConfig: ${path}: unknown module type '${type}'; known types: ${moduleTypes().join(', ')}`);
+    }
+    return factory(c as ModuleConfig, context, path);
+  };
+  const context: FromConfigContext = { generator, build };
+  return build(config, 'model');
+}
