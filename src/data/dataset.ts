@@ -1,0 +1,149 @@
+/** Datasets and batching. */
+import { ShapeError, ValueError } from '../errors.js';
+import { Generator } from '../random/generator.js';
+import { tensor } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { indexSelect } from '../ops/indexing.js';
+
+/** One batch: inputs `x` [B, …] and targets `y` [B, …]. */
+export interface Batch {
+  readonly x: Tensor;
+  readonly y: Tensor;
+}
+
+/**
+ * A dataset of samples that can be fetched in batches by index. `TensorDataset` is the
+ * implementation every built-in dataset returns.
+ */
+export interface Dataset {
+  readonly length: number;
+  /** The samples at `indices`, stacked along a new first axis. */
+  batch(indices: readonly number[]): Batch;
+}
+
+/**
+ * Inputs and targets held as two tensors whose first axis indexes samples.
+ * @example
+ * const ds = new TensorDataset(tensor([[0, 0], [0, 1]]), tensor([[0], [1]]));
+ * ds.batch([1]).x.toArray(); // [[0, 1]]
+ */
+export class TensorDataset implements Dataset {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  /** Class names for classification targets, in label order (optional). */
+  readonly classes: readonly string[] | undefined;
+
+  constructor(x: Tensor, y: Tensor, classes?: readonly string[]) {
+    if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
+      throw new ShapeError(`TensorDataset: inputs ${formatShape(x.shape)} and targets ${formatShape(y.shape)} must have the same first dimension (one row per sample)`);
+    }
+    this.x = x;
+    this.y = y;
+    this.classes = classes;
+  }
+
+  get length(): number {
+    return this.x.shape[0] ?? 0;
+  }
+
+  batch(indices: readonly number[]): Batch {
+    const idx = tensor([...indices], { dtype: 'int32' });
+    return { x: indexSelect(this.x, 0, idx), y: indexSelect(this.y, 0, idx) };
+  }
+
+  /** A dataset of the samples at `indices` (e.g. a train/validation split). */
+  subset(indices: readonly number[]): TensorDataset {
+    const b = this.batch(indices);
+    return new TensorDataset(b.x, b.y, this.classes);
+  }
+
+  /**
+   * Splits into two datasets, the second holding `fraction` of the samples, chosen by a seeded
+   * shuffle.
+   * @example
+   * const ds = new TensorDataset(arange(10).reshape([10, 1]), arange(10).reshape([10, 1]));
+   * const [train, val] = ds.split(0.2, 0);
+   * [train.length, val.length]; // [8, 2]
+   */
+  split(fraction: number, seed = 0): [TensorDataset, TensorDataset] {
+    if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`split: fraction must be in [0, 1), got ${fraction}`);
+    const order = permutation(this.length, new Generator(seed));
+    const nVal = Math.round(this.length * fraction);
+    return [this.subset(order.slice(nVal)), this.subset(order.slice(0, nVal))];
+  }
+}
+
+/**
+ * A seeded random permutation of 0..n−1 (Fisher–Yates).
+ * @example
+ * permutation(5, new Generator(0)); // the same order of 0, 1, 2, 3, 4 for seed 0, everywhere
+ */
+export function permutation(n: number, generator: Generator): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = generator.integer(0, i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+export interface DataLoaderOptions {
+  /**
+   * Samples per batch (default 32; the whole dataset with `Infinity`). As in PyTorch, a finite
+   * batchSize larger than the dataset gives one short batch, or none with dropLast.
+   */
+  readonly batchSize?: number;
+  /** Reshuffle every epoch (default false). */
+  readonly shuffle?: boolean;
+  /** Drop the last batch if it is smaller than batchSize (default false). */
+  readonly dropLast?: boolean;
+  /** Seed of the shuffling generator (default 0): the same seed gives the same batches. */
+  readonly seed?: number;
+}
+
+/**
+ * Iterates over a dataset in batches, as PyTorch's DataLoader. Each `for … of` is one epoch;
+ * with `shuffle`, every epoch draws a new order from the seeded generator.
+ * @example
+ * const ds = new TensorDataset(arange(10).reshape([5, 2]), arange(5).reshape([5, 1]));
+ * const loader = new DataLoader(ds, { batchSize: 2, shuffle: true, seed: 1 });
+ * for (const { x, y } of loader) console.log(x.shape, y.shape); // [2, 2] [2, 1] twice, then [1, 2] [1, 1]
+ */
+export class DataLoader implements Iterable<Batch> {
+  readonly dataset: Dataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator;
+
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    const batchSize = options.batchSize ?? 32;
+    if (!(batchSize >= 1) || (!Number.isInteger(batchSize) && batchSize !== Infinity)) {
+      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    this.dataset = dataset;
+    // Only Infinity is clamped: a finite size is kept, so dropLast drops a batch the dataset
+    // cannot fill even when that is the only one (as PyTorch does).
+    this.batchSize = batchSize === Infinity ? Math.max(1, dataset.length) : batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.generator = new Generator(options.seed ?? 0);
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
+    for (let start = 0; start < n; start += this.batchSize) {
+      const indices = order.slice(start, start + this.batchSize);
+      if (this.dropLast && indices.length < this.batchSize) break;
+      yield this.dataset.batch(indices);
+    }
+  }
+}
