@@ -42,3 +42,26 @@ export class AnomalyError extends ChainruleError {
 export class GradcheckError extends ChainruleError {
   override name = 'GradcheckError';
 }
+
+/** A model file that cannot be read: truncated, edited, of another version, or not matching its model. */
+export class ModelFileError extends ChainruleError {
+  override name = 'ModelFileError';
+}
+
+/**
+ * A CSV file that cannot be read as asked; the message is `<file>:<line>: <reason>` with the
+ * 1-based physical line (the header is line 1), or `<file>: <reason>` when no line is to blame.
+ */
+export class CsvError extends ChainruleError {
+  override name = 'CsvError';
+  readonly file: string;
+  readonly line: number | null;
+  readonly reason: string;
+
+  constructor(file: string, line: number | null, reason: string) {
+    super(line === null ? `${file}: ${reason}` : `${file}:${line}: ${reason}`);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
+}

@@ -104,7 +104,78 @@ export {
   AutogradError,
   AnomalyError,
   GradcheckError,
+  ModelFileError,
+  CsvError,
 } from './errors.js';
 
 export { fsum, Adder } from './math/fsum.js';
 export { VERSION } from './version.js';
+
+// nn: modules, layers, initializers, losses.
+export * from './nn/index.js';
+// optim: optimizers, schedules, clipping.
+export * from './optim/index.js';
+// data: datasets, loaders, CSV.
+export {
+  TensorDataset,
+  DataLoader,
+  permutation,
+  tutorial as tutorialDataset,
+  xor,
+  circles,
+  moons,
+  spirals,
+  blobs,
+  loadDataset,
+  isDatasetName,
+  DATASET_NAMES,
+  DEFAULT_NOISE,
+  digits,
+  DIGIT_PIXELS,
+  DIGITS_TRAIN_PER_CLASS,
+  loadCsv,
+  parseCsv,
+  loadCsvFeatures,
+  parseCsvFeatures,
+  parseCsvTable,
+} from './data/index.js';
+export type {
+  Batch,
+  Dataset,
+  DataLoaderOptions,
+  TutorialOptions as TutorialDatasetOptions,
+  SyntheticOptions,
+  CirclesOptions,
+  SpiralsOptions,
+  BlobsOptions,
+  DatasetName,
+  LoadDatasetOptions,
+  DigitsOptions,
+  CsvReadOptions,
+  CsvTable,
+  CsvStats,
+  CsvOptions,
+  CsvData,
+  CsvFeaturesOptions,
+  CsvFeatures,
+} from './data/index.js';
+// train: the training loop, callbacks, progress, the tutorial.
+export { fit, evaluate, predict, countCorrect } from './train/fit.js';
+export type { LossFn, EpochScheduler, Metric, FitData, FitContext, BatchLogs, Callback, FitOptions, EvaluateOptions } from './train/fit.js';
+export { History } from './train/history.js';
+export type { EpochLog } from './train/history.js';
+export { earlyStopping, checkpoint } from './train/callbacks.js';
+export type { EarlyStoppingOptions, CheckpointOptions } from './train/callbacks.js';
+export { progress, describeEpoch } from './train/progress.js';
+export type { ProgressStream, ProgressOptions } from './train/progress.js';
+export { trainTutorial, tutorialNetwork, tutorialParameters, tutorialSample, tutorialOptions, TUTORIAL_DEFAULTS } from './train/tutorial.js';
+export type { TutorialOptions, TutorialParameters, TutorialRun } from './train/tutorial.js';
+export { trainMlp, inferTask, outputsFor, defaultLoss, interpretOutputs } from './train/experiment.js';
+export type { Task, TrainMlpOptions, TrainedMlp, Predictions } from './train/experiment.js';
+// io: model files.
+export { save, load, writeFileAtomic } from './io/node.js';
+export type { SaveOptions } from './io/node.js';
+export { modelFileText, loadFromText } from './io/model.js';
+export type { LoadedModel } from './io/model.js';
+export { FORMAT as MODEL_FORMAT, FORMAT_VERSION as MODEL_FORMAT_VERSION } from './io/format.js';
+export { pyFixed } from './math/pyformat.js';

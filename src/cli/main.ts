@@ -1,31 +1,70 @@
-#!/usr/bin/env node
+/** The `chainrule` command line: argument parsing and output only; the work is the library's. */
+import { Command, CommanderError, Option } from 'commander';
+import { ChainruleError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerTutorial } from './commands/tutorial.js';
+import { registerTrain } from './commands/train.js';
+import { registerPredict } from './commands/predict.js';
+import { registerEvaluate } from './commands/evaluate.js';
 
-const HELP = `chainrule ${VERSION}: backpropagation you can run, read and watch
-
-Usage: chainrule <command> [options]
-
-Options:
-  -h, --help      show this help
-  -v, --version   print the version
-
-Commands arrive with the training issue (tutorial, train, predict, evaluate).
-`;
-
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const [first] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    out(HELP);
-    return 0;
-  }
-  if (first === '-v' || first === '--version') {
-    out(`${VERSION}\n`);
-    return 0;
-  }
-  err(`chainrule: unknown command or option '${first}' (see chainrule --help)\n`);
-  return 2;
+/** Where a command writes: stdout for results, stderr for progress and errors. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is an interactive terminal (progress bars). */
+  readonly interactive: boolean;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '\0');
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+const defaultIO: CliIO = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  interactive: process.stderr.isTTY === true,
+};
+
+/** Builds the program; every command's action runs library calls and writes through `io`. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('chainrule')
+    .description('backpropagation you can run, read and watch')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined });
+  registerTutorial(program, io);
+  registerTrain(program, io);
+  registerPredict(program, io);
+  registerEvaluate(program, io);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined });
+  }
+  return program;
+}
+
+/** Adds the `--json` flag shared by every command. */
+export function jsonOption(): Option {
+  return new Option('--json', 'print machine-readable JSON on stdout');
+}
+
+/** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      io.err(`chainrule: ${e.message.replace(/^error: /, '').split('\n')[0]}\n`);
+      return 2;
+    }
+    if (e instanceof ChainruleError) {
+      io.err(`chainrule: ${e.message.split('\n')[0]}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

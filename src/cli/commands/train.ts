@@ -1,0 +1,153 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ACTIVATIONS } from '../../nn/activations.js';
+import { LOSS_NAMES } from '../../nn/losses.js';
+import { OPTIMIZER_NAMES } from '../../optim/create.js';
+import { writeFileAtomic, save } from '../../io/node.js';
+import { progress } from '../../train/progress.js';
+import { trainMlp } from '../../train/experiment.js';
+import { choice, fraction, integerList, number, nonNegativeNumber, positiveInteger, positiveNumber, nonNegativeInteger } from '../args.js';
+import { jsonOption, type CliIO } from '../main.js';
+import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
+import { ValueError } from '../../errors.js';
+import { TensorDataset } from '../../data/dataset.js';
+
+interface TrainFlags {
+  data: string;
+  target?: string;
+  features?: string;
+  targetType: 'auto' | 'numeric' | 'categorical';
+  standardize: boolean;
+  n?: number;
+  noise?: number;
+  layers?: number[];
+  activation: (typeof ACTIVATIONS)[number];
+  loss?: (typeof LOSS_NAMES)[number];
+  optimizer: (typeof OPTIMIZER_NAMES)[number];
+  lr: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  valSplit: number;
+  clipNorm?: number;
+  dropout?: number;
+  weightDecay?: number;
+  momentum?: number;
+  dtype: 'float32' | 'float64';
+  out?: string;
+  history?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function fmt(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? String(v) : v.toFixed(4);
+}
+
+export function registerTrain(program: Command, io: CliIO): void {
+  program
+    .command('train')
+    .description('train an MLP on a built-in dataset or a CSV file, with progress and a closing summary')
+    .requiredOption('--data <name|file.csv>', 'a built-in dataset (tutorial, xor, circles, moons, spirals, blobs, digits) or a CSV file with a header row')
+    .option('--target <column>', 'CSV: the target column')
+    .option('--features <columns>', 'CSV: comma-separated feature columns (default: every other column)')
+    .addOption(new Option('--target-type <type>', 'CSV: numeric (regression, or 0/1 classes) or categorical; auto: categorical when a value is not a number').choices(['auto', 'numeric', 'categorical']).default('auto'))
+    .option('--no-standardize', 'CSV: do not z-score the features')
+    .option('--n <samples>', 'built-in datasets: number of samples', positiveInteger)
+    .option('--noise <level>', 'built-in datasets: noise level', number)
+    .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', integerList)
+    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
+    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice(OPTIMIZER_NAMES), 'adam')
+    .option('--lr <rate>', 'learning rate', positiveNumber, 0.01)
+    .option('--epochs <n>', 'training epochs', nonNegativeInteger, 100)
+    .option('--batch-size <n>', 'samples per batch', positiveInteger, 32)
+    .option('--seed <n>', 'seed of the data, the initial weights and the shuffling', nonNegativeInteger, 0)
+    .option('--val-split <fraction>', 'fraction held out for validation', fraction, 0.2)
+    .option('--dropout <p>', 'dropout probability after each hidden layer', fraction)
+    .option('--weight-decay <λ>', 'weight decay (L2 regularisation; decoupled for adamw)', nonNegativeNumber)
+    .option('--momentum <m>', 'momentum (sgd, rmsprop)', fraction)
+    .option('--clip-norm <max>', 'clip the global gradient norm of each batch', positiveNumber)
+    .option('--dtype <dtype>', 'float32 or float64', choice(['float32', 'float64'] as const), 'float32')
+    .option('--out <model.json>', 'save the trained model (with optimizer state and metadata)')
+    .option('--history <history.csv>', 'write the per-epoch history as CSV')
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action((flags: TrainFlags) => {
+      const csv = isCsvPath(flags.data);
+      if (!csv) {
+        for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
+          if (value !== undefined) throw new ValueError(`${flag} applies to CSV data, not to the built-in dataset '${flags.data}'`);
+        }
+      }
+      const loaded: LoadedData = csv
+        ? loadCsvForTraining(flags.data, {
+            ...(flags.target === undefined ? {} : { target: flags.target }),
+            ...(flags.features === undefined ? {} : { features: flags.features.split(',').map((s) => s.trim()) }),
+            targetType: flags.targetType,
+            standardize: flags.standardize,
+          })
+        : loadBuiltin(flags.data, {
+            seed: flags.seed,
+            ...(flags.n === undefined ? {} : { n: flags.n }),
+            ...(flags.noise === undefined ? {} : { noise: flags.noise }),
+          });
+      const ds = loaded.dataset;
+      const dataset = flags.dtype === 'float64' ? new TensorDataset(ds.x.cast('float64'), ds.y.dtype === 'int32' ? ds.y : ds.y.cast('float64'), ds.classes) : ds;
+      const started = performance.now();
+      const run = trainMlp(dataset, {
+        ...(flags.layers === undefined ? {} : { layers: flags.layers }),
+        activation: flags.activation,
+        ...(flags.loss === undefined ? {} : { loss: flags.loss }),
+        optimizer: flags.optimizer,
+        lr: flags.lr,
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        seed: flags.seed,
+        valSplit: flags.valSplit,
+        dtype: flags.dtype,
+        ...(flags.clipNorm === undefined ? {} : { clipNorm: flags.clipNorm }),
+        ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
+        ...(flags.weightDecay === undefined ? {} : { weightDecay: flags.weightDecay }),
+        ...(flags.momentum === undefined ? {} : { momentum: flags.momentum }),
+        callbacks: flags.quiet === true || flags.json === true ? [] : [progress({ stream: { write: io.err, isTTY: io.interactive }, interactive: io.interactive })],
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const last = run.history.epochs[run.history.epochs.length - 1];
+      const metadata = {
+        ...loaded.metadata,
+        task: run.task,
+        loss: run.loss,
+        logits: run.logits,
+        layers: run.layers,
+        activation: flags.activation,
+        optimizer: flags.optimizer,
+        lr: flags.lr,
+        ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
+        ...(flags.weightDecay === undefined ? {} : { weightDecay: flags.weightDecay }),
+        epochs: run.history.epochs.length,
+        batchSize: flags.batchSize,
+        seed: flags.seed,
+        ...(flags.n === undefined ? {} : { n: flags.n }),
+        ...(flags.noise === undefined ? {} : { noise: flags.noise }),
+        valSplit: flags.valSplit,
+        final: last === undefined ? null : { loss: last.loss, gradNorm: last.gradNorm, ...last.metrics },
+      };
+      if (flags.out !== undefined) save(run.model, flags.out, { optimizer: run.optimizer, metadata });
+      if (flags.history !== undefined) writeFileAtomic(flags.history, run.history.toCsv());
+      const nVal = Math.round(dataset.length * flags.valSplit);
+      if (flags.json === true) {
+        io.out(JSON.stringify({ ...metadata, samples: { train: dataset.length - nVal, validation: nVal }, seconds, model: flags.out ?? null, historyFile: flags.history ?? null, history: run.history.toJSON() }, null, 2) + '\n');
+        return;
+      }
+      const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
+      io.out(
+        `trained a ${run.layers.join('-')} MLP (${flags.activation}, ${run.loss}, ${flags.optimizer} lr ${flags.lr}) on ${loaded.metadata.data}` +
+          ` (${run.task}; ${dataset.length - nVal} train / ${nVal} validation samples) for ${run.history.epochs.length} epochs in ${seconds.toFixed(1)}s\n`,
+      );
+      io.out(`final: loss ${fmt(last?.loss)}, gradNorm ${fmt(last?.gradNorm)}${metrics}\n`);
+      if (run.history.stoppedEarly !== null) io.out(`stopped early: ${run.history.stoppedEarly}\n`);
+      if (flags.out !== undefined) io.out(`saved the model to ${flags.out}\n`);
+      if (flags.history !== undefined) io.out(`wrote the history to ${flags.history}\n`);
+    });
+}

@@ -1,0 +1,146 @@
+/**
+ * Training an MLP on a dataset end to end, with the choices a user would otherwise repeat:
+ * the task (regression, binary or multiclass classification) read from the targets, a loss
+ * and output layer to match, a seeded validation split, and the metadata a model file needs to
+ * predict later (feature names, standardisation, classes). `chainrule train` is a thin layer
+ * over `trainMlp`; `predictWithModel` serves `chainrule predict`.
+ */
+import type { TensorDataset } from '../data/dataset.js';
+import { ValueError } from '../errors.js';
+import { mlp, type MlpOptions } from '../nn/mlp.js';
+import { getLoss, type LossName } from '../nn/losses.js';
+import type { Module } from '../nn/module.js';
+import { createOptimizer, type OptimizerName } from '../optim/index.js';
+import { sigmoid } from '../ops/elementwise.js';
+import { argmax, softmax } from '../ops/reduce.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fit, type Callback, type LossFn } from './fit.js';
+import type { History } from './history.js';
+
+export type Task = 'regression' | 'binary' | 'multiclass';
+
+/** Reads the task from the targets: int32 labels → multiclass; one column of 0/1 → binary; else regression. */
+export function inferTask(dataset: TensorDataset): Task {
+  const y = dataset.y;
+  if (y.dtype === 'int32' && y.ndim === 1) return 'multiclass';
+  const values = y._data;
+  const oneColumn = y.ndim === 1 || (y.ndim === 2 && y.shape[1] === 1);
+  if (oneColumn && values.length > 0 && Array.prototype.every.call(values, (v: number) => v === 0 || v === 1)) return 'binary';
+  return 'regression';
+}
+
+/** Number of model outputs a task needs. */
+export function outputsFor(task: Task, dataset: TensorDataset): number {
+  if (task === 'multiclass') return Math.max(dataset.classes?.length ?? 0, ...Array.from(dataset.y._data, (v) => v + 1));
+  if (task === 'binary') return 1;
+  return dataset.y.ndim === 1 ? 1 : (dataset.y.shape[1] ?? 1);
+}
+
+/** The loss used when none is chosen: crossEntropy (multiclass), bceWithLogits (binary), mse (regression). */
+export function defaultLoss(task: Task): LossName {
+  return task === 'multiclass' ? 'crossEntropy' : task === 'binary' ? 'bceWithLogits' : 'mse';
+}
+
+export interface TrainMlpOptions {
+  /** Layer sizes including input and output, e.g. [2, 8, 8, 1]; default [features, 8, 8, outputs]. */
+  readonly layers?: readonly number[];
+  readonly activation?: MlpOptions['activation'];
+  readonly loss?: LossName;
+  readonly optimizer?: OptimizerName;
+  readonly lr?: number;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly seed?: number;
+  /** Fraction held out for validation (default 0.2; 0 for none). */
+  readonly valSplit?: number;
+  readonly clipNorm?: number;
+  /** Dropout probability after each hidden activation (default 0). */
+  readonly dropout?: number;
+  /** The optimizer's weight decay (L2 penalty; decoupled for AdamW). */
+  readonly weightDecay?: number;
+  /** SGD/RMSprop momentum. */
+  readonly momentum?: number;
+  readonly callbacks?: readonly Callback[];
+  readonly dtype?: 'float32' | 'float64';
+}
+
+export interface TrainedMlp {
+  readonly model: Module;
+  readonly history: History;
+  readonly task: Task;
+  readonly layers: readonly number[];
+  readonly loss: LossName;
+  /** Outputs are logits (binary with bceWithLogits, multiclass with crossEntropy). */
+  readonly logits: boolean;
+  readonly optimizer: ReturnType<typeof createOptimizer>;
+}
+
+const PROBABILITY_LOSSES: readonly LossName[] = ['binaryCrossEntropy'];
+
+/**
+ * Builds and trains an MLP for the dataset's task.
+ * @example trainMlp(xor({ n: 64, seed: 0 }), { epochs: 3 }).history.loss.length // 3
+ */
+export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}): TrainedMlp {
+  const task = inferTask(dataset);
+  const features = dataset.x.shape[1] ?? 1;
+  const outputs = outputsFor(task, dataset);
+  const layers = options.layers ?? [features, 8, 8, outputs];
+  if (layers[0] !== features) throw new ValueError(`train: the first layer has ${layers[0]} units but the data has ${features} features`);
+  if (layers[layers.length - 1] !== outputs) {
+    throw new ValueError(`train: the last layer has ${layers[layers.length - 1]} units but the ${task} task needs ${outputs} outputs`);
+  }
+  const lossName = options.loss ?? defaultLoss(task);
+  const probabilities = PROBABILITY_LOSSES.includes(lossName);
+  const seed = options.seed ?? 0;
+  const model = mlp([...layers], {
+    activation: options.activation ?? 'relu',
+    outputActivation: probabilities ? 'sigmoid' : 'linear',
+    seed,
+    dtype: options.dtype ?? 'float32',
+    ...(options.dropout === undefined ? {} : { dropout: options.dropout }),
+  });
+  const optimizer = createOptimizer(options.optimizer ?? 'adam', model.parameters(), {
+    lr: options.lr ?? 0.01,
+    ...(options.weightDecay === undefined ? {} : { weightDecay: options.weightDecay }),
+    ...(options.momentum === undefined ? {} : { momentum: options.momentum }),
+  });
+  const loss: LossFn = getLoss(lossName);
+  const logits = task !== 'regression' && !probabilities;
+  const history = fit(model, dataset, {
+    loss,
+    optimizer,
+    epochs: options.epochs ?? 100,
+    batchSize: options.batchSize ?? 32,
+    seed,
+    ...(task === 'regression' ? {} : { metrics: ['accuracy'] as const, logits }),
+    ...((options.valSplit ?? 0.2) > 0 ? { validation: options.valSplit ?? 0.2 } : {}),
+    ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
+    callbacks: options.callbacks ?? [],
+  });
+  return { model, history, task, layers, loss: lossName, logits, optimizer };
+}
+
+export interface Predictions {
+  /** Predicted values (regression) or class indices (classification), one row per sample. */
+  readonly values: number[][];
+  /** Class probabilities for classification (one column for binary: P(class 1)). */
+  readonly probabilities: number[][] | null;
+}
+
+/** Turns model outputs into predictions for a task (argmax/threshold for classes, probabilities). */
+export function interpretOutputs(output: Tensor, task: Task, logits: boolean): Predictions {
+  const rows = (t: Tensor): number[][] => {
+    const a = t.ndim === 1 ? t.reshape([-1, 1]) : t;
+    const width = a.shape[1] ?? 1;
+    const data = Array.from(a._data);
+    return Array.from({ length: a.shape[0] ?? 0 }, (_, i) => data.slice(i * width, (i + 1) * width));
+  };
+  if (task === 'regression') return { values: rows(output), probabilities: null };
+  if (task === 'binary') {
+    const p = logits ? sigmoid(output) : output;
+    return { values: rows(p).map(([v]) => [(v ?? 0) > 0.5 ? 1 : 0]), probabilities: rows(p) };
+  }
+  const p = logits ? softmax(output, -1) : output;
+  return { values: Array.from(argmax(output, -1)._data, (v) => [v]), probabilities: rows(p) };
+}

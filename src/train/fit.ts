@@ -1,0 +1,287 @@
+/** The training loop: `fit`, `evaluate` and `predict`, as Keras's, over chainrule's nn/optim/data. */
+import { noGrad } from '../autograd/mode.js';
+import { DataLoader, TensorDataset, type Dataset } from '../data/dataset.js';
+import { ValueError } from '../errors.js';
+import { Adder } from '../math/fsum.js';
+import type { Module } from '../nn/module.js';
+import { argmax } from '../ops/reduce.js';
+import { clipGradNorm, gradNorm } from '../optim/clip.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { Tensor } from '../tensor/tensor.js';
+import { History, type EpochLog } from './history.js';
+
+/** A loss: prediction and target to a scalar tensor. */
+export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
+
+/** What fit needs of a learning-rate schedule: one `step` per epoch (plateau schedules read the metric). */
+export interface EpochScheduler {
+  step(metric?: number): void;
+  /** A resumable state; checkpoints store it when present (every chainrule scheduler has one). */
+  stateDict?(): unknown;
+}
+
+export type Metric = 'accuracy';
+
+/** Training data: a dataset, a loader (its batch size and shuffling are used), or tensors. */
+export type FitData = Dataset | DataLoader | { readonly x: Tensor; readonly y: Tensor };
+
+/** Passed to callbacks: the run's objects and a way to stop it. */
+export interface FitContext {
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  readonly history: History;
+  /** The learning-rate schedule, when fit has one. */
+  readonly scheduler: EpochScheduler | undefined;
+  readonly epochs: number;
+  /** Index of the current epoch. */
+  epoch: number;
+  /** Ends training after the current epoch, recording `reason` in history.stoppedEarly. */
+  stop(reason: string): void;
+}
+
+export interface BatchLogs {
+  readonly batch: number;
+  readonly size: number;
+  /** The batch loss before the update. */
+  readonly loss: number;
+  /** The global gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** The model's output for the batch (before the update). */
+  readonly output: Tensor;
+  readonly x: Tensor;
+  readonly y: Tensor;
+}
+
+/** Hooks called during `fit`, as Keras callbacks. */
+export interface Callback {
+  onTrainBegin?(ctx: FitContext): void;
+  onTrainEnd?(ctx: FitContext): void;
+  onEpochBegin?(epoch: number, ctx: FitContext): void;
+  onEpochEnd?(log: EpochLog, ctx: FitContext): void;
+  onBatchBegin?(batch: number, ctx: FitContext): void;
+  onBatchEnd?(logs: BatchLogs, ctx: FitContext): void;
+}
+
+export interface FitOptions {
+  readonly loss: LossFn;
+  readonly optimizer: Optimizer;
+  readonly epochs: number;
+  /** Samples per batch (default 32), unless `data` is a DataLoader. */
+  readonly batchSize?: number;
+  /** Shuffle each epoch (default true), unless `data` is a DataLoader. */
+  readonly shuffle?: boolean;
+  /** Validation data, or a fraction of the training data held out (seeded split). */
+  readonly validation?: FitData | number;
+  readonly metrics?: readonly Metric[];
+  /** For accuracy on one-output models: outputs are logits (threshold 0) rather than probabilities (0.5). */
+  readonly logits?: boolean;
+  readonly callbacks?: readonly Callback[];
+  /** Stepped once per epoch, with the validation loss (or the training loss) as its metric. */
+  readonly scheduler?: EpochScheduler;
+  /** Clip the global gradient norm of each batch to this value. */
+  readonly clipNorm?: number;
+  /** Seed of the shuffling and of the validation split (default 0). */
+  readonly seed?: number;
+  /**
+   * The epoch to start from, when resuming from a checkpoint (default 0): epochs
+   * initialEpoch..epochs−1 run, shuffled exactly as in an uninterrupted run.
+   */
+  readonly initialEpoch?: number;
+}
+
+function toDataset(data: FitData): Dataset {
+  if (data instanceof DataLoader) return data.dataset;
+  if ('batch' in data) return data;
+  return new TensorDataset(data.x, data.y);
+}
+
+function toLoader(data: FitData, batchSize: number, shuffle: boolean, seed: number): DataLoader {
+  if (data instanceof DataLoader) return data;
+  return new DataLoader(toDataset(data), { batchSize, shuffle, seed });
+}
+
+// Each epoch shuffles with its own seed derived from (seed, epoch), so that a run resumed at
+// any epoch sees the same batches as an uninterrupted one.
+function epochSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** Number of correct predictions in a batch (see FitOptions.logits for one-output models). */
+export function countCorrect(output: Tensor, target: Tensor, logits = false): number {
+  return noGrad(() => {
+    const out = output.ndim === 1 ? output.reshape([-1, 1]) : output;
+    const classes = out.shape[out.ndim - 1] ?? 1;
+    let predicted: ArrayLike<number>;
+    let actual: ArrayLike<number>;
+    if (classes === 1) {
+      const threshold = logits ? 0 : 0.5;
+      predicted = Array.from(out._data, (v) => (v > threshold ? 1 : 0));
+      actual = Array.from(target._data, (v) => (v > 0.5 ? 1 : 0));
+    } else {
+      predicted = argmax(out, -1)._data;
+      actual = target.dtype === 'int32' ? target._data : argmax(target, -1)._data;
+    }
+    if (predicted.length !== actual.length) {
+      throw new ValueError(`accuracy: ${predicted.length} predictions for ${actual.length} targets; check the target shape`);
+    }
+    let correct = 0;
+    for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
+    return correct;
+  });
+}
+
+export interface EvaluateOptions {
+  readonly loss: LossFn;
+  readonly metrics?: readonly Metric[];
+  readonly logits?: boolean;
+  readonly batchSize?: number;
+}
+
+/**
+ * Mean loss (and metrics) of `model` on `data`, in eval mode without recording a graph.
+ * @example
+ * const model = mlp([2, 4, 1], { seed: 0 });
+ * evaluate(model, xor({ n: 8, seed: 0 }), { loss: mse }).loss; // a number
+ */
+export function evaluate(model: Module, data: FitData, options: EvaluateOptions): Record<string, number> & { loss: number } {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const loader = toLoader(data, options.batchSize ?? 256, false, 0);
+      const total = new Adder();
+      let n = 0;
+      let correct = 0;
+      for (const { x, y } of loader) {
+        const out = model.forward(x);
+        const size = x.shape[0] ?? 1;
+        total.add(options.loss(out, y).item() * size);
+        n += size;
+        if (options.metrics?.includes('accuracy')) correct += countCorrect(out, y, options.logits);
+      }
+      const result: Record<string, number> & { loss: number } = { loss: n === 0 ? NaN : total.valueOf() / n };
+      if (options.metrics?.includes('accuracy')) result['accuracy'] = n === 0 ? NaN : correct / n;
+      return result;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * The model's output for inputs `x`, in eval mode without recording a graph.
+ * @example predict(mlp([2, 3, 1], { seed: 0 }), tensor([[0, 1]])).shape // [1, 1]
+ */
+export function predict(model: Module, x: Tensor): Tensor {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => model.forward(x));
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * Trains `model` on `data` and returns a History with, per epoch, the loss, the gradient norm,
+ * the learning rate, the metrics, the validation metrics and the time. The same seed and
+ * initial weights give a bit-identical History (times aside).
+ * @example
+ * const model = mlp([2, 8, 1], { activation: 'tanh', outputActivation: 'sigmoid', seed: 0 });
+ * const history = fit(model, xor({ n: 64, seed: 0 }), { loss: mse, optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 5, metrics: ['accuracy'] });
+ * history.loss.length; // 5
+ */
+export function fit(model: Module, data: FitData, options: FitOptions): History {
+  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
+  const seed = options.seed ?? 0;
+  let trainData = data;
+  let validation: FitData | undefined;
+  if (typeof options.validation === 'number') {
+    const ds = toDataset(data);
+    if (!(ds instanceof TensorDataset)) throw new ValueError('fit: a validation fraction needs a TensorDataset (or tensors) to split');
+    const [train, val] = ds.split(options.validation, seed);
+    trainData = data instanceof DataLoader ? new DataLoader(train, { batchSize: data.batchSize, shuffle: data.shuffle, dropLast: data.dropLast, seed }) : train;
+    validation = val;
+  } else {
+    validation = options.validation;
+  }
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ValueError(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
+  const trainSet = toDataset(trainData);
+  const loaderFor = (epoch: number): DataLoader =>
+    trainData instanceof DataLoader
+      ? trainData
+      : new DataLoader(trainSet, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle ?? true, seed: epochSeed(seed, epoch) });
+  const params = model.parameters();
+  const history = new History();
+  const callbacks = options.callbacks ?? [];
+  const accuracy = options.metrics?.includes('accuracy') ?? false;
+  let stopReason: string | null = null;
+  const ctx: FitContext = {
+    model,
+    optimizer: options.optimizer,
+    history,
+    scheduler: options.scheduler,
+    epochs: options.epochs,
+    epoch: 0,
+    stop: (reason: string) => {
+      stopReason = reason;
+    },
+  };
+  for (const cb of callbacks) cb.onTrainBegin?.(ctx);
+  for (let epoch = initialEpoch; epoch < options.epochs; epoch++) {
+    ctx.epoch = epoch;
+    const started = performance.now();
+    const lr = options.optimizer.lr;
+    model.train();
+    for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
+    const lossTotal = new Adder();
+    const normTotal = new Adder();
+    let samples = 0;
+    let batches = 0;
+    let correct = 0;
+    for (const { x, y } of loaderFor(epoch)) {
+      for (const cb of callbacks) cb.onBatchBegin?.(batches, ctx);
+      options.optimizer.zeroGrad();
+      const output = model.forward(x);
+      const loss = options.loss(output, y);
+      loss.backward();
+      const norm = gradNorm(params);
+      if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+      options.optimizer.step();
+      const size = x.shape[0] ?? 1;
+      const value = loss.item();
+      lossTotal.add(value * size);
+      normTotal.add(norm);
+      samples += size;
+      if (accuracy) correct += countCorrect(output, y, options.logits);
+      const logs: BatchLogs = { batch: batches, size, loss: value, gradNorm: norm, output: output.detach(), x, y };
+      for (const cb of callbacks) cb.onBatchEnd?.(logs, ctx);
+      batches++;
+    }
+    const metrics: Record<string, number> = {};
+    if (accuracy) metrics['accuracy'] = samples === 0 ? NaN : correct / samples;
+    if (validation !== undefined) {
+      const v = evaluate(model, validation, { loss: options.loss, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.logits !== undefined ? { logits: options.logits } : {}) });
+      metrics['valLoss'] = v.loss;
+      if (v['accuracy'] !== undefined) metrics['valAccuracy'] = v['accuracy'];
+    }
+    const log: EpochLog = {
+      epoch,
+      loss: samples === 0 ? NaN : lossTotal.valueOf() / samples,
+      gradNorm: batches === 0 ? NaN : normTotal.valueOf() / batches,
+      lr,
+      time: (performance.now() - started) / 1000,
+      metrics,
+    };
+    history.push(log);
+    options.scheduler?.step(metrics['valLoss'] ?? log.loss);
+    for (const cb of callbacks) cb.onEpochEnd?.(log, ctx);
+    if (stopReason !== null) {
+      history.stoppedEarly = stopReason;
+      break;
+    }
+  }
+  for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+  return history;
+}
