@@ -652,13 +652,13 @@ for (const backend of backendsUnderTest) {
   }
 }
 
-// The reference backend's max fills its int32 output with −Infinity, which an Int32Array stores
-// as 0, so the max of all-negative int32 values comes out 0. Fold this case into CASES.max once
-// the reference is fixed.
+// Regression: the reference backend's max filled its int32 output with −Infinity, which an
+// Int32Array stores as 0, so the max of all-negative int32 values came out 0 (and the cpu
+// backend, which was right, disagreed with it).
 test(
   'conformance: max of all-negative int32 values matches reference',
-  { todo: 'reference bug: max initializes an int32 out with fill(-Infinity), which stores 0' },
   () => {
+    assert.deepEqual(withBackend('reference', () => max(ints([1, 3], -9, -1), 1)).data().every((v) => v < 0), true);
     const x = ints([3, 4], -9, -1);
     for (const backend of backendsUnderTest) {
       const expected = withBackend('reference', () => max(x, 1));

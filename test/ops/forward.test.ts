@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  withBackend,
   Generator,
   PRIMITIVES,
   PRIMITIVE_NAMES,
@@ -431,10 +432,17 @@ describe('reductions', () => {
     expectTensor(argmin(r, 1), [4], rows.map((row) => row.indexOf(Math.min(...row))), 0);
   });
 
-  test('max and min of int32 tensors with only negative (or only positive) values', { todo: 'reference backend bug: Int32Array.fill(-Infinity) stores 0, so max of all-negative int32 values is 0' }, () => {
-    expectTensor(max(tensor([-3, -5], { dtype: 'int32' })), [], [-3], 0, 'int32');
-    expectTensor(min(tensor([3, 5], { dtype: 'int32' })), [], [3], 0, 'int32');
-  });
+  // Regression: the reference backend filled an int32 out with −Infinity (stored as 0), so the
+  // max of all-negative int32 values came out 0.
+  for (const backend of ['reference', 'cpu'] as const) {
+    test(`max and min of int32 tensors with only negative (or only positive) values (${backend})`, () => {
+      withBackend(backend, () => {
+        expectTensor(max(tensor([-3, -5], { dtype: 'int32' })), [], [-3], 0, 'int32');
+        expectTensor(min(tensor([3, 5], { dtype: 'int32' })), [], [3], 0, 'int32');
+        expectTensor(max(tensor([[-3, -5], [-7, -2]], { dtype: 'int32' }), 1), [2], [-3, -2], 0, 'int32');
+      });
+    });
+  }
 });
 
 // ---------------------------------------------------------------- softmax family

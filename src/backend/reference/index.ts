@@ -55,11 +55,14 @@ function reduce(init: number, combine: (acc: number, x: number) => number) {
     const shape = shapes[0] as Shape;
     const keptShape = shape.map((d, i) => (params.axes.includes(i) ? 1 : d));
     const outStrides = stridesOf(keptShape).map((s, i) => (params.axes.includes(i) ? 0 : s));
-    out.fill(init);
+    // Accumulate in float64 whatever the dtype, then store once: an int32 out cannot hold the
+    // −Infinity that starts a max, and a float32 out would round every partial sum.
+    const acc = new Float64Array(out.length).fill(init);
     forEachIndex(shape, (index, flat) => {
       const o = dot(index, outStrides);
-      out[o] = combine(get(out, o), get(x, flat));
+      acc[o] = combine(acc[o] ?? init, get(x, flat));
     });
+    out.set(acc);
   };
 }
 
