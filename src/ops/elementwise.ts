@@ -105,6 +105,7 @@ export function square(x: TensorLike): Tensor {
 /** x for x > 0, slope·x otherwise (default slope 0.01; the gradient at 0 is the slope). */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   const t = asTensor(x);
+  // NOTE: at x = 0 the condition x > 0 is false, so leakyRelu'(0) = slope (docs/gradients.md).
   return where(gt(t, 0), t, mul(t, negativeSlope));
 }
 
@@ -133,6 +134,7 @@ export function gelu(x: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tens
 /** log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^−|x|); its gradient at 0 is ½. */
 export function softplus(x: TensorLike): Tensor {
   const t = asTensor(x);
+  // NOTE: at 0, maximum's tie gives ½ and abs'(0) = 0 gives 0: softplus'(0) = ½ = σ(0) (docs/gradients.md).
   return add(maximum(t, 0), log(add(exp(neg(abs(t))), 1)));
 }
 
@@ -143,6 +145,7 @@ export function softplus(x: TensorLike): Tensor {
  */
 export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   let t = asTensor(x);
+  // NOTE: strict comparisons pass x through at the bounds, so the gradient there is 1 (docs/gradients.md).
   if (min !== undefined && min !== null) t = where(lt(t, min), min, t);
   if (max !== undefined && max !== null) t = where(gt(t, max), max, t);
   return t;

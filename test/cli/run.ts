@@ -8,6 +8,6 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN_PATH = ROOT + BIN;
 
 export function chainrule(args: readonly string[], options: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN_PATH, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN_PATH, ...args], { encoding: "utf8", cwd: options.cwd ?? ROOT, timeout: 300_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

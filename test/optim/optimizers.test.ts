@@ -172,3 +172,18 @@ test('Adam keeps a step count per parameter, as PyTorch (bias correction of a pa
   assert.deepEqual(opt.stateDict().steps, { '0': 6, '1': 6, '2': 3 });
   assert.equal(opt.stepCount, 6);
 });
+
+test("Adam's first two steps, computed by hand on f(p) = p² from p = 1 (lr 0.1, betas 0.9/0.999, eps 1e-8)", () => {
+  // Step 1: g = 2, m = 0.2, v = 0.004, m̂ = 2, v̂ = 4, p = 1 − 0.1·2/(2 + 1e-8) = 0.9000000005.
+  // Step 2: g = 1.800000001, m = 0.36, v = 0.007236, m̂ = 0.36/0.19 = 1.8947368…, v̂ = 0.007236/0.001999 = 3.6198099…,
+  //         p = 0.9000000005 − 0.1·1.8947368/(1.9025798 + 1e-8) = 0.80041222869.
+  const p = tensor(1, { dtype: 'float64', requiresGrad: true });
+  const adam = new Adam([p], { lr: 0.1 });
+  const expected = [0.9000000005, 0.80041222869];
+  for (const value of expected) {
+    adam.zeroGrad();
+    p.square().backward();
+    adam.step();
+    assert.ok(Math.abs(p.item() - value) < 1e-11, `p = ${p.item()}, expected ${value}`);
+  }
+});
