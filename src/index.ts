@@ -179,3 +179,8 @@ export { modelFileText, loadFromText } from './io/model.js';
 export type { LoadedModel } from './io/model.js';
 export { FORMAT as MODEL_FORMAT, FORMAT_VERSION as MODEL_FORMAT_VERSION } from './io/format.js';
 export { pyFixed } from './math/pyformat.js';
+// explain: chain-rule explanations from a graph.
+export * from './explain/index.js';
+export { annotate, compositeOf } from './autograd/annotate.js';
+export type { Composite, CompositeRole } from './autograd/annotate.js';
+export { linear } from './nn/linear.js';

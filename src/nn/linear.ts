@@ -2,6 +2,8 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast } from '../ops/elementwise.js';
 import { matmul } from '../ops/linalg.js';
+import { annotate } from '../autograd/annotate.js';
+import { formula } from '../ops/primitives/helpers.js';
 import type { Generator } from '../random/generator.js';
 import { tensor } from '../tensor/create.js';
 import type { DType } from '../tensor/dtype.js';
@@ -94,8 +96,7 @@ export class Linear extends Module {
       );
     }
     const input = x.dtype === this.dtype ? x : cast(x, this.dtype);
-    const y = matmul(input, this.weight.T);
-    return this.bias === null ? y : add(y, this.bias);
+    return linear(input, this.weight, this.bias);
   }
 
   override describe(): string {
@@ -129,3 +130,35 @@ function explicit(
   }
   return t;
 }
+
+const LINEAR_FORMULAS = {
+  forward: formula('{1}·{0} + {2}', '{1} \\cdot {0} + {2}'),
+  forwardTensor: formula('{0}·{1}ᵀ + {2}', '{0} {1}^\\top + {2}'),
+  local: [formula('{1}', '{1}'), formula('{0}', '{0}'), formula('1', '1')],
+  vjp: [formula('{g}·{1}', '{g}\\, {1}'), formula('{g}ᵀ·{0}', '{g}^\\top {0}'), formula('Σ_batch {g}', '\\textstyle\\sum_{\\text{batch}} {g}')],
+} as const;
+
+const LINEAR_NO_BIAS = {
+  forward: formula('{1}·{0}', '{1} \\cdot {0}'),
+  forwardTensor: formula('{0}·{1}ᵀ', '{0} {1}^\\top'),
+  local: LINEAR_FORMULAS.local.slice(0, 2),
+  vjp: LINEAR_FORMULAS.vjp.slice(0, 2),
+} as const;
+
+/**
+ * x·Wᵀ + b, recorded as one 'linear' step for explanations (weight [out, in], bias [out]).
+ * @example linear(tensor([[1, 2]]), tensor([[3, 4]]), tensor([0.5])).toArray(); // [[11.5]]
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const y = matmul(x, weight.T);
+  const out = bias === null ? y : add(y, bias);
+  const f = bias === null ? LINEAR_NO_BIAS : LINEAR_FORMULAS;
+  return annotate(out, {
+    op: 'linear',
+    role: 'linear',
+    inputs: bias === null ? [x, weight] : [x, weight, bias],
+    ...f,
+    recompute: ([a, w, b]) => linear(a!, w!, b ?? null),
+  });
+}
+

@@ -16,6 +16,8 @@ import { reshape } from '../ops/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { annotate } from '../autograd/annotate.js';
+import { formula } from '../ops/primitives/helpers.js';
 
 /** How per-element losses are combined: their mean (default), their sum, or not at all. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -31,6 +33,54 @@ export interface HuberOptions extends LossOptions {
 
 /** A loss as `getLoss` returns it. */
 export type LossFunction = (prediction: Tensor, target: Tensor, options?: LossOptions) => Tensor;
+
+interface LossFormulas {
+  readonly forward: readonly [string, string];
+  /** ∂loss/∂prediction of one element: text and LaTeX, {0} the prediction and {1} the target. */
+  readonly local: readonly [string, string];
+}
+
+const LOSS_FORMULAS: Partial<Record<string, LossFormulas>> = {
+  halfSquaredError: { forward: ['½({0} − {1})²', '\\tfrac12({0} - {1})^2'], local: ['{0} − {1}', '{0} - {1}'] },
+  mse: { forward: ['({0} − {1})²', '({0} - {1})^2'], local: ['2({0} − {1})', '2({0} - {1})'] },
+  l1: { forward: ['|{0} − {1}|', '|{0} - {1}|'], local: ['sign({0} − {1})', '\\operatorname{sign}({0} - {1})'] },
+  binaryCrossEntropy: {
+    forward: ['−[{1}·log {0} + (1 − {1})·log(1 − {0})]', '-[{1}\\log {0} + (1 - {1})\\log(1 - {0})]'],
+    local: ['({0} − {1}) / ({0}(1 − {0}))', '\\frac{{0} - {1}}{{0}(1 - {0})}'],
+  },
+  bceWithLogits: {
+    forward: ['−[{1}·log σ({0}) + (1 − {1})·log(1 − σ({0}))]', '-[{1}\\log\\sigma({0}) + (1 - {1})\\log(1 - \\sigma({0}))]'],
+    local: ['σ({0}) − {1}', '\\sigma({0}) - {1}'],
+  },
+  crossEntropy: { forward: ['−log softmax({0})[{1}]', '-\\log \\operatorname{softmax}({0})_{{1}}'], local: ['softmax({0}) − onehot({1})', '\\operatorname{softmax}({0}) - \\operatorname{onehot}({1})'] },
+};
+
+/**
+ * Marks a reduced loss as one 'loss' step for explanations, with its formulas: per element
+ * for a single prediction, and as a mean or sum over N elements (rows, for class scores) otherwise.
+ */
+function annotateLoss(op: string, prediction: Tensor, target: Tensor, out: Tensor, options: LossOptions, recompute: LossFunction): Tensor {
+  const f = LOSS_FORMULAS[op];
+  const reduction = options.reduction ?? 'mean';
+  if (f === undefined || reduction === 'none') return out;
+  const perRow = op === 'crossEntropy';
+  const n = perRow ? (prediction.ndim === 2 ? (prediction.shape[0] ?? 1) : 1) : prediction.size;
+  const scale = reduction === 'mean' && n > 1 ? n : 1;
+  const agg = reduction === 'mean' ? ['mean ', '\\operatorname{mean} '] : ['Σ ', '\\textstyle\\sum '];
+  return annotate(out, {
+    op,
+    role: 'loss',
+    inputs: [prediction, target],
+    forward: formula(f.forward[0], f.forward[1]),
+    forwardTensor: formula(agg[0] + f.forward[0], agg[1] + f.forward[1]),
+    local: [formula(f.local[0], f.local[1]), null],
+    vjp: [
+      scale === 1 ? formula(`{g} ⊙ (${f.local[0]})`, `{g} \\odot (${f.local[1]})`) : formula(`{g} ⊙ (${f.local[0]}) / ${scale}`, `{g} \\odot \\frac{${f.local[1]}}{${scale}}`),
+      null,
+    ],
+    recompute: ([p, t]) => recompute(p!, t!, options),
+  });
+}
 
 function reduce(op: string, losses: Tensor, options: LossOptions): Tensor {
   const reduction = options.reduction ?? 'mean';
@@ -83,7 +133,7 @@ function elementwiseTarget(op: string, prediction: Tensor, target: Tensor): Tens
  */
 export function mse(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const t = elementwiseTarget('mse', prediction, target);
-  return reduce('mse', square(sub(prediction, t)), options);
+  return annotateLoss('mse', prediction, target, reduce('mse', square(sub(prediction, t)), options), options, mse);
 }
 
 /**
@@ -93,7 +143,7 @@ export function mse(prediction: Tensor, target: Tensor, options: LossOptions = {
  */
 export function halfSquaredError(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const t = elementwiseTarget('halfSquaredError', prediction, target);
-  return reduce('halfSquaredError', mul(square(sub(prediction, t)), 0.5), options);
+  return annotateLoss('halfSquaredError', prediction, target, reduce('halfSquaredError', mul(square(sub(prediction, t)), 0.5), options), options, halfSquaredError);
 }
 
 /**
@@ -102,7 +152,7 @@ export function halfSquaredError(prediction: Tensor, target: Tensor, options: Lo
  */
 export function l1(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const t = elementwiseTarget('l1', prediction, target);
-  return reduce('l1', abs(sub(prediction, t)), options);
+  return annotateLoss('l1', prediction, target, reduce('l1', abs(sub(prediction, t)), options), options, l1);
 }
 
 /**
@@ -142,7 +192,7 @@ export function binaryCrossEntropy(prediction: Tensor, target: Tensor, options: 
     }
   }
   const losses = neg(add(mul(t, clampedLog(prediction)), mul(sub(1, t), clampedLog(sub(1, prediction)))));
-  return reduce('binaryCrossEntropy', losses, options);
+  return annotateLoss('binaryCrossEntropy', prediction, target, reduce('binaryCrossEntropy', losses, options), options, binaryCrossEntropy);
 }
 
 /**
@@ -152,7 +202,7 @@ export function binaryCrossEntropy(prediction: Tensor, target: Tensor, options: 
  */
 export function bceWithLogits(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const t = elementwiseTarget('bceWithLogits', prediction, target);
-  return reduce('bceWithLogits', sub(softplus(prediction), mul(prediction, t)), options);
+  return annotateLoss('bceWithLogits', prediction, target, reduce('bceWithLogits', sub(softplus(prediction), mul(prediction, t)), options), options, bceWithLogits);
 }
 
 /** Checks class scores [B, C] (or [C]) and returns them as [B, C] with a flag for the unbatched form. */
@@ -215,7 +265,7 @@ export function crossEntropy(prediction: Tensor, target: Tensor, options: LossOp
   } else {
     throw new DTypeError(`${op}: targets must be int32 class labels or float class probabilities, got ${target.dtype}`);
   }
-  return reduce(op, losses, options);
+  return annotateLoss(op, prediction, target, reduce(op, losses, options), options, crossEntropy);
 }
 
 /**

@@ -1,5 +1,7 @@
 /** Elementwise ops: primitives applied through the engine, and composites built from them. */
 import { apply } from '../autograd/engine.js';
+import { annotate } from '../autograd/annotate.js';
+import { formula } from './primitives/helpers.js';
 import { DTypeError } from '../errors.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
 import { scalar } from '../tensor/create.js';
@@ -106,7 +108,17 @@ export function square(x: TensorLike): Tensor {
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   const t = asTensor(x);
   // NOTE: at x = 0 the condition x > 0 is false, so leakyRelu'(0) = slope (docs/gradients.md).
-  return where(gt(t, 0), t, mul(t, negativeSlope));
+  const out = where(gt(t, 0), t, mul(t, negativeSlope));
+  const local = formula(`1 if {0} > 0, else ${negativeSlope}`, `[{0} > 0] + ${negativeSlope}\\,[{0} \\le 0]`);
+  return annotate(out, {
+    op: 'leakyRelu',
+    role: 'activation',
+    inputs: [t],
+    forward: formula('leakyRelu({0})', '\\operatorname{leakyReLU}({0})'),
+    local: [local],
+    vjp: [formula(`{g} ⊙ (${local.text})`, `{g} \\odot (${local.latex})`)],
+    recompute: ([a]) => leakyRelu(a!, negativeSlope),
+  });
 }
 
 /** x for x > 0, α(eˣ − 1) otherwise (default α = 1); its gradient at 0 is α (PyTorch's convention). */
@@ -124,11 +136,22 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
  */
 export function gelu(x: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const t = asTensor(x);
+  let out: Tensor;
   if (approximate === 'tanh') {
     const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
-    return mul(mul(t, 0.5), add(tanh(inner), 1));
+    out = mul(mul(t, 0.5), add(tanh(inner), 1));
+  } else {
+    out = mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
   }
-  return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+  return annotate(out, {
+    op: 'gelu',
+    role: 'activation',
+    inputs: [t],
+    forward: formula('GELU({0})', '\\operatorname{GELU}({0})'),
+    local: [formula('Φ({0}) + {0}·φ({0})', '\\Phi({0}) + {0}\\,\\varphi({0})')],
+    vjp: [formula('{g} ⊙ (Φ({0}) + {0}·φ({0}))', '{g} \\odot (\\Phi({0}) + {0}\\,\\varphi({0}))')],
+    recompute: ([a]) => gelu(a!, approximate),
+  });
 }
 
 /** log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^−|x|); its gradient at 0 is ½. */

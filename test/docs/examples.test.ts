@@ -78,7 +78,12 @@ function splitImports(js: string): { imports: string[]; bound: Set<string>; body
       body.push(text);
       continue;
     }
-    imports.push(text.replace(/(['"])chainrule\1/, `'${INDEX_URL}'`));
+    // 'chainrule' is the built index; 'chainrule/<entry>' (e.g. chainrule/viz) the entry's index.
+    imports.push(
+      text.replace(/(['"])chainrule(?:\/([a-z]+))?\1/, (_m, _q: string, entry: string | undefined) =>
+        `'${entry === undefined ? INDEX_URL : pathToFileURL(join(DIST_SRC, entry, 'index.js')).href}'`,
+      ),
+    );
     const clause = statement.importClause;
     if (clause?.name !== undefined) bound.add(clause.name.text);
     const named = clause?.namedBindings;

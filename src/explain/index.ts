@@ -1,0 +1,5 @@
+// Chain-rule explanations generated from a recorded graph.
+export { explain, formatFactor, formatValue, latexName } from './explain.js';
+export type { Explanation, ExplainOptions, ExplainNode, Factor, ChainPath, ScalarGradient, ForwardStep, TensorGradientStep, UpdateStep } from './explain.js';
+export { renderText, renderMarkdown, explanationLines, explanationSections } from './render.js';
+export type { ExplanationLine, ExplanationSections } from './render.js';
