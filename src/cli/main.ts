@@ -6,6 +6,7 @@ import { registerTutorial } from './commands/tutorial.js';
 import { registerTrain } from './commands/train.js';
 import { registerPredict } from './commands/predict.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExplain } from './commands/explain.js';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIO {
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
   registerTrain(program, io);
   registerPredict(program, io);
   registerEvaluate(program, io);
+  registerExplain(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined });
   }

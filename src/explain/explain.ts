@@ -207,7 +207,7 @@ function derivativeText(of: string, wrt: string): Formula {
 }
 
 /** Fills a formula's {i} with names (text) and LaTeX names, and {g} with the upstream gradient. */
-function fill(f: Formula, names: readonly string[], g?: Formula): Formula {
+function fill(f: Formula, names: readonly string[], g?: Formula, tidy = true): Formula {
   // A transposed upstream gradient needs parentheses: (∂L/∂y)ᵀ.
   const gt = g === undefined ? undefined : g.text.includes('/') ? `(${g.text})` : g.text;
   const text = fillFormula(f.text.replaceAll('gradᵀ', `${gt ?? 'grad'}ᵀ`).replaceAll('{g}ᵀ', `${gt ?? '{g}'}ᵀ`).replaceAll('grad', g?.text ?? 'grad').replaceAll('{g}', g?.text ?? '{g}'), names);
@@ -215,7 +215,7 @@ function fill(f: Formula, names: readonly string[], g?: Formula): Formula {
     f.latex.replaceAll('\\bar{g}', g?.latex ?? '\\bar{g}').replaceAll('{g}', g?.latex ?? '{g}'),
     names.map((n) => (/^[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n))),
   );
-  return { text: simplify(text), latex };
+  return { text: tidy ? simplify(text) : text, latex };
 }
 
 /** Tidies filled formulas: `1·x` → `x`, `x·1` → `x`. */
@@ -401,7 +401,7 @@ export function explain(loss: Tensor, options: ExplainOptions = {}): Explanation
     const node = nodes[i]!;
     if (n.kind === 'leaf' || node.formula === null) continue;
     const f = forwardFormula(n, scalar)!;
-    const substituted = scalar ? fill(f, n.inputs.map((x) => (x.size === 1 ? formatFactor(x.item()) : nameOf(x)))) : null;
+    const substituted = scalar ? fill(f, n.inputs.map((x) => (x.size === 1 ? formatFactor(x.item()) : nameOf(x))), undefined, false) : null;
     forward.push({ name: node.name, formula: node.formula, substituted, value: n.tensor, shape: n.tensor.shape });
   }
 

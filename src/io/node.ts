@@ -9,17 +9,18 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { loadFromText, modelFileText, type LoadedModel } from './model.js';
 
 /**
- * Writes `text` to `path` atomically: to a temporary file beside it, flushed to disk, then
+ * Writes `text` (a string, as UTF-8, or bytes) to `path` atomically: to a temporary file beside it, flushed to disk, then
  * renamed over the target. A crash at any point leaves either the old file or the new one.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeFs('writeFileAtomic');
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, text);
+      if (typeof text === 'string') writeSync(fd, text);
+      else writeSync(fd, text, 0, text.length);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -54,7 +54,7 @@ test('main() resolves to the exit code and writes through the given io', async (
   let out = '';
   let err = '';
   const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s), interactive: false };
-  assert.equal(await main(['tutorial', '--epochs', '1'], io), 0);
+  assert.equal(await main(['tutorial', '--epochs', '1', '--no-report'], io), 0);
   assert.equal(out, 'Epoch 0, Loss: 0.0259, Output: 0.3723\n\nFinal output: 0.4028\nFinal parameters: w1 = 0.4008, b1 = 0.1017, w2 = 0.3131, b2 = 0.2228\n');
   assert.equal(err, '');
   assert.equal(await main(['tutorial', '--lr', 'fast'], io), 2);

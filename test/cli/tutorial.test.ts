@@ -2,7 +2,9 @@
 // character, and other hyper-parameters against a plain-arithmetic implementation written here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chainrule } from './run.js';
 
 /** The reference program's printed output, as the tutorial shows it after the code. */
@@ -19,9 +21,10 @@ test('chainrule tutorial prints the reference program output, character for char
   assert.equal(expected.length, 15); // twelve epoch lines, a blank line, final output, final parameters
   assert.equal(expected[12], '');
   assert.equal(expected[14], 'Final parameters: w1 = 0.4072, b1 = 0.1143, w2 = 0.3978, b2 = 0.3697');
-  const r = chainrule(['tutorial']);
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-tutorial-'));
+  const r = chainrule(['tutorial'], { cwd: dir });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stderr, '');
+  assert.equal(r.stderr, 'wrote the report to chainrule-report/index.html\n');
   assert.equal(r.stdout, expected.join('\n') + '\n');
 });
 
@@ -106,7 +109,7 @@ for (const set of OTHER_SETS) {
       x: v('--x'), target: v('--target'), w1: v('--w1'), b1: v('--b1'), w2: v('--w2'), b2: v('--b2'),
       lr: v('--lr'), epochs: v('--epochs'), printEvery: v('--print-every'), act: ACTS[set.activation]!,
     });
-    const r = chainrule(['tutorial', ...set.args]);
+    const r = chainrule(['tutorial', ...set.args, '--no-report']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, expected.join('\n') + '\n');
     // Not the default run's numbers: the flags took effect.
@@ -115,7 +118,7 @@ for (const set of OTHER_SETS) {
 }
 
 test('chainrule tutorial --dtype float32 trains in float32 and agrees with float64 to the printed digits', () => {
-  const r32 = chainrule(['tutorial', '--dtype', 'float32', '--json']);
+  const r32 = chainrule(['tutorial', '--dtype', 'float32', '--json', '--no-report']);
   assert.equal(r32.status, 0, r32.stderr);
   const run = JSON.parse(r32.stdout) as { options: { dtype: string }; lines: string[]; finalParameters: Record<string, number> };
   assert.equal(run.options.dtype, 'float32');
@@ -126,7 +129,7 @@ test('chainrule tutorial --dtype float32 trains in float32 and agrees with float
 });
 
 test('chainrule tutorial --json gives the lines, the final values and the per-epoch history', () => {
-  const r = chainrule(['tutorial', '--json']);
+  const r = chainrule(['tutorial', '--json', '--no-report']);
   assert.equal(r.status, 0, r.stderr);
   const run = JSON.parse(r.stdout) as { lines: string[]; finalOutput: number; finalParameters: Record<string, number>; history: { epochs: { loss: number; gradNorm: number }[] } };
   assert.deepEqual(run.lines, referenceOutput());

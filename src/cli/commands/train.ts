@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ACTIVATIONS } from '../../nn/activations.js';
-import { LOSS_NAMES } from '../../nn/losses.js';
+import { LOSS_NAMES, getLoss } from '../../nn/losses.js';
 import { OPTIMIZER_NAMES } from '../../optim/create.js';
 import { writeFileAtomic, save } from '../../io/node.js';
 import { progress } from '../../train/progress.js';
@@ -36,6 +36,7 @@ interface TrainFlags {
   dtype: 'float32' | 'float64';
   out?: string;
   history?: string;
+  report?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -71,9 +72,10 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--dtype <dtype>', 'float32 or float64', choice(['float32', 'float64'] as const), 'float32')
     .option('--out <model.json>', 'save the trained model (with optimizer state and metadata)')
     .option('--history <history.csv>', 'write the per-epoch history as CSV')
+    .option('--report <dir>', 'write a report (charts, network diagram, the derivation for one sample, graph) into this directory')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
-    .action((flags: TrainFlags) => {
+    .action(async (flags: TrainFlags) => {
       const csv = isCsvPath(flags.data);
       if (!csv) {
         for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
@@ -136,18 +138,36 @@ export function registerTrain(program: Command, io: CliIO): void {
       if (flags.out !== undefined) save(run.model, flags.out, { optimizer: run.optimizer, metadata });
       if (flags.history !== undefined) writeFileAtomic(flags.history, run.history.toCsv());
       const nVal = Math.round(dataset.length * flags.valSplit);
+      const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
+      const lines = [
+        `trained a ${run.layers.join('-')} MLP (${flags.activation}, ${run.loss}, ${flags.optimizer} lr ${flags.lr}) on ${loaded.metadata.data}` +
+          ` (${run.task}; ${dataset.length - nVal} train / ${nVal} validation samples) for ${run.history.epochs.length} epochs in ${seconds.toFixed(1)}s`,
+        `final: loss ${fmt(last?.loss)}, gradNorm ${fmt(last?.gradNorm)}${metrics}`,
+        ...(run.history.stoppedEarly === null ? [] : [`stopped early: ${run.history.stoppedEarly}`]),
+        ...(flags.out === undefined ? [] : [`saved the model to ${flags.out}`]),
+        ...(flags.history === undefined ? [] : [`wrote the history to ${flags.history}`]),
+      ];
+      if (flags.report !== undefined) {
+        const { writeReport } = await import('../../viz/report.js');
+        run.model.eval();
+        await writeReport(flags.report, {
+          title: `chainrule train: ${loaded.metadata.data}`,
+          summary: `${lines[0]}. The derivation, the network diagrams and the graph show the trained model on the first sample of the data.`,
+          log: lines,
+          history: run.history,
+          chart: 'history',
+          model: run.model,
+          sample: dataset.subset([0]),
+          loss: getLoss(run.loss),
+          lr: flags.lr,
+          when: 'on the first sample, after training',
+        });
+        lines.push(`wrote the report to ${flags.report}/index.html`);
+      }
       if (flags.json === true) {
-        io.out(JSON.stringify({ ...metadata, samples: { train: dataset.length - nVal, validation: nVal }, seconds, model: flags.out ?? null, historyFile: flags.history ?? null, history: run.history.toJSON() }, null, 2) + '\n');
+        io.out(JSON.stringify({ ...metadata, samples: { train: dataset.length - nVal, validation: nVal }, seconds, model: flags.out ?? null, historyFile: flags.history ?? null, report: flags.report ?? null, history: run.history.toJSON() }, null, 2) + '\n');
         return;
       }
-      const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
-      io.out(
-        `trained a ${run.layers.join('-')} MLP (${flags.activation}, ${run.loss}, ${flags.optimizer} lr ${flags.lr}) on ${loaded.metadata.data}` +
-          ` (${run.task}; ${dataset.length - nVal} train / ${nVal} validation samples) for ${run.history.epochs.length} epochs in ${seconds.toFixed(1)}s\n`,
-      );
-      io.out(`final: loss ${fmt(last?.loss)}, gradNorm ${fmt(last?.gradNorm)}${metrics}\n`);
-      if (run.history.stoppedEarly !== null) io.out(`stopped early: ${run.history.stoppedEarly}\n`);
-      if (flags.out !== undefined) io.out(`saved the model to ${flags.out}\n`);
-      if (flags.history !== undefined) io.out(`wrote the history to ${flags.history}\n`);
+      io.out(lines.join('\n') + '\n');
     });
 }

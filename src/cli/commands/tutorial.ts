@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ACTIVATIONS } from '../../nn/activations.js';
-import { trainTutorial, TUTORIAL_DEFAULTS } from '../../train/tutorial.js';
+import { trainTutorial, tutorialNetwork, tutorialSample, TUTORIAL_DEFAULTS } from '../../train/tutorial.js';
+import { halfSquaredError } from '../../nn/losses.js';
 import { choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
 import { jsonOption, type CliIO } from '../main.js';
 
@@ -16,6 +17,7 @@ interface TutorialFlags {
   printEvery: number;
   activation: (typeof ACTIVATIONS)[number];
   dtype: 'float32' | 'float64';
+  report: string | false;
   json?: boolean;
 }
 
@@ -35,10 +37,30 @@ export function registerTutorial(program: Command, io: CliIO): void {
     .option('--print-every <n>', 'print a line every n epochs', positiveInteger, d.printEvery)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), d.activation)
     .option('--dtype <dtype>', 'float64 (as the reference) or float32', choice(['float32', 'float64'] as const), d.dtype)
+    .option('--report <dir>', 'write the report (index.html, charts, diagrams, history.csv) into this directory', 'chainrule-report')
+    .option('--no-report', 'do not write the report')
     .addOption(jsonOption())
-    .action((flags: TutorialFlags) => {
-      const { json, ...options } = flags;
+    .action(async (flags: TutorialFlags) => {
+      const { json, report, ...options } = flags;
       const run = trainTutorial(options, json === true ? undefined : (line) => io.out(line + '\n'));
+      if (report !== false) {
+        const { writeReport } = await import('../../viz/report.js');
+        const o = run.options;
+        await writeReport(report, {
+          title: 'chainrule tutorial: backpropagation, step by step',
+          summary:
+            `The reference tutorial's network (x = ${o.x}, t = ${o.target}; w1 = ${o.w1}, b1 = ${o.b1}, w2 = ${o.w2}, b2 = ${o.b2}; ${o.activation} hidden unit, ` +
+            `half squared error) trained with SGD (learning rate ${o.lr}) for ${o.epochs} epochs.`,
+          log: run.lines,
+          history: run.history,
+          model: tutorialNetwork(o),
+          sample: tutorialSample(o),
+          loss: halfSquaredError,
+          lr: o.lr,
+          when: 'at the first step (the initial weights)',
+        });
+        io.err(`wrote the report to ${report}/index.html\n`);
+      }
       if (json === true) {
         io.out(
           JSON.stringify({ options: run.options, lines: run.lines, finalOutput: run.finalOutput, finalParameters: run.finalParameters, history: run.history.toJSON() }, null, 2) + '\n',

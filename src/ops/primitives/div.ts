@@ -13,5 +13,5 @@ export const divDef: OpDef<'div'> = {
     needsGrad[1] ? neg(div(mul(grad, result), b!)) : null,
   ],
   forward: formula('{0}/{1}', '\\frac{{0}}{{1}}'),
-  local: [formula('1/{1}', '\\frac{1}{{1}}'), formula('−{0}/{1}²', '-\\frac{{0}}{{1}^2}')],
+  local: [formula('1/{1}', '1/{1}'), formula('−{0}/{1}²', '-\\frac{{0}}{{1}^2}')],
 };

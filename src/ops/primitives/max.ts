@@ -20,5 +20,5 @@ export const maxDef: OpDef<'max'> = {
     return [mul(div(mask, count), expand(reshape(grad, kept), x!.shape))];
   },
   forward: formula('max {0}', '\\max {0}'),
-  local: [formula('[{0} = max]/#ties', '\\mathbb{1}[{0} = \\max]/n_{\\text{ties}}')],
+  local: [formula('[{0} = max]/#ties', '\\mathbb 1[{0} = \\max]/n_{\\text{ties}}')],
 };

@@ -16,5 +16,5 @@ export const maximumDef: OpDef<'maximum'> = {
     return [mul(grad, weightA), mul(grad, sub(1, weightA))];
   },
   forward: formula('max({0}, {1})', '\\max({0}, {1})'),
-  local: [formula('[{0} wins]', '\\mathbb{1}[{0} \\text{ wins}]'), formula('[{1} wins]', '\\mathbb{1}[{1} \\text{ wins}]')],
+  local: [formula('[{0} wins]', '\\mathbb 1[{0} \\text{ wins}]'), formula('[{1} wins]', '\\mathbb 1[{1} \\text{ wins}]')],
 };

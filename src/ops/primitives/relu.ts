@@ -11,5 +11,5 @@ export const reluDef: OpDef<'relu'> = {
   // NOTE: relu'(0) = 0 (docs/gradients.md).
   backward: ({ grad, inputs: [x] }) => [where(gt(x!, 0), grad, 0)],
   forward: formula('relu({0})', '\\operatorname{ReLU}({0})'),
-  local: [formula('[{0} > 0]', '\\mathbb{1}[{0} > 0]')],
+  local: [formula('[{0} > 0]', '\\mathbb 1[{0} > 0]')],
 };

@@ -20,5 +20,5 @@ export const whereDef: OpDef<'where'> = {
     needsGrad[2] ? where(c!, 0, grad) : null,
   ],
   forward: formula('{0} ? {1} : {2}', '\\begin{cases} {1} & {0} \\\\ {2} & \\text{otherwise} \\end{cases}'),
-  local: [null, formula('[{0}]', '\\mathbb{1}[{0}]'), formula('[¬{0}]', '\\mathbb{1}[\\lnot {0}]')],
+  local: [null, formula('[{0}]', '\\mathbb 1[{0}]'), formula('[¬{0}]', '\\mathbb 1[\\lnot {0}]')],
 };

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { explain, type Explanation } from '../../explain/explain.js';
+import { renderMarkdown, renderText, explanationLines } from '../../explain/render.js';
+import { getLoss } from '../../nn/losses.js';
+import { ACTIVATIONS } from '../../nn/activations.js';
+import { halfSquaredError } from '../../nn/losses.js';
+import { TUTORIAL_DEFAULTS, tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tutorial.js';
+import { ValueError } from '../../errors.js';
+import { choice, nonNegativeInteger, number } from '../args.js';
+import { jsonOption, type CliIO } from '../main.js';
+import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
+import { loadTrainedModel } from '../model.js';
+import type { TensorDataset } from '../../data/dataset.js';
+
+interface ExplainFlags {
+  x: number;
+  target: number;
+  w1: number;
+  b1: number;
+  w2: number;
+  b2: number;
+  lr: number;
+  activation: (typeof ACTIVATIONS)[number];
+  dtype: 'float32' | 'float64';
+  model?: string;
+  data?: string;
+  row?: number;
+  seed?: number;
+  format: 'text' | 'markdown' | 'html';
+  json?: boolean;
+}
+
+/** The explanation of one step of the tutorial network with the given values. */
+export function tutorialExplanation(flags: Pick<ExplainFlags, 'x' | 'target' | 'w1' | 'b1' | 'w2' | 'b2' | 'lr' | 'activation' | 'dtype'>): Explanation {
+  const o = tutorialOptions(flags);
+  const model = tutorialNetwork(o);
+  const { x, y } = tutorialSample(o);
+  return explain(halfSquaredError(model.forward(x), y), { lr: o.lr });
+}
+
+/** The explanation of a saved model's loss on one labelled sample. */
+function modelExplanation(flags: ExplainFlags): Explanation {
+  const file = loadTrainedModel(flags.model!);
+  if (flags.data === undefined) throw new ValueError('explain --model needs --data (a CSV with the feature and target columns, or a built-in dataset) and --row');
+  let dataset: TensorDataset;
+  if (isCsvPath(flags.data)) dataset = loadCsvForEvaluation(flags.data, file.data, file.task);
+  else dataset = loadBuiltin(flags.data, { seed: flags.seed ?? file.seed + 1, split: 'test', n: file.n, noise: file.noise }).dataset;
+  const row = flags.row ?? 0;
+  if (row >= dataset.length) throw new ValueError(`--row ${row} is out of range: ${flags.data} has ${dataset.length} rows (0 to ${dataset.length - 1})`);
+  const { x, y } = dataset.subset([row]);
+  const model = file.model;
+  model.eval();
+  const loss = getLoss(file.loss)(model.forward(x), y);
+  return explain(loss, { model, sample: 0, lr: flags.lr });
+}
+
+export function registerExplain(program: Command, io: CliIO): void {
+  const d = TUTORIAL_DEFAULTS;
+  program
+    .command('explain')
+    .description("write out the chain rule with the numbers: one training step of the tutorial network (same flags as tutorial), or a saved model on one sample")
+    .option('--x <number>', 'the input', number, d.x)
+    .option('--target <number>', 'the target output t', number, d.target)
+    .option('--w1 <number>', 'hidden weight', number, d.w1)
+    .option('--b1 <number>', 'hidden bias', number, d.b1)
+    .option('--w2 <number>', 'output weight', number, d.w2)
+    .option('--b2 <number>', 'output bias', number, d.b2)
+    .option('--lr <number>', 'learning rate of the update shown', number, d.lr)
+    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), d.activation)
+    .option('--dtype <dtype>', 'float64 or float32', choice(['float32', 'float64'] as const), d.dtype)
+    .option('--model <model.json>', 'explain a saved model instead (with --data and --row)')
+    .option('--data <file.csv|name>', 'with --model: labelled data (CSV or built-in dataset)')
+    .option('--row <n>', 'with --model: the sample (row index, from 0)', nonNegativeInteger)
+    .option('--seed <n>', 'with --model and a built-in dataset: seed of the sample', nonNegativeInteger)
+    .addOption(new Option('--format <format>', 'text, markdown (LaTeX) or html (KaTeX, a standalone page)').choices(['text', 'markdown', 'html']).default('text'))
+    .addOption(jsonOption())
+    .action(async (flags: ExplainFlags) => {
+      if (flags.model === undefined && (flags.data !== undefined || flags.row !== undefined)) throw new ValueError('--data and --row explain a saved model: add --model');
+      const e = flags.model === undefined ? tutorialExplanation(flags) : modelExplanation(flags);
+      if (flags.json === true) {
+        io.out(JSON.stringify({ mode: e.mode, loss: e.loss, lines: explanationLines(e), gradients: e.gradients.map((g) => ({ name: g.name, value: g.value, paths: g.paths.map((p) => ({ value: p.value, factors: p.factors })) })) }, null, 2) + '\n');
+        return;
+      }
+      if (flags.format === 'text') io.out(renderText(e));
+      else if (flags.format === 'markdown') io.out(renderMarkdown(e));
+      else {
+        const { explanationPage } = await import('../../viz/report.js');
+        io.out(explanationPage(e));
+      }
+    });
+}

@@ -1,0 +1,168 @@
+/**
+ * The report: one self-contained `index.html` (every picture inlined, KaTeX's fonts embedded, no
+ * script) that works offline from file://, with the printed log, the chain-rule derivation, the
+ * forward and backward network diagrams, the computational graph and the training charts; and
+ * beside it the same pictures as files (training.png, training.svg, network-forward.svg,
+ * network-backward.svg, graph.svg) and history.csv. Each file is written atomically.
+ */
+import type { Explanation } from '../explain/explain.js';
+import { explain } from '../explain/explain.js';
+import { ValueError } from '../errors.js';
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { History } from '../train/history.js';
+import { writeFileAtomic } from '../io/node.js';
+import { historyChartSvg, trainingChartSvg } from './charts.js';
+import { escapeHtml, explainHtml, katexCss } from './explainHtml.js';
+import { graphSvg } from './graph.js';
+import { networkSvg } from './network.js';
+import { svgToPng } from './png.js';
+
+/** What a report is made of. */
+export interface ReportInput {
+  /** The page title, e.g. "chainrule tutorial". */
+  readonly title: string;
+  /** A sentence or two under the title (plain text). */
+  readonly summary?: string;
+  /** The printed log, line by line. */
+  readonly log: readonly string[];
+  /** The run's History (charts and history.csv). */
+  readonly history: History;
+  /** 'training' (default): the reference's two panels, loss and gradient norm; 'history': every recorded column. */
+  readonly chart?: 'training' | 'history';
+  /**
+   * The model and one sample at the state to explain (for the tutorial: the initial weights, as
+   * the reference's worked step): the derivation, the network diagrams and the graph are drawn
+   * from it. `model` must be a Sequential of Linear layers and activations.
+   */
+  readonly model: Module;
+  readonly sample: { readonly x: Tensor; readonly y: Tensor };
+  readonly loss: (prediction: Tensor, target: Tensor) => Tensor;
+  /** Learning rate of the update shown in the derivation. */
+  readonly lr?: number;
+  /** What the pictures show, e.g. "at the first step (the initial weights)". */
+  readonly when?: string;
+}
+
+/** The report's files: names to contents. */
+export type ReportFiles = ReadonlyMap<string, string | Uint8Array>;
+
+const STYLE = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #1f2328; line-height: 1.45; }
+h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; margin-top: 2.2rem; }
+pre.log { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; }
+figure { margin: 1rem 0; } figure svg, figure img { max-width: 100%; height: auto; } figcaption { color: #57606a; font-size: .9rem; }
+.explain-line { overflow-x: auto; overflow-y: hidden; }
+.pictures { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+.files a { margin-right: 1rem; }
+`;
+
+function figure(svg: string, caption: string, file: string): string {
+  return `<figure>${svg}<figcaption>${escapeHtml(caption)} (<a href="${file}">${file}</a>)</figcaption></figure>`;
+}
+
+/** A standalone HTML page of one explanation (what `chainrule explain --format html` prints). */
+export function explanationPage(e: Explanation, title = 'chainrule explain'): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${katexCss()}</style><style>${STYLE}</style>`,
+    '</head><body>',
+    `<h1>${escapeHtml(title)}</h1>`,
+    explainHtml(e),
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+function stripXmlProlog(svg: string): string {
+  return svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<!DOCTYPE[^>]*>\s*/, '');
+}
+
+/** Builds every file of a report in memory. */
+export async function buildReport(input: ReportInput): Promise<ReportFiles> {
+  const { model, sample, loss } = input;
+  const charted = input.history.epochs.length > 0;
+  const graphLoss = loss(model.forward(sample.x), sample.y);
+  const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(sample.x.shape[0] === 1 ? {} : { sample: 0 }) });
+  // The graph picture uses the explanation's names (z1, h, y, L) for the steps it names.
+  for (const node of explanation.nodes) if (node.kind !== 'leaf' && node.tensor.name === undefined) node.tensor.name = node.name;
+  const [chart, graph] = await Promise.all([
+    !charted ? null : input.chart === 'history' ? historyChartSvg(input.history, {}) : trainingChartSvg(input.history, {}),
+    graphSvg(graphLoss),
+  ]);
+  const png = chart === null ? null : await svgToPng(chart, { scale: 2 });
+  const forward = networkSvg(model, { view: 'forward', input: sample.x, target: sample.y, loss });
+  const backward = networkSvg(model, { view: 'backward', input: sample.x, target: sample.y, loss });
+  const when = input.when === undefined ? '' : ` ${input.when}`;
+  const curves =
+    png === null
+      ? '<p>No epochs were run, so there are no curves to draw.</p>'
+      : `<figure><img src="data:image/png;base64,${Buffer.from(png).toString('base64')}" alt="Loss and gradient norm per epoch" width="${pngWidth(png) / 2}">` +
+        '<figcaption>Loss and gradient norm per epoch (<a href="training.png">training.png</a>, <a href="training.svg">training.svg</a>, <a href="history.csv">history.csv</a>)</figcaption></figure>';
+  const html = [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(input.title)}</title>`,
+    `<style>${katexCss()}</style><style>${STYLE}</style>`,
+    '</head><body>',
+    `<h1>${escapeHtml(input.title)}</h1>`,
+    input.summary === undefined ? '' : `<p>${escapeHtml(input.summary)}</p>`,
+    '<h2>Training log</h2>',
+    `<pre class="log">${escapeHtml(input.log.join('\n'))}</pre>`,
+    '<h2>Training curves</h2>',
+    curves,
+    `<h2>The chain rule, with the numbers${escapeHtml(when)}</h2>`,
+    explainHtml(explanation),
+    `<h2>The network${escapeHtml(when)}</h2>`,
+    '<div class="pictures">',
+    figure(forward, 'Forward pass: each neuron’s value', 'network-forward.svg'),
+    figure(backward, 'Backward pass: the gradient flowing back from the loss, each parameter’s gradient', 'network-backward.svg'),
+    '</div>',
+    `<h2>The computational graph${escapeHtml(when)}</h2>`,
+    figure(stripXmlProlog(graph), 'Every operation with its value and gradient, laid out by Graphviz', 'graph.svg'),
+    '</body></html>',
+    '',
+  ].join('\n');
+  return new Map<string, string | Uint8Array>([
+    ['index.html', html],
+    ...(png === null || chart === null ? [] : ([['training.png', png], ['training.svg', chart]] as const)),
+    ['network-forward.svg', forward],
+    ['network-backward.svg', backward],
+    ['graph.svg', graph],
+    ['history.csv', input.history.toCsv()],
+  ]);
+}
+
+function pngWidth(png: Uint8Array): number {
+  // IHDR: width is the big-endian 32-bit integer at byte 16.
+  return ((png[16]! << 24) | (png[17]! << 16) | (png[18]! << 8) | png[19]!) >>> 0;
+}
+
+/**
+ * Writes a report into `dir` (created if needed), each file atomically; returns the paths written.
+ * @example
+ * import { writeReport } from 'chainrule/viz';
+ * const run = trainTutorial({ epochs: 5 });
+ * const model = tutorialNetwork();
+ * await writeReport('report', { title: 'tutorial', log: run.lines, history: run.history, model, sample: tutorialSample(), loss: halfSquaredError, lr: 0.1 });
+ */
+export async function writeReport(dir: string, input: ReportInput): Promise<string[]> {
+  const files = await buildReport(input);
+  const get = process.getBuiltinModule;
+  const fs = get.call(process, 'node:fs') as typeof import('node:fs');
+  const path = get.call(process, 'node:path') as typeof import('node:path');
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new ValueError(`writeReport: cannot create the directory ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    const file = path.join(dir, name);
+    writeFileAtomic(file, content);
+    written.push(file);
+  }
+  return written;
+}

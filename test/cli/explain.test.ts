@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chainrule } from './run.js';
+
+test('chainrule explain writes out the tutorial step: forward values, each gradient with its factors, the updates', () => {
+  const r = chainrule(['explain']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  for (const expected of [
+    '  h = σ(z1) = σ(0.3) = 0.5744',
+    '  y = w2·h + b2 = 0.3·0.5744 + 0.2 = 0.3723',
+    '  L = ½(y − t)² = ½(0.3723 − 0.6)² = 0.0259',
+    '  ∂h/∂z1 = σ(z1)(1−σ(z1)) = 0.2445',
+    '  ∂L/∂w1 = ∂L/∂y · ∂y/∂h · ∂h/∂z1 · ∂z1/∂w1 = (−0.2277)(0.3)(0.2445)(0.5) = −0.0083',
+    '  ∂L/∂w2 = ∂L/∂y · ∂y/∂w2 = (−0.2277)(0.5744) = −0.1308',
+    '  w1 ← w1 − η·∂L/∂w1 = 0.4 − 0.1·(−0.0083) = 0.4008',
+  ]) {
+    assert.ok(lines.includes(expected), `missing: ${expected}\n${r.stdout}`);
+  }
+});
+
+test('chainrule explain takes the tutorial flags', () => {
+  const r = chainrule(['explain', '--x', '1', '--w1', '0.5', '--b1', '0', '--activation', 'tanh', '--lr', '0.5']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes('  z1 = w1·x + b1 = 0.5·1 + 0 = 0.5000\n'));
+  assert.ok(r.stdout.includes('  h = tanh(z1) = tanh(0.5) = 0.4621\n'));
+  assert.ok(r.stdout.includes('Update (η = 0.5)\n'));
+});
+
+test('chainrule explain --format markdown gives LaTeX; --format html a standalone page with typeset maths', () => {
+  const md = chainrule(['explain', '--format', 'markdown']);
+  assert.equal(md.status, 0, md.stderr);
+  assert.ok(md.stdout.includes('$$\\frac{\\partial h}{\\partial z_{1}} = \\sigma(z_{1})(1-\\sigma(z_{1})) = 0.2445$$'));
+  const html = chainrule(['explain', '--format', 'html']);
+  assert.equal(html.status, 0, html.stderr);
+  assert.match(html.stdout, /^<!doctype html>/);
+  assert.ok(html.stdout.includes('class="katex-display"'));
+  assert.ok(html.stdout.includes('data:font/woff2;base64,'));
+});
+
+test('chainrule explain --model --data --row explains a saved model on one sample, layer by layer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-explain-'));
+  const rows = ['a,b,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 7) / 3},${(i % 5) / 2},${i % 2 === 0 ? 'even' : 'odd'}`);
+  writeFileSync(join(dir, 'd.csv'), rows.join('\n') + '\n');
+  assert.equal(chainrule(['train', '--data', 'd.csv', '--target', 'label', '--layers', '2,4,2', '--epochs', '2', '--out', 'm.json', '-q'], { cwd: dir }).status, 0);
+  const r = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '3'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes('Backward pass (layer by layer)'));
+  assert.match(r.stdout, /  ∂L\/∂y = \(softmax\(y\) − onehot\(t\)\) {3}\[1, ?2\] {3}row 0: \[/);
+  assert.match(r.stdout, /  ∂L\/∂W1 = \(∂L\/∂z1\)ᵀ·x {3}\[4, ?2\]/);
+  const bad = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '40'], { cwd: dir });
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stderr, 'chainrule: --row 40 is out of range: d.csv has 40 rows (0 to 39)\n');
+  const noModel = chainrule(['explain', '--row', '3'], { cwd: dir });
+  assert.equal(noModel.status, 1);
+  assert.equal(noModel.stderr, 'chainrule: --data and --row explain a saved model: add --model\n');
+});

@@ -1,0 +1,104 @@
+// The tutorial report, as `chainrule tutorial` writes it, opened in real headless Chromium
+// (Debian's chromium driven by playwright-core) from file://: no console errors, the maths
+// typeset by KaTeX with its fonts, every picture loaded; a screenshot goes to test-output/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { chainrule } from '../cli/run.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+function reference(): string {
+  const lines = readFileSync('../shared/reference/backprop-tutorial.txt', 'utf8').split(/\r?\n/);
+  const first = lines.findIndex((l) => l.startsWith('Epoch 0, Loss: '));
+  const last = lines.findIndex((l, i) => i > first && l.startsWith('Final parameters:'));
+  return lines.slice(first, last + 1).join('\n') + '\n';
+}
+
+test('chainrule tutorial writes the report beside printing exactly the reference output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
+  const r = chainrule(['tutorial'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, reference());
+  assert.equal(r.stderr, 'wrote the report to chainrule-report/index.html\n');
+  const files = readdirSync(join(dir, 'chainrule-report')).sort();
+  assert.deepEqual(files, ['graph.svg', 'history.csv', 'index.html', 'network-backward.svg', 'network-forward.svg', 'training.png', 'training.svg']);
+  for (const f of files) assert.ok(statSync(join(dir, 'chainrule-report', f)).size > 100, `${f} is not empty`);
+  const png = readFileSync(join(dir, 'chainrule-report', 'training.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const history = readFileSync(join(dir, 'chainrule-report', 'history.csv'), 'utf8').trim().split('\n');
+  assert.equal(history.length, 61);
+  // --no-report writes nothing; --report DIR chooses the directory.
+  const none = mkdtempSync(join(tmpdir(), 'chainrule-noreport-'));
+  assert.equal(chainrule(['tutorial', '--no-report'], { cwd: none }).stderr, '');
+  assert.deepEqual(readdirSync(none), []);
+  const chosen = chainrule(['tutorial', '--report', 'out/rep', '--epochs', '3'], { cwd: none });
+  assert.equal(chosen.status, 0, chosen.stderr);
+  assert.ok(readdirSync(join(none, 'out', 'rep')).includes('index.html'));
+});
+
+test('the report index.html holds the log, the derivation, both network diagrams, the graph and the charts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
+  assert.equal(chainrule(['tutorial'], { cwd: dir }).status, 0);
+  const html = readFileSync(join(dir, 'chainrule-report', 'index.html'), 'utf8');
+  for (const heading of ['Training log', 'Training curves', 'The chain rule, with the numbers', 'The network', 'The computational graph']) {
+    assert.ok(html.includes(`<h2>${heading}`), heading);
+  }
+  assert.ok(html.includes('Final parameters: w1 = 0.4072, b1 = 0.1143, w2 = 0.3978, b2 = 0.3697'));
+  // The derivation's lines, typeset (the plain text rides along in a title attribute).
+  assert.ok(html.includes('title="∂L/∂w1 = ∂L/∂y · ∂y/∂h · ∂h/∂z1 · ∂z1/∂w1 = (−0.2277)(0.3)(0.2445)(0.5) = −0.0083"'));
+  assert.ok((html.match(/class="katex-display"/g) ?? []).length >= 15);
+  // Three inline SVG pictures (forward, backward, graph) and the chart as an embedded PNG: nothing external.
+  assert.equal((html.match(/<svg[\s>]/g) ?? []).length >= 3, true);
+  assert.match(html, /<img src="data:image\/png;base64,/);
+  assert.doesNotMatch(html, /<script|src="http|href="http|url\(fonts\//);
+});
+
+test('the report opens in headless Chromium from file:// with no console errors, typeset maths and every picture loaded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
+  assert.equal(chainrule(['tutorial'], { cwd: dir }).status, 0);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+    await page.goto(pathToFileURL(join(dir, 'chainrule-report', 'index.html')).href, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const facts = await page.evaluate(() => ({
+      katex: document.querySelectorAll('.katex-display .katex-html').length,
+      katexErrors: document.querySelectorAll('.katex-error').length,
+      mainFont: document.fonts.check('16px KaTeX_Main'),
+      mathFont: document.fonts.check('italic 16px KaTeX_Math'),
+      fontsLoaded: Array.from(document.fonts).filter((f) => f.status === 'loaded').map((f) => f.family),
+      images: Array.from(document.images).map((img) => ({ complete: img.complete, width: img.naturalWidth })),
+      svgs: Array.from(document.querySelectorAll('figure svg')).map((s) => {
+        const r = s.getBoundingClientRect();
+        return { width: r.width, height: r.height };
+      }),
+      sigma: Array.from(document.querySelectorAll('.katex-mathml annotation')).some((a) => a.textContent?.includes('\\sigma')),
+    }));
+    assert.deepEqual(problems, []);
+    assert.ok(facts.katex >= 15, `${facts.katex} typeset formulas`);
+    assert.equal(facts.katexErrors, 0);
+    assert.ok(facts.mainFont && facts.mathFont, `KaTeX fonts loaded: ${facts.fontsLoaded.join(', ')}`);
+    assert.ok(facts.fontsLoaded.some((f) => f.includes('KaTeX')), 'the embedded KaTeX fonts were used');
+    assert.ok(facts.sigma);
+    assert.ok(facts.images.length >= 1);
+    for (const img of facts.images) assert.ok(img.complete && img.width > 0, `image loaded: ${JSON.stringify(img)}`);
+    assert.equal(facts.svgs.length, 3);
+    for (const s of facts.svgs) assert.ok(s.width > 100 && s.height > 50, `svg drawn: ${JSON.stringify(s)}`);
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/report.png', fullPage: true });
+    assert.ok(statSync('test-output/report.png').size > 10_000);
+  } finally {
+    await browser.close();
+  }
+});
