@@ -805,6 +805,15 @@ test('every primitive formula is clean text: no control characters (regression: 
       }
     }
   }
-  assert.equal(PRIMITIVES.maximum.local[0]?.latex, '\\mathbb{1}[{0} \\text{ wins}]');
-  assert.equal(PRIMITIVES.minimum.local[1]?.latex, '\\mathbb{1}[{1} \\text{ wins}]');
+  assert.equal(PRIMITIVES.maximum.local[0]?.latex, '\\mathbb 1[{0} \\text{ wins}]');
+  assert.equal(PRIMITIVES.minimum.local[1]?.latex, '\\mathbb 1[{1} \\text{ wins}]');
+});
+
+test('no LaTeX formula gives a command a braced digit, which fillFormula would take for a placeholder (regression: \\mathbb{1} became \\mathbbx1)', () => {
+  for (const name of PRIMITIVE_NAMES) {
+    const def = PRIMITIVES[name];
+    for (const f of [def.forward, ...def.local]) {
+      if (f !== null) assert.doesNotMatch(f.latex, /\\[A-Za-z]+\{\d+\}|\\frac\{\d+\}/, `${name}: ${f.latex}`);
+    }
+  }
 });

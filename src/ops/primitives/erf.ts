@@ -12,5 +12,5 @@ export const erfDef: OpDef<'erf'> = {
   infer: floatUnary,
   backward: ({ grad, inputs: [x] }) => [mul(grad, mul(exp(neg(mul(x!, x!))), TWO_OVER_SQRT_PI))],
   forward: formula('erf({0})', '\\operatorname{erf}({0})'),
-  local: [formula('(2/√π)·exp(−{0}²)', '\\tfrac{2}{\\sqrt{\\pi}} e^{-{0}^2}')],
+  local: [formula('(2/√π)·exp(−{0}²)', '\\tfrac2{\\sqrt{\\pi}} e^{-{0}^2}')],
 };

@@ -10,5 +10,5 @@ export const logDef: OpDef<'log'> = {
   infer: floatUnary,
   backward: ({ grad, inputs: [x] }) => [div(grad, x!)],
   forward: formula('log({0})', '\\log {0}'),
-  local: [formula('1/{0}', '\\frac{1}{{0}}')],
+  local: [formula('1/{0}', '\\frac1{{0}}')],
 };

@@ -10,5 +10,5 @@ export const sqrtDef: OpDef<'sqrt'> = {
   infer: floatUnary,
   backward: ({ grad, result }) => [div(grad, mul(result, 2))],
   forward: formula('√{0}', '\\sqrt{{0}}'),
-  local: [formula('1/(2√{0})', '\\frac{1}{2\\sqrt{{0}}}')],
+  local: [formula('1/(2√{0})', '\\frac1{2\\sqrt{{0}}}')],
 };
