@@ -5,9 +5,10 @@ import { renderMarkdown, renderText, explanationLines } from '../../explain/rend
 import { getLoss } from '../../nn/losses.js';
 import { ACTIVATIONS } from '../../nn/activations.js';
 import { halfSquaredError } from '../../nn/losses.js';
-import { TUTORIAL_DEFAULTS, tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tutorial.js';
+import { tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tutorial.js';
+import { tutorialNetworkOptions } from './tutorial.js';
 import { ValueError } from '../../errors.js';
-import { choice, nonNegativeInteger, number } from '../args.js';
+import { nonNegativeInteger } from '../args.js';
 import { jsonOption, type CliIO } from '../main.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
@@ -56,19 +57,11 @@ function modelExplanation(flags: ExplainFlags): Explanation {
 }
 
 export function registerExplain(program: Command, io: CliIO): void {
-  const d = TUTORIAL_DEFAULTS;
-  program
-    .command('explain')
-    .description("write out the chain rule with the numbers: one training step of the tutorial network (same flags as tutorial), or a saved model on one sample")
-    .option('--x <number>', 'the input', number, d.x)
-    .option('--target <number>', 'the target output t', number, d.target)
-    .option('--w1 <number>', 'hidden weight', number, d.w1)
-    .option('--b1 <number>', 'hidden bias', number, d.b1)
-    .option('--w2 <number>', 'output weight', number, d.w2)
-    .option('--b2 <number>', 'output bias', number, d.b2)
-    .option('--lr <number>', 'learning rate of the update shown', number, d.lr)
-    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), d.activation)
-    .option('--dtype <dtype>', 'float64 or float32', choice(['float32', 'float64'] as const), d.dtype)
+  tutorialNetworkOptions(
+    program
+      .command('explain')
+      .description('write out the chain rule with the numbers: one training step of the tutorial network (same flags as tutorial), or a saved model on one sample'),
+  )
     .option('--model <model.json>', 'explain a saved model instead (with --data and --row)')
     .option('--data <file.csv|name>', 'with --model: labelled data (CSV or built-in dataset)')
     .option('--row <n>', 'with --model: the sample (row index, from 0)', nonNegativeInteger)

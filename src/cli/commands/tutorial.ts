@@ -21,11 +21,10 @@ interface TutorialFlags {
   json?: boolean;
 }
 
-export function registerTutorial(program: Command, io: CliIO): void {
+/** The tutorial network's flags (its values, learning rate, activation and dtype), shared by tutorial and explain. */
+export function tutorialNetworkOptions(command: Command): Command {
   const d = TUTORIAL_DEFAULTS;
-  program
-    .command('tutorial')
-    .description("train the reference tutorial's 1-1-1 network and print its progress, as the reference program does")
+  return command
     .option('--x <number>', 'the input', number, d.x)
     .option('--target <number>', 'the target output t', number, d.target)
     .option('--w1 <number>', 'initial hidden weight', number, d.w1)
@@ -33,10 +32,17 @@ export function registerTutorial(program: Command, io: CliIO): void {
     .option('--w2 <number>', 'initial output weight', number, d.w2)
     .option('--b2 <number>', 'initial output bias', number, d.b2)
     .option('--lr <number>', 'learning rate', number, d.lr)
+    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), d.activation)
+    .option('--dtype <dtype>', 'float64 (as the reference) or float32', choice(['float32', 'float64'] as const), d.dtype);
+}
+
+export function registerTutorial(program: Command, io: CliIO): void {
+  const d = TUTORIAL_DEFAULTS;
+  tutorialNetworkOptions(
+    program.command('tutorial').description("train the reference tutorial's 1-1-1 network and print its progress, as the reference program does"),
+  )
     .option('--epochs <n>', 'training epochs', nonNegativeInteger, d.epochs)
     .option('--print-every <n>', 'print a line every n epochs', positiveInteger, d.printEvery)
-    .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), d.activation)
-    .option('--dtype <dtype>', 'float64 (as the reference) or float32', choice(['float32', 'float64'] as const), d.dtype)
     .option('--report <dir>', 'write the report (index.html, charts, diagrams, history.csv) into this directory', 'chainrule-report')
     .option('--no-report', 'do not write the report')
     .addOption(jsonOption())
