@@ -1,5 +1,6 @@
 /** The base of every optimizer: parameter groups, learning rate, zeroGrad and resumable state. */
 import { ValueError } from '../errors.js';
+import { checkStateHeader, isRecord, stateFailure } from './state.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Hyper-parameters shared by a group of parameters (lr plus optimizer-specific ones). */
@@ -71,9 +72,6 @@ function isGroupSpec(p: Tensor | ParamGroupSpec): p is ParamGroupSpec {
   return !('shape' in p);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Base class, as PyTorch's `torch.optim.Optimizer`. `step()` updates each parameter's values in
@@ -222,13 +220,8 @@ export abstract class Optimizer {
    */
   loadStateDict(state: OptimizerState): void {
     const name = this.constructor.name;
-    function fail(message: string): never {
-      throw new ValueError(`${name}.loadStateDict: ${message}`);
-    }
-    const raw: unknown = state;
-    if (!isRecord(raw)) fail(`expected a state object from stateDict(), got ${raw === null ? 'null' : typeof raw}`);
-    if (state.type !== name) fail(`the state is for ${String(state.type)}, not ${name}`);
-    if (!Number.isInteger(state.step) || state.step < 0) fail(`'step' must be a non-negative integer, got ${String(state.step)}`);
+    const fail: (message: string) => never = stateFailure(name);
+    checkStateHeader(name, state, 'step');
     if (!Array.isArray(state.groups)) fail(`'groups' must be an array`);
     if (state.groups.length !== this.groups.length) {
       fail(`the state has ${state.groups.length} parameter groups, the optimizer ${this.groups.length}`);

@@ -3,6 +3,7 @@
  * epoch (ReduceLROnPlateau: `step(metric)`); each keeps a resumable `stateDict()`.
  */
 import { ValueError } from '../errors.js';
+import { checkStateHeader, isRecord, stateFailure } from './state.js';
 import type { Optimizer } from './optimizer.js';
 
 /** The value of a scheduler option or counter in a saved state. */
@@ -22,9 +23,6 @@ export interface SchedulerState {
   readonly counters: Readonly<Record<string, SchedulerValue>>;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isNumberArray(v: unknown): v is number[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -146,13 +144,8 @@ export abstract class LRScheduler<O extends Record<string, SchedulerValue> = Rec
    */
   loadStateDict(state: SchedulerState): void {
     const name = this.constructor.name;
-    function fail(message: string): never {
-      throw new ValueError(`${name}.loadStateDict: ${message}`);
-    }
-    const raw: unknown = state;
-    if (!isRecord(raw)) fail(`expected a state object from stateDict(), got ${raw === null ? 'null' : typeof raw}`);
-    if (state.type !== name) fail(`the state is for ${String(state.type)}, not ${name}`);
-    if (!Number.isInteger(state.lastEpoch) || state.lastEpoch < 0) fail(`'lastEpoch' must be a non-negative integer, got ${String(state.lastEpoch)}`);
+    const fail: (message: string) => never = stateFailure(name);
+    checkStateHeader(name, state, 'lastEpoch');
     const groups = this.optimizer.groups.length;
     const baseLrs: unknown = state.baseLrs;
     const lastLrs: unknown = state.lastLrs;

@@ -246,8 +246,8 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
       const output = model.forward(x);
       const loss = options.loss(output, y);
       loss.backward();
-      const norm = gradNorm(params);
-      if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+      // clipGradNorm returns the norm before clipping: one pass over the gradients either way.
+      const norm = options.clipNorm === undefined ? gradNorm(params) : clipGradNorm(params, options.clipNorm);
       options.optimizer.step();
       const size = x.shape[0] ?? 1;
       const value = loss.item();

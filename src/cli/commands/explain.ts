@@ -3,10 +3,9 @@ import { Option } from 'commander';
 import { explain, type Explanation } from '../../explain/explain.js';
 import { renderMarkdown, renderText, explanationLines } from '../../explain/render.js';
 import { getLoss } from '../../nn/losses.js';
-import { ACTIVATIONS } from '../../nn/activations.js';
 import { halfSquaredError } from '../../nn/losses.js';
 import { tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tutorial.js';
-import { tutorialNetworkOptions } from './tutorial.js';
+import { tutorialNetworkOptions, type TutorialNetworkFlags } from './tutorial.js';
 import { ValueError } from '../../errors.js';
 import { nonNegativeInteger } from '../args.js';
 import { jsonOption, type CliIO } from '../main.js';
@@ -14,16 +13,7 @@ import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import type { TensorDataset } from '../../data/dataset.js';
 
-interface ExplainFlags {
-  x: number;
-  target: number;
-  w1: number;
-  b1: number;
-  w2: number;
-  b2: number;
-  lr: number;
-  activation: (typeof ACTIVATIONS)[number];
-  dtype: 'float32' | 'float64';
+interface ExplainFlags extends TutorialNetworkFlags {
   model?: string;
   data?: string;
   row?: number;
@@ -33,7 +23,7 @@ interface ExplainFlags {
 }
 
 /** The explanation of one step of the tutorial network with the given values. */
-export function tutorialExplanation(flags: Pick<ExplainFlags, 'x' | 'target' | 'w1' | 'b1' | 'w2' | 'b2' | 'lr' | 'activation' | 'dtype'>): Explanation {
+export function tutorialExplanation(flags: TutorialNetworkFlags): Explanation {
   const o = tutorialOptions(flags);
   const model = tutorialNetwork(o);
   const { x, y } = tutorialSample(o);

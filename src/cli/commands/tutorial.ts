@@ -5,7 +5,8 @@ import { halfSquaredError } from '../../nn/losses.js';
 import { choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
 import { jsonOption, type CliIO } from '../main.js';
 
-interface TutorialFlags {
+/** The values `tutorialNetworkOptions` declares. */
+export interface TutorialNetworkFlags {
   x: number;
   target: number;
   w1: number;
@@ -13,10 +14,13 @@ interface TutorialFlags {
   w2: number;
   b2: number;
   lr: number;
-  epochs: number;
-  printEvery: number;
   activation: (typeof ACTIVATIONS)[number];
   dtype: 'float32' | 'float64';
+}
+
+interface TutorialFlags extends TutorialNetworkFlags {
+  epochs: number;
+  printEvery: number;
   report: string | false;
   json?: boolean;
 }
