@@ -194,6 +194,9 @@ export function formatValue(v: number): string {
 export function latexName(name: string): string {
   const m = /^([A-Za-z]+)(\d+)$/.exec(name);
   if (m !== null) return `${m[1]}_{${m[2]}}`;
+  // Elements and units: W1[0,1] → W_{1}[0,1], x[2] → x[2].
+  const e = /^([A-Za-z]+)(\d*)\[([\w,]+)\]$/.exec(name);
+  if (e !== null) return `${e[2] === '' ? e[1] : `${e[1]}_{${e[2]}}`}[${e[3]!.replaceAll(',', ',\\,')}]`;
   if (SUBSCRIPT_FREE.test(name)) return name.length > 1 ? `\\mathrm{${name}}` : name;
   return `\\text{${name.replace(/[\\{}$&#^_%~]/g, (c) => `\\${c}`)}}`;
 }
@@ -211,10 +214,15 @@ function fill(f: Formula, names: readonly string[], g?: Formula, tidy = true): F
   // A transposed upstream gradient needs parentheses: (∂L/∂y)ᵀ.
   const gt = g === undefined ? undefined : g.text.includes('/') ? `(${g.text})` : g.text;
   const text = fillFormula(f.text.replaceAll('gradᵀ', `${gt ?? 'grad'}ᵀ`).replaceAll('{g}ᵀ', `${gt ?? '{g}'}ᵀ`).replaceAll('grad', g?.text ?? 'grad').replaceAll('{g}', g?.text ?? '{g}'), names);
-  const latex = fillFormula(
-    f.latex.replaceAll('\\bar{g}', g?.latex ?? '\\bar{g}').replaceAll('{g}', g?.latex ?? '{g}'),
-    names.map((n) => (/^[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n))),
-  );
+  // Only the names the template uses are typeset (a neuron of 784 inputs has 1,569 names per factor).
+  const latex = f.latex
+    .replaceAll('\\bar{g}', g?.latex ?? '\\bar{g}')
+    .replaceAll('{g}', g?.latex ?? '{g}')
+    .replace(/\{(\d+)\}/g, (_, i: string) => {
+      const n = names[Number(i)];
+      if (n === undefined) return `x${i}`;
+      return /^[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n);
+    });
   return { text: tidy ? simplify(text) : text, latex };
 }
 
@@ -441,20 +449,21 @@ function scalarChains(
   // Local derivative of each edge (consumer → input) that leads to a parameter.
   const edges = new Map<RawNode, Factor[]>();
   const locals: Factor[] = [];
+  const byTensor = new Map<Tensor, RawNode>(order.map((n) => [n.tensor, n]));
   for (const node of order) {
     if (node.kind === 'leaf') continue;
     const values = localDerivatives(node);
+    const inputNames = node.inputs.map(nameOf);
     const factors = node.inputs.map((input, i): Factor => {
       const f = localFormula(node, i);
       const v = values[i];
-      const formula = f === null ? { text: '0', latex: '0' } : fill(f, node.inputs.map(nameOf));
+      const formula = f === null ? { text: '0', latex: '0' } : fill(f, inputNames);
       return { of: nameOf(node.tensor), wrt: nameOf(input), formula, value: v === null || v === undefined ? 0 : v.item() };
     });
     edges.set(node, factors);
     // Listed from the loss down (the order backpropagation meets them), each node's inputs in order.
-    locals.unshift(...factors.filter((_, i) => node.inputs[i]!.requiresGrad));
+    locals.unshift(...factors.filter((_, i) => node.inputs[i]!.requiresGrad && [...wrt].some((p) => reaches(node.inputs[i]!, p, byTensor))));
   }
-  const byTensor = new Map<Tensor, RawNode>(order.map((n) => [n.tensor, n]));
   const root = order[order.length - 1]!;
   const grads: ScalarGradient[] = [];
   // Parameters nearest the loss first, in their consumer's argument order, as the tutorial goes: w2, b2, w1, b1.

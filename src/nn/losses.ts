@@ -34,7 +34,7 @@ export interface HuberOptions extends LossOptions {
 /** A loss as `getLoss` returns it. */
 export type LossFunction = (prediction: Tensor, target: Tensor, options?: LossOptions) => Tensor;
 
-interface LossFormulas {
+export interface LossFormulas {
   readonly forward: readonly [string, string];
   /** ∂loss/∂prediction of one element: text and LaTeX, {0} the prediction and {1} the target. */
   readonly local: readonly [string, string];
@@ -54,6 +54,11 @@ const LOSS_FORMULAS: Partial<Record<string, LossFormulas>> = {
   },
   crossEntropy: { forward: ['−log softmax({0})[{1}]', '-\\log \\operatorname{softmax}({0})_{{1}}'], local: ['softmax({0}) − onehot({1})', '\\operatorname{softmax}({0}) - \\operatorname{onehot}({1})'] },
 };
+
+/** The per-element formulas of a known loss (by its function name), for explanations. */
+export function lossFormulas(op: string): LossFormulas | undefined {
+  return LOSS_FORMULAS[op];
+}
 
 /**
  * Marks a reduced loss as one 'loss' step for explanations, with its formulas: per element

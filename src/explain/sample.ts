@@ -1,0 +1,322 @@
+/**
+ * One sample's scalar view of an MLP: the network unrolled neuron by neuron into a graph of
+ * single numbers (W1[0,1], z1[0], h1[0], y, L), so that `explain` writes the chain rule for each
+ * chosen weight element as the reference tutorial writes it for w1: a product of local
+ * derivatives along each path from the loss, summed over the paths through the hidden units.
+ */
+import { annotate, type Composite } from '../autograd/annotate.js';
+import { gradients } from '../autograd/functional.js';
+import { enableGrad } from '../autograd/mode.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { lossFormulas, type LossFunction } from '../nn/losses.js';
+import type { Module } from '../nn/module.js';
+import { stagesOf, type Stage } from '../nn/stages.js';
+import { add, mul } from '../ops/elementwise.js';
+import { softmax } from '../ops/reduce.js';
+import { concat, narrow } from '../ops/shape.js';
+import { formula } from '../ops/primitives/helpers.js';
+import type { Formula } from '../ops/primitives/types.js';
+import { tensor } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { explain, latexName, type Explanation } from './explain.js';
+
+export interface SampleExplainOptions {
+  /** Show the SGD update of the explained elements with this learning rate. */
+  readonly lr?: number;
+  /**
+   * The weight and bias elements to explain, by name: `W1[0,1]`, `b2[0]` (a layer of one unit
+   * drops the index, and named parameters keep their names: the tutorial's `w1`). Default: every
+   * element when the network has at most 64, else for each parameter tensor the element with
+   * the largest |∂L/∂p| on this sample.
+   */
+  readonly parameters?: readonly string[];
+  /** Paths listed per element before only the total is given (default 16). */
+  readonly maxPaths?: number;
+  /** The most multiply-adds the unrolled network may have (default 250,000). */
+  readonly maxSize?: number;
+}
+
+/** A scalar element of a parameter tensor, as the unrolled graph holds it. */
+interface Element {
+  readonly name: string;
+  readonly tensor: Tensor;
+  readonly parameter: Tensor;
+  readonly index: number;
+}
+
+/** Linear's own names and module paths ('0.weight') are generic: the layer-numbered W1, b1 read better. */
+function isGeneric(name: string | undefined): boolean {
+  return name === undefined || name === 'weight' || name === 'bias' || /^(\w+\.)+\w+$/.test(name);
+}
+
+function elementName(base: string, indices: readonly number[], size: number): string {
+  return size === 1 ? base : `${base}[${indices.join(',')}]`;
+}
+
+function unitName(base: string, j: number, width: number): string {
+  return width === 1 ? base : `${base}[${j}]`;
+}
+
+function lx(name: string): string {
+  return latexName(name);
+}
+
+function asRow(value: Tensor, what: string): number[] {
+  if (!(value instanceof Tensor)) throw new ValueError(`explainSample: ${what} must be a Tensor`);
+  if (value.ndim > 2 || (value.ndim === 2 && value.shape[0] !== 1)) {
+    throw new ShapeError(`explainSample: ${what} must be one sample, shape [n] or [1, n], got ${formatShape(value.shape)}`);
+  }
+  return Array.from(value._data as ArrayLike<number>, Number);
+}
+
+/** The neuron z = Σᵢ wᵢ·aᵢ + b as one 'linear' step, inputs [a…, w…, b]. */
+function neuron(inputs: readonly Tensor[], weights: readonly Tensor[], bias: Tensor | null, names: { a: string[]; w: string[]; b: string | null }): Tensor {
+  let acc = mul(weights[0]!, inputs[0]!);
+  for (let i = 1; i < inputs.length; i++) acc = add(acc, mul(weights[i]!, inputs[i]!));
+  if (bias !== null) acc = add(acc, bias);
+  const n = inputs.length;
+  let forward: Formula;
+  if (n <= 4) {
+    const terms = inputs.map((_, i) => ({ text: `{${n + i}}·{${i}}`, latex: `{${n + i}} \\cdot {${i}}` }));
+    if (bias !== null) terms.push({ text: `{${2 * n}}`, latex: `{${2 * n}}` });
+    forward = formula(terms.map((t) => t.text).join(' + '), terms.map((t) => t.latex).join(' + '));
+  } else {
+    // Too many terms to write out: the sum over the inputs, in the names of the first.
+    const w = names.w[0]!.replace(/,?0\]$/, ',i]').replace(/\[i\]$/, '[i]');
+    const a = names.a[0]!.replace(/\[0\]$/, '[i]');
+    const b = names.b === null ? '' : ` + ${names.b}`;
+    const bl = names.b === null ? '' : ` + ${lx(names.b)}`;
+    forward = formula(`Σᵢ ${w}·${a}${b}`, `\\textstyle\\sum_i ${lx(w)} \\cdot ${lx(a)}${bl}`);
+  }
+  const local: Formula[] = [
+    ...inputs.map((_, i) => formula(`{${n + i}}`, `{${n + i}}`)),
+    ...inputs.map((_, i) => formula(`{${i}}`, `{${i}}`)),
+    ...(bias === null ? [] : [formula('1', '1')]),
+  ];
+  const info: Composite = {
+    op: 'linear',
+    role: 'linear',
+    inputs: [...inputs, ...weights, ...(bias === null ? [] : [bias])],
+    forward,
+    local,
+    vjp: local.map((f) => (f.text === '1' ? formula('{g}', '{g}') : formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`))),
+    recompute: (xs) => {
+      let s = mul(xs[n]!, xs[0]!);
+      for (let i = 1; i < n; i++) s = add(s, mul(xs[n + i]!, xs[i]!));
+      return bias === null ? s : add(s, xs[2 * n]!);
+    },
+  };
+  return annotate(acc, info);
+}
+
+/** Softmax over a layer's units, unit k as one 'activation' step reading every z. */
+function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[], outName: string): Tensor {
+  const recompute = (xs: readonly Tensor[]) => narrow(softmax(concat([...xs], 1), -1), 1, k, 1);
+  const out = recompute(zs);
+  const all = zs.map((_, i) => `exp({${i}})`);
+  const forward =
+    zs.length <= 4
+      ? formula(`exp({${k}}) / (${all.join(' + ')})`, `\\frac{e^{{${k}}}}{${zs.map((_, i) => `e^{{${i}}}`).join(' + ')}}`)
+      : formula(`exp({${k}}) / Σⱼ exp(${zNames[0]!.replace(/\[0\]$/, '[j]')})`, `\\frac{e^{{${k}}}}{\\sum_j e^{${lx(zNames[0]!.replace(/\[0\]$/, '[j]'))}}}`);
+  const y = outName;
+  const local = zs.map((_, i) =>
+    i === k ? formula(`${y}(1 − ${y})`, `${lx(y)}(1 - ${lx(y)})`) : formula(`−${y}·${zNames[i]!.replace(/^z/, 'p')}`, `-${lx(y)} \\cdot ${lx(zNames[i]!.replace(/^z/, 'p'))}`),
+  );
+  return annotate(out, {
+    op: 'softmax',
+    role: 'activation',
+    inputs: [...zs],
+    forward,
+    local,
+    vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)),
+    recompute,
+  });
+}
+
+/** The loss of K > 1 outputs as one 'loss' step over the output units (and the target's elements). */
+function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly string[], target: Tensor, dtype: Tensor['dtype']): Tensor {
+  const op = loss.name;
+  const K = ys.length;
+  const recomputeWith = (t: Tensor) => (xs: readonly Tensor[]) => loss(concat(xs.slice(0, K), 1), t);
+  if (op === 'crossEntropy' || op === 'nll') {
+    const c = asRow(target, 'the target').length === 1 ? Number(target._data[0]) : NaN;
+    if (!Number.isInteger(c) || c < 0 || c >= K) throw new ValueError(`explainSample: ${op} needs the target class index in [0, ${K}), got ${String(target._data[0])}`);
+    const out = loss(concat([...ys], 1), target);
+    const forward =
+      op === 'crossEntropy'
+        ? formula(`−log softmax(y)[${c}]`, `-\\log \\operatorname{softmax}(y)_{${c}}`)
+        : formula(`−${yNames[c]}`, `-${lx(yNames[c]!)}`);
+    const local = ys.map((_, k) =>
+      op === 'nll'
+        ? k === c
+          ? formula('−1', '-1')
+          : formula('0', '0')
+        : k === c
+          ? formula(`softmax(y)[${k}] − 1`, `\\operatorname{softmax}(y)_{${k}} - 1`)
+          : formula(`softmax(y)[${k}]`, `\\operatorname{softmax}(y)_{${k}}`),
+    );
+    return annotate(out, { op, role: 'loss', inputs: [...ys], forward, local, vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)), recompute: recomputeWith(target) });
+  }
+  const tv = asRow(target, 'the target');
+  if (tv.length !== K) throw new ShapeError(`explainSample: the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
+  const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName('t', k, K) }));
+  const out = loss(concat([...ys], 1), concat(ts, 1));
+  const f = lossFormulas(op);
+  const scale = K;
+  let forward: Formula;
+  let local: Formula[];
+  if (f === undefined) {
+    forward = formula(`${op || 'loss'}(y, t)`, `\\operatorname{${op || 'loss'}}(y, t)`);
+    local = ys.map((_, k) => formula(`∂${op || 'loss'}/∂${yNames[k]}`, `\\partial\\,\\operatorname{${op || 'loss'}} / \\partial ${lx(yNames[k]!)}`));
+  } else {
+    // {0} → output k's placeholder, {1} → its target's, in one pass (so a new {1} is not replaced again).
+    const at = (template: string, k: number) => template.replace(/\{([01])\}/g, (_, d: string) => (d === '0' ? `{${k}}` : `{${K + k}}`));
+    const term = (k: number, which: 0 | 1) => at(f.forward[which], k);
+    const terms = ys.map((_, k) => ({ text: term(k, 0), latex: term(k, 1) }));
+    forward =
+      K <= 3
+        ? formula(`(${terms.map((t) => t.text).join(' + ')}) / ${scale}`, `\\tfrac{1}{${scale}}\\left(${terms.map((t) => t.latex).join(' + ')}\\right)`)
+        : formula(`(1/${scale}) Σₖ ${f.forward[0].replaceAll('{0}', 'y[k]').replaceAll('{1}', 't[k]')}`, `\\tfrac{1}{${scale}}\\textstyle\\sum_k ${f.forward[1].replaceAll('{0}', 'y_k').replaceAll('{1}', 't_k')}`);
+    local = ys.map((_, k) => {
+      const l = (which: 0 | 1) => at(f.local[which], k);
+      return formula(`(${l(0)}) / ${scale}`, `\\frac{${l(1)}}{${scale}}`);
+    });
+  }
+  return annotate(out, {
+    op,
+    role: 'loss',
+    inputs: [...ys, ...ts],
+    forward,
+    local: [...local, ...ts.map(() => null)],
+    vjp: [...local.map((l) => formula(`{g}·${l.text}`, `{g} \\cdot ${l.latex}`)), ...ts.map(() => null)],
+    recompute: (xs) => recomputeWith(concat(xs.slice(K), 1))(xs),
+  });
+}
+
+function baseNames(stages: readonly Stage[]): { weight: string; bias: string }[] {
+  return stages.map((s, k) => ({
+    weight: isGeneric(s.linear.weight.name) ? `W${k + 1}` : s.linear.weight.name!,
+    bias: isGeneric(s.linear.bias?.name) ? `b${k + 1}` : s.linear.bias!.name!,
+  }));
+}
+
+/**
+ * The chain rule for one sample, neuron by neuron: an MLP (a Sequential of Linear layers and
+ * activations, as `mlp` builds) unrolled into single numbers, explained in scalar form — each
+ * chosen weight element's gradient as products of local derivatives along its paths from the
+ * loss, summed over the paths (one through each output unit it reaches). For the tutorial
+ * network this is the tutorial's own derivation.
+ * @example
+ * const model = mlp([2, 2, 1], { activation: 'tanh', seed: 1 });
+ * const e = explainSample(model, tensor([[0.5, -1]]), tensor([[1]]), halfSquaredError, { parameters: ['W1[0,1]'] });
+ * e.gradients[0].paths.length; // 1
+ */
+export function explainSample(model: Module, input: Tensor, target: Tensor, loss: LossFunction, options: SampleExplainOptions = {}): Explanation {
+  const stages = stagesOf(model, 'explainSample');
+  if (typeof loss !== 'function') throw new ValueError('explainSample: loss must be a loss function (prediction, target) → scalar, e.g. halfSquaredError');
+  const first = stages[0]!.linear;
+  const xs = asRow(input, 'the input');
+  asRow(target, 'the target');
+  if (xs.length !== first.inFeatures) throw new ShapeError(`explainSample: the network takes ${first.inFeatures} inputs but the sample has ${xs.length} (shape ${formatShape(input.shape)})`);
+  const size = stages.reduce((a, s) => a + s.linear.inFeatures * s.linear.outFeatures, 0);
+  const maxSize = options.maxSize ?? 250_000;
+  if (size > maxSize) {
+    throw new ValueError(`explainSample: the network has ${size} weights, more than maxSize ${maxSize} to unroll into single numbers; use explain(loss, { sample }) for the layer-level form`);
+  }
+  const dtype = first.dtype;
+  const bases = baseNames(stages);
+  const elements: Element[] = [];
+  const hiddenUnits = stages.slice(0, -1).reduce((a, s) => a + (s.activation === null ? 0 : s.linear.outFeatures), 0);
+
+  const L = enableGrad(() => {
+    let a = xs.map((v, i) => tensor([[v]], { dtype, name: unitName('x', i, xs.length) }));
+    let aNames = a.map((t) => t.name!);
+    stages.forEach((s, k) => {
+      const last = k === stages.length - 1;
+      const { inFeatures: n, outFeatures: m } = s.linear;
+      const W = s.linear.weight;
+      const b = s.linear.bias;
+      const Wd = W._data as ArrayLike<number>;
+      const zs: Tensor[] = [];
+      const zNames: string[] = [];
+      const outBase = last ? (s.activation === null ? 'y' : `z${k + 1}`) : `z${k + 1}`;
+      for (let j = 0; j < m; j++) {
+        const ws = Array.from({ length: n }, (_, i) => {
+          const name = elementName(bases[k]!.weight, [j, i], W.size);
+          const t = tensor([[Number(Wd[j * n + i])]], { dtype, requiresGrad: true, name });
+          elements.push({ name, tensor: t, parameter: W, index: j * n + i });
+          return t;
+        });
+        let bt: Tensor | null = null;
+        if (b !== null) {
+          const name = elementName(bases[k]!.bias, [j], b.size);
+          bt = tensor([[Number((b._data as ArrayLike<number>)[j])]], { dtype, requiresGrad: true, name });
+          elements.push({ name, tensor: bt, parameter: b, index: j });
+        }
+        const z = neuron(a, ws, bt, { a: aNames, w: ws.map((t) => t.name!), b: bt?.name ?? null });
+        z.name = unitName(outBase, j, m);
+        zs.push(z);
+        zNames.push(z.name);
+      }
+      if (s.activation === null) {
+        a = zs;
+      } else if (s.activation.mixing) {
+        const hNames = zs.map((_, j) => unitName(last ? 'y' : `h${k + 1}`, j, m));
+        a = zs.map((_, j) => softmaxUnit(zs, j, zNames, hNames[j]!));
+        a.forEach((t, j) => (t.name = hNames[j]!));
+      } else {
+        const act = s.activation.module;
+        a = zs.map((z, j) => {
+          const h = act.forward(z);
+          h.name = last ? unitName('y', j, m) : hiddenUnits === 1 ? 'h' : unitName(`h${k + 1}`, j, m);
+          return h;
+        });
+      }
+      aNames = a.map((t) => t.name!);
+    });
+    if (a.length === 1) {
+      const tv = asRow(target, 'the target');
+      if (tv.length !== 1) throw new ShapeError(`explainSample: the network has 1 output but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
+      return loss(a[0]!, tensor([tv], { dtype, name: 't' }));
+    }
+    return outputLoss(loss, a, aNames, target, dtype);
+  });
+  if (!(L instanceof Tensor) || L.size !== 1) throw new ValueError(`explainSample: the loss must return a scalar tensor (its default 'mean' or 'sum' reduction)`);
+
+  const chosen = chooseElements(elements, options.parameters, model, stages, input, target, loss);
+  return explain(L, { wrt: chosen.map((e) => e.tensor), ...(options.lr === undefined ? {} : { lr: options.lr }), ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }) });
+}
+
+function chooseElements(
+  elements: readonly Element[],
+  names: readonly string[] | undefined,
+  model: Module,
+  stages: readonly Stage[],
+  input: Tensor,
+  target: Tensor,
+  loss: LossFunction,
+): Element[] {
+  if (names !== undefined) {
+    const byName = new Map(elements.map((e) => [e.name, e]));
+    return names.map((n) => {
+      const e = byName.get(n);
+      if (e === undefined) {
+        const some = elements.slice(0, 4).map((x) => x.name);
+        throw new ValueError(`explainSample: no parameter element named '${n}'; the names are like ${some.join(', ')}${elements.length > 4 ? ', …' : ''}`);
+      }
+      return e;
+    });
+  }
+  if (elements.length <= 64) return [...elements];
+  // Per parameter tensor, the element this sample pushes hardest.
+  const params = stages.flatMap((s) => (s.linear.bias === null ? [s.linear.weight] : [s.linear.weight, s.linear.bias]));
+  const x = input.ndim === 1 ? input.reshape([1, input.size]) : input;
+  const grads = enableGrad(() => gradients([loss(model.forward(x), target)], params));
+  return params.map((p, k) => {
+    const g = grads[k]?._data as ArrayLike<number> | undefined;
+    let best = 0;
+    if (g !== undefined) for (let i = 1; i < g.length; i++) if (Math.abs(Number(g[i])) > Math.abs(Number(g[best]))) best = i;
+    return elements.find((e) => e.parameter === p && e.index === best)!;
+  });
+}
