@@ -201,6 +201,17 @@ export function latexName(name: string): string {
   return `\\text{${name.replace(/[\\{}$&#^_%~]/g, (c) => `\\${c}`)}}`;
 }
 
+/** A negative number as it goes into a formula: in parentheses, so `w·x + b` reads `(−0.67)·0.71 + (−0.12)`. */
+function signed(v: string): string {
+  return v.startsWith('−') ? `(${v})` : v;
+}
+
+/** Drops the doubled parentheses where the formula had its own: `σ((−0.3))` → `σ(−0.3)`. */
+function bracketNegatives(f: Formula): Formula {
+  const tidy = (s: string) => s.replace(/\(\(([−-][\d.e+]+)\)\)/g, '($1)').replace(/\{\(([−-][\d.e+]+)\)\}/g, '{$1}');
+  return { text: tidy(f.text), latex: tidy(f.latex) };
+}
+
 function latexNumber(v: number): string {
   return formatFactor(v).replace('−', '-');
 }
@@ -221,7 +232,7 @@ function fill(f: Formula, names: readonly string[], g?: Formula, tidy = true): F
     .replace(/\{(\d+)\}/g, (_, i: string) => {
       const n = names[Number(i)];
       if (n === undefined) return `x${i}`;
-      return /^[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n);
+      return /^\(?[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n);
     });
   return { text: tidy ? simplify(text) : text, latex };
 }
@@ -409,7 +420,7 @@ export function explain(loss: Tensor, options: ExplainOptions = {}): Explanation
     const node = nodes[i]!;
     if (n.kind === 'leaf' || node.formula === null) continue;
     const f = forwardFormula(n, scalar)!;
-    const substituted = scalar ? fill(f, n.inputs.map((x) => (x.size === 1 ? formatFactor(x.item()) : nameOf(x))), undefined, false) : null;
+    const substituted = scalar ? bracketNegatives(fill(f, n.inputs.map((x) => (x.size === 1 ? signed(formatFactor(x.item())) : nameOf(x))), undefined, false)) : null;
     forward.push({ name: node.name, formula: node.formula, substituted, value: n.tensor, shape: n.tensor.shape });
   }
 

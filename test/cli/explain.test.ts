@@ -59,3 +59,36 @@ test('chainrule explain --model --data --row explains a saved model on one sampl
   assert.equal(noModel.status, 1);
   assert.equal(noModel.stderr, 'chainrule: --data and --row explain a saved model: add --model\n');
 });
+
+test('chainrule explain --model --expand writes the sample neuron by neuron; --parameters picks the elements', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-expand-'));
+  const rows = ['a,b,label'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 7) / 3},${(i % 5) / 2},${i % 2 === 0 ? 'even' : 'odd'}`);
+  writeFileSync(join(dir, 'd.csv'), rows.join('\n') + '\n');
+  assert.equal(chainrule(['train', '--data', 'd.csv', '--target', 'label', '--layers', '2,3,2', '--activation', 'tanh', '--epochs', '2', '--out', 'm.json', '-q'], { cwd: dir }).status, 0);
+  const r = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '3', '--expand', '--parameters', 'W1[0,1], b2[1]'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}z1\[0\] = W1\[0,0\]·x\[0\] \+ W1\[0,1\]·x\[1\] \+ b1\[0\] = /m);
+  assert.match(r.stdout, /^ {2}L = −log softmax\(y\)\[1\] = /m);
+  const grads = r.stdout.split('\n').filter((l) => l.startsWith('  ∂L/∂') && l.includes(' = ∂L/∂y'));
+  assert.deepEqual(grads.map((l) => l.split(' = ')[0]!.trim()).sort(), ['∂L/∂W1[0,1]', '∂L/∂b2[1]']);
+  // W1[0,1] reaches the loss through both logits: two products, summed.
+  assert.match(grads.find((l) => l.includes('∂L/∂W1[0,1]'))!, / \+ ∂L\/∂y\[1\] · ∂y\[1\]\/∂h1\[0\]/);
+  const json = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '3', '--expand', '--json'], { cwd: dir });
+  assert.equal(json.status, 0, json.stderr);
+  assert.equal((JSON.parse(json.stdout) as { gradients: unknown[] }).gradients.length, 6 + 3 + 6 + 2);
+  const bad = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '3', '--expand', '--parameters', 'W7[0,0]'], { cwd: dir });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^chainrule: explainSample: no parameter element named 'W7\[0,0\]'/);
+  const noExpand = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--parameters', 'b2[0]'], { cwd: dir });
+  assert.equal(noExpand.stderr, 'chainrule: --parameters names weight elements of the expanded view: add --expand\n');
+});
+
+test('chainrule explain writes a negative number in parentheses where it is substituted (regression: “+ −0.67”)', () => {
+  const r = chainrule(['explain', '--w1', '-0.4', '--b1', '-0.1']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes('  z1 = w1·x + b1 = (−0.4)·0.5 + (−0.1) = −0.3000\n'), r.stdout);
+  assert.ok(r.stdout.includes('  h = σ(z1) = σ(−0.3) = 0.4256\n'), r.stdout);
+  const md = chainrule(['explain', '--w1', '-0.4', '--format', 'markdown']);
+  assert.ok(md.stdout.includes('$$z_{1} = w_{1} \\cdot x + b_{1} = (-0.4) \\cdot 0.5 + 0.1 = -0.1000$$'), md.stdout);
+});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { explain, type Explanation } from '../../explain/explain.js';
+import { explainSample } from '../../explain/sample.js';
 import { renderMarkdown, renderText, explanationLines } from '../../explain/render.js';
 import { getLoss } from '../../nn/losses.js';
 import { halfSquaredError } from '../../nn/losses.js';
@@ -18,6 +19,8 @@ interface ExplainFlags extends TutorialNetworkFlags {
   data?: string;
   row?: number;
   seed?: number;
+  expand?: boolean;
+  parameters?: string[];
   format: 'text' | 'markdown' | 'html';
   json?: boolean;
 }
@@ -42,8 +45,17 @@ function modelExplanation(flags: ExplainFlags): Explanation {
   const { x, y } = dataset.subset([row]);
   const model = file.model;
   model.eval();
-  const loss = getLoss(file.loss)(model.forward(x), y);
-  return explain(loss, { model, sample: 0, lr: flags.lr });
+  const lossFn = getLoss(file.loss);
+  if (flags.expand === true) {
+    return explainSample(model, x, y, lossFn, { lr: flags.lr, ...(flags.parameters === undefined ? {} : { parameters: flags.parameters }) });
+  }
+  return explain(lossFn(model.forward(x), y), { model, sample: 0, lr: flags.lr });
+}
+
+/** 'W1[0,1], b2' → ['W1[0,1]', 'b2']: commas inside brackets belong to the name. */
+export function splitNames(value: string): string[] {
+  const names = value.match(/[^,[\]\s]+(?:\[[^\]]*\])?/g) ?? [];
+  return names.map((n) => n.replace(/\s+/g, ''));
 }
 
 export function registerExplain(program: Command, io: CliIO): void {
@@ -56,10 +68,14 @@ export function registerExplain(program: Command, io: CliIO): void {
     .option('--data <file.csv|name>', 'with --model: labelled data (CSV or built-in dataset)')
     .option('--row <n>', 'with --model: the sample (row index, from 0)', nonNegativeInteger)
     .option('--seed <n>', 'with --model and a built-in dataset: seed of the sample', nonNegativeInteger)
+    .option('--expand', 'with --model: the sample neuron by neuron (each weight element\'s chain rule, summed over paths) instead of layer by layer')
+    .option('--parameters <names>', 'with --expand: the elements to explain, comma-separated, e.g. W1[0,1],b2[0] (default: all, or the largest |gradient| per tensor)', splitNames)
     .addOption(new Option('--format <format>', 'text, markdown (LaTeX) or html (KaTeX, a standalone page)').choices(['text', 'markdown', 'html']).default('text'))
     .addOption(jsonOption())
     .action(async (flags: ExplainFlags) => {
       if (flags.model === undefined && (flags.data !== undefined || flags.row !== undefined)) throw new ValueError('--data and --row explain a saved model: add --model');
+      if (flags.model === undefined && (flags.expand === true || flags.parameters !== undefined)) throw new ValueError('--expand and --parameters expand a saved model\'s sample: add --model (the tutorial network is already one neuron per layer)');
+      if (flags.parameters !== undefined && flags.expand !== true) throw new ValueError('--parameters names weight elements of the expanded view: add --expand');
       const e = flags.model === undefined ? tutorialExplanation(flags) : modelExplanation(flags);
       if (flags.json === true) {
         io.out(JSON.stringify({ mode: e.mode, loss: e.loss, lines: explanationLines(e), gradients: e.gradients.map((g) => ({ name: g.name, value: g.value, paths: g.paths.map((p) => ({ value: p.value, factors: p.factors })) })) }, null, 2) + '\n');
