@@ -86,7 +86,8 @@ export function traceGraph(root: Tensor, options: TraceOptions = {}): Graph {
       tensor: t,
       op: node?.op ?? null,
       params: node?.params ?? null,
-      label: t.name ?? `t${t.id}`,
+      // Unnamed tensors are numbered within this graph (t3), not by their global id (t13406).
+      label: t.name ?? `t${id}`,
       name: t.name,
       inputs: node === null ? [] : node.inputs.map((x) => ids.get(x) ?? -1),
       shape: t.shape,

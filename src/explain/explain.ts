@@ -224,16 +224,19 @@ function derivativeText(of: string, wrt: string): Formula {
 function fill(f: Formula, names: readonly string[], g?: Formula, tidy = true): Formula {
   // A transposed upstream gradient needs parentheses: (∂L/∂y)ᵀ.
   const gt = g === undefined ? undefined : g.text.includes('/') ? `(${g.text})` : g.text;
-  const text = fillFormula(f.text.replaceAll('gradᵀ', `${gt ?? 'grad'}ᵀ`).replaceAll('{g}ᵀ', `${gt ?? '{g}'}ᵀ`).replaceAll('grad', g?.text ?? 'grad').replaceAll('{g}', g?.text ?? '{g}'), names);
+  // The {i} placeholders are filled first: the upstream gradient's LaTeX has its own braces
+  // (∂L/∂z_{2}), which are not placeholders (regression: ∂z_{2} became ∂z_b_{2}).
+  const text = fillFormula(f.text, names).replaceAll('gradᵀ', `${gt ?? 'grad'}ᵀ`).replaceAll('{g}ᵀ', `${gt ?? '{g}'}ᵀ`).replaceAll('grad', g?.text ?? 'grad').replaceAll('{g}', g?.text ?? '{g}');
   // Only the names the template uses are typeset (a neuron of 784 inputs has 1,569 names per factor).
   const latex = f.latex
-    .replaceAll('\\bar{g}', g?.latex ?? '\\bar{g}')
-    .replaceAll('{g}', g?.latex ?? '{g}')
-    .replace(/\{(\d+)\}/g, (_, i: string) => {
+    // A placeholder never follows _ or ^ (templates write ^{{1}}): W_{2} in a pre-typeset name stays.
+    .replace(/(?<![_^])\{(\d+)\}/g, (_, i: string) => {
       const n = names[Number(i)];
       if (n === undefined) return `x${i}`;
       return /^\(?[−-]?\d/.test(n) ? n.replace('−', '-') : latexName(n);
-    });
+    })
+    .replaceAll('\\bar{g}', g?.latex ?? '\\bar{g}')
+    .replaceAll('{g}', g?.latex ?? '{g}');
   return { text: tidy ? simplify(text) : text, latex };
 }
 

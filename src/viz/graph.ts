@@ -29,6 +29,11 @@ export interface GraphDotOptions {
   readonly showGrad?: boolean;
   /** The most tensors drawn (default 500); a bigger graph is a ValueError. */
   readonly maxNodes?: number;
+  /**
+   * 'LR' (default): inputs on the left, the loss on the right, each tensor's fields side by side.
+   * 'TB': inputs at the top, each tensor's fields stacked: narrower, for a long tensor graph on a page.
+   */
+  readonly rankdir?: 'LR' | 'TB';
 }
 
 export type GraphSvgOptions = GraphDotOptions;
@@ -186,14 +191,16 @@ function ruleAtOne<P extends PrimitiveName>(node: GradNode<P>, result: Tensor): 
   return def.backward({ inputs: node.inputs, result, grad: onesLike(result), params: node.params, needsGrad });
 }
 
-function checkOptions(options: GraphDotOptions): { direction: 'forward' | 'backward'; maxNodes: number } {
+function checkOptions(options: GraphDotOptions): { direction: 'forward' | 'backward'; maxNodes: number; rankdir: 'LR' | 'TB' } {
   const direction = options.direction ?? 'forward';
+  const rankdir = options.rankdir ?? 'LR';
+  if (rankdir !== 'LR' && rankdir !== 'TB') throw new ValueError(`graphDot: rankdir must be 'LR' or 'TB', got '${String(rankdir)}'`);
   if (direction !== 'forward' && direction !== 'backward') {
     throw new ValueError(`graphDot: direction must be 'forward' or 'backward', got '${String(direction)}'`);
   }
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
   if (!Number.isInteger(maxNodes) || maxNodes < 1) throw new ValueError(`graphDot: maxNodes must be a positive integer, got ${maxNodes}`);
-  return { direction, maxNodes };
+  return { direction, maxNodes, rankdir };
 }
 
 /**
@@ -208,7 +215,7 @@ export function graphDot(rootOrGraph: Tensor | Graph, options: GraphDotOptions =
 }
 
 function dotText(rootOrGraph: Tensor | Graph, options: GraphDotOptions, font: string): string {
-  const { direction, maxNodes } = checkOptions(options);
+  const { direction, maxNodes, rankdir } = checkOptions(options);
   const graph = rootOrGraph instanceof Tensor ? traceGraph(rootOrGraph) : rootOrGraph;
   const count = graph.nodes.length;
   if (count > maxNodes) {
@@ -222,7 +229,7 @@ function dotText(rootOrGraph: Tensor | Graph, options: GraphDotOptions, font: st
   const backward = direction === 'backward';
   const out: string[] = [
     'digraph chainrule {',
-    `  graph [rankdir=LR, fontname="${font}", nodesep=0.25, ranksep=0.4, bgcolor=white];`,
+    `  graph [rankdir=${rankdir}, fontname="${font}", nodesep=0.25, ranksep=0.4, bgcolor=white];`,
     `  node [shape=record, fontname="${font}", fontsize=12, height=0.3, margin="0.12,0.05"];`,
     `  edge [fontname="${font}", fontsize=10, arrowsize=0.7${backward ? ', dir=back' : ''}];`,
   ];

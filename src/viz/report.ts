@@ -7,6 +7,8 @@
  */
 import type { Explanation } from '../explain/explain.js';
 import { explain } from '../explain/explain.js';
+import { explainSample } from '../explain/sample.js';
+import { narrow } from '../ops/shape.js';
 import { ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -53,7 +55,10 @@ h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #d0d7de; padding-bott
 pre.log { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; }
 figure { margin: 1rem 0; } figure svg, figure img { max-width: 100%; height: auto; } figcaption { color: #57606a; font-size: .9rem; }
 .explain-line { overflow-x: auto; overflow-y: hidden; }
-.pictures { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+.pictures figure svg { width: 100%; max-height: 80vh; }
+.graph { overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; padding: .5rem; }
+figure .graph svg { max-width: 100%; height: auto; }
+.note { color: #57606a; }
 .files a { margin-right: 1rem; }
 `;
 
@@ -87,10 +92,27 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
   const graphLoss = loss(model.forward(sample.x), sample.y);
   const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(sample.x.shape[0] === 1 ? {} : { sample: 0 }) });
   // The graph picture uses the explanation's names (z1, h, y, L) for the steps it names.
-  for (const node of explanation.nodes) if (node.kind !== 'leaf' && node.tensor.name === undefined) node.tensor.name = node.name;
+  for (const node of explanation.nodes) if (!node.isParameter && node.tensor.name === undefined) node.tensor.name = node.name;
+  // A network wider than one unit per layer also gets the sample neuron by neuron: each chosen
+  // weight element's chain rule, summed over its paths (for the tutorial network the two agree).
+  let expanded: string | null = null;
+  if (explanation.mode === 'tensor') {
+    const row = { x: sample.x.shape[0] === 1 ? sample.x : narrow(sample.x, 0, 0, 1), y: sample.y.shape[0] === 1 ? sample.y : narrow(sample.y, 0, 0, 1) };
+    try {
+      const e = explainSample(model, row.x, row.y, loss, { ...(input.lr === undefined ? {} : { lr: input.lr }), maxPaths: 8 });
+      const chosen = e.gradients.length;
+      expanded =
+        `<p class="note">The same sample unrolled into single numbers: each neuron’s sum, and the chain rule for ${chosen === 1 ? 'one weight element' : `${chosen} weight elements`}` +
+        `${chosen < 4 ? '' : ' (per weight and bias tensor, the element this sample pushes hardest)'}, as a sum over its paths from the loss.</p>` +
+        explainHtml(e);
+    } catch (err) {
+      expanded = `<p class="note">Not expanded: ${escapeHtml(err instanceof Error ? err.message : String(err))}</p>`;
+    }
+  }
   const [chart, graph] = await Promise.all([
     !charted ? null : input.chart === 'history' ? historyChartSvg(input.history, {}) : trainingChartSvg(input.history, {}),
-    graphSvg(graphLoss),
+    // A tensor graph laid out left to right runs to metres; top to bottom it fits the page.
+    graphSvg(graphLoss, explanation.mode === 'tensor' ? { rankdir: 'TB' } : {}),
   ]);
   const png = chart === null ? null : await svgToPng(chart, { scale: 2 });
   const forward = networkSvg(model, { view: 'forward', input: sample.x, target: sample.y, loss });
@@ -115,13 +137,14 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
     curves,
     `<h2>The chain rule, with the numbers${escapeHtml(when)}</h2>`,
     explainHtml(explanation),
+    ...(expanded === null ? [] : [`<h2>One sample, neuron by neuron${escapeHtml(when)}</h2>`, expanded]),
     `<h2>The network${escapeHtml(when)}</h2>`,
     '<div class="pictures">',
     figure(forward, 'Forward pass: each neuron’s value', 'network-forward.svg'),
     figure(backward, 'Backward pass: the gradient flowing back from the loss, each parameter’s gradient', 'network-backward.svg'),
     '</div>',
     `<h2>The computational graph${escapeHtml(when)}</h2>`,
-    figure(stripXmlProlog(graph), 'Every operation with its value and gradient, laid out by Graphviz', 'graph.svg'),
+    `<figure><div class="graph">${stripXmlProlog(graph)}</div><figcaption>Every operation with its value and gradient, laid out by Graphviz (<a href="graph.svg">graph.svg</a> at full size)</figcaption></figure>`,
     '</body></html>',
     '',
   ].join('\n');

@@ -146,3 +146,16 @@ test('explain rejects a non-scalar loss, a loss without a graph, and a wrt the l
   assert.throws(() => explain(w.sum(), { wrt: [other] }), /wrt includes a tensor \(other\) that the loss does not depend on/);
   assert.throws(() => explain(w.sum(), { lr: NaN }), /lr must be a finite number/);
 });
+
+test('tensor-mode LaTeX keeps the upstream gradient’s own subscripts (regression: ∂z_{2} was filled as ∂z_b_{2})', async () => {
+  const model = mlp([2, 4, 3, 1], { activation: 'relu', seed: 4 });
+  const x = tensor([[0.5, -1], [1, 2]]);
+  const t = tensor([[1], [0]]);
+  const e = explain(bceWithLogits(model.forward(x), t), { model, sample: 0 });
+  const md = renderMarkdown(e);
+  assert.ok(md.includes('\\frac{\\partial L}{\\partial b_{2}} = \\textstyle\\sum_{\\text{batch}} \\frac{\\partial L}{\\partial z_{2}}'), md);
+  assert.doesNotMatch(md, /_[a-zA-Z]_\{/);
+  // Every line typesets (explainHtml throws on a KaTeX error).
+  const { explainHtml } = await import('../../src/viz/explainHtml.js');
+  assert.ok(!explainHtml(e).includes('katex-error'));
+});

@@ -301,3 +301,16 @@ test('graphSvg serves concurrent calls from one Graphviz instance', async () => 
   assert.ok(a.includes('grad −0.0083') && b.includes('σ(z1)(1−σ(z1)) = 0.2445'));
   await assert.rejects(graphSvg(L, { maxNodes: 1 }), ValueError);
 });
+
+test('graphDot lays out top to bottom with rankdir TB, rejects another rankdir, and numbers unnamed tensors within the graph', () => {
+  const w = tensor([[0.5, -1]], { requiresGrad: true, name: 'w' });
+  const loss = w.mul(tensor([[2, 3]])).sum().named('L');
+  const tb = graphDot(loss, { rankdir: 'TB' });
+  assert.match(tb, /rankdir=TB/);
+  assert.doesNotMatch(tb, /rankdir=LR/);
+  assert.throws(() => graphDot(loss, { rankdir: 'RL' as 'TB' }), (e: Error) => e instanceof ValueError && /rankdir must be 'LR' or 'TB', got 'RL'/.test(e.message));
+  // Unnamed tensors: t<index in this graph>, not the process-wide tensor id.
+  const labels = traceGraph(loss).nodes.map((n) => n.label);
+  for (const l of labels) if (/^t\d+$/.test(l)) assert.ok(Number(l.slice(1)) < labels.length, `${l} numbered within the graph of ${labels.length}`);
+  assert.ok(labels.some((l) => /^t\d+$/.test(l)));
+});

@@ -58,9 +58,33 @@ test('the report index.html holds the log, the derivation, both network diagrams
   assert.doesNotMatch(html, /<script|src="http|href="http|url\(fonts\//);
 });
 
-test('the report opens in headless Chromium from file:// with no console errors, typeset maths and every picture loaded', async () => {
+test('chainrule train --report writes the same kind of report for any run, with the sample neuron by neuron', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-train-report-'));
+  const r = chainrule(['train', '--data', 'circles', '--layers', '2,8,8,1', '--epochs', '30', '--report', 'rep'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote the report to rep\/index.html/);
+  assert.deepEqual(readdirSync(join(dir, 'rep')).sort(), ['graph.svg', 'history.csv', 'index.html', 'network-backward.svg', 'network-forward.svg', 'training.png', 'training.svg']);
+  const html = readFileSync(join(dir, 'rep', 'index.html'), 'utf8');
+  for (const heading of ['Training log', 'Training curves', 'The chain rule, with the numbers', 'One sample, neuron by neuron', 'The network', 'The computational graph']) {
+    assert.ok(html.includes(`<h2>${heading}`), heading);
+  }
+  assert.doesNotMatch(html, /Not expanded/);
+  // Layer by layer, then unit by unit: z2[0] as a sum over h1, and a W1 element's gradient summed over its paths.
+  assert.ok(html.includes('title="∂L/∂W1 = (∂L/∂z1)ᵀ·x   [8,2]'), 'layer-level ∂L/∂W1');
+  assert.match(html, /title="z2\[0\] = Σᵢ W2\[0,i\]·h1\[i\] \+ b2\[0\] = /);
+  assert.match(html, /title="∂L\/∂W1\[\d,\d\] = ∂L\/∂y · ∂y\/∂h2\[\d\] · ∂h2\[\d\]\/∂z2\[\d\] · ∂z2\[\d\]\/∂h1\[\d\] · ∂h1\[\d\]\/∂z1\[\d\] · ∂z1\[\d\]\/∂W1\[\d,\d\] \+ /);
+  assert.ok((html.match(/class="katex-display"/g) ?? []).length >= 60);
+  assert.equal((html.match(/class="katex-error"/g) ?? []).length, 0);
+  const history = readFileSync(join(dir, 'rep', 'history.csv'), 'utf8').trim().split('\n');
+  assert.equal(history.length, 31);
+  assert.match(history[0]!, /^epoch,loss,gradNorm,.*valLoss/);
+});
+
+for (const which of ['tutorial', 'train'] as const) {
+test(`the ${which} report opens in headless Chromium from file:// with no console errors, typeset maths and every picture loaded`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
-  assert.equal(chainrule(['tutorial'], { cwd: dir }).status, 0);
+  const made = which === 'tutorial' ? chainrule(['tutorial'], { cwd: dir }) : chainrule(['train', '--data', 'circles', '--layers', '2,8,8,1', '--epochs', '30', '--report', 'chainrule-report', '-q'], { cwd: dir });
+  assert.equal(made.status, 0, made.stderr);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -86,19 +110,21 @@ test('the report opens in headless Chromium from file:// with no console errors,
       sigma: Array.from(document.querySelectorAll('.katex-mathml annotation')).some((a) => a.textContent?.includes('\\sigma')),
     }));
     assert.deepEqual(problems, []);
-    assert.ok(facts.katex >= 15, `${facts.katex} typeset formulas`);
+    assert.ok(facts.katex >= (which === 'tutorial' ? 15 : 60), `${facts.katex} typeset formulas`);
     assert.equal(facts.katexErrors, 0);
     assert.ok(facts.mainFont && facts.mathFont, `KaTeX fonts loaded: ${facts.fontsLoaded.join(', ')}`);
     assert.ok(facts.fontsLoaded.some((f) => f.includes('KaTeX')), 'the embedded KaTeX fonts were used');
-    assert.ok(facts.sigma);
+    if (which === 'tutorial') assert.ok(facts.sigma);
     assert.ok(facts.images.length >= 1);
     for (const img of facts.images) assert.ok(img.complete && img.width > 0, `image loaded: ${JSON.stringify(img)}`);
     assert.equal(facts.svgs.length, 3);
     for (const s of facts.svgs) assert.ok(s.width > 100 && s.height > 50, `svg drawn: ${JSON.stringify(s)}`);
     mkdirSync('test-output', { recursive: true });
-    await page.screenshot({ path: 'test-output/report.png', fullPage: true });
-    assert.ok(statSync('test-output/report.png').size > 10_000);
+    const shot = which === 'tutorial' ? 'test-output/report.png' : 'test-output/report-train.png';
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 10_000);
   } finally {
     await browser.close();
   }
 });
+}
