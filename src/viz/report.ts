@@ -111,8 +111,8 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
   }
   const [chart, graph] = await Promise.all([
     !charted ? null : input.chart === 'history' ? historyChartSvg(input.history, {}) : trainingChartSvg(input.history, {}),
-    // A tensor graph laid out left to right runs to metres; top to bottom it fits the page.
-    graphSvg(graphLoss, explanation.mode === 'tensor' ? { rankdir: 'TB' } : {}),
+    // Laid out left to right the graph runs to metres (a page is scaled down to unreadable); top to bottom it fits the page's width.
+    graphSvg(graphLoss, { rankdir: 'TB' }),
   ]);
   const png = chart === null ? null : await svgToPng(chart, { scale: 2 });
   const forward = networkSvg(model, { view: 'forward', input: sample.x, target: sample.y, loss });
