@@ -19,6 +19,8 @@ export {
 export type { ActivationName, OutputActivationName } from './activations.js';
 export { Dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
+export { PlaneFeatures, PLANE_FEATURES, PLANE_FEATURE_LABELS } from './features.js';
+export type { PlaneFeature } from './features.js';
 export { mlp } from './mlp.js';
 export type { MlpOptions } from './mlp.js';
 export { moduleFromConfig, registerModuleType, moduleTypes } from './registry.js';

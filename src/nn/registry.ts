@@ -3,6 +3,7 @@ import { ValueError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import { GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Dropout } from './dropout.js';
+import { PlaneFeatures, type PlaneFeature } from './features.js';
 import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
 import { Sequential } from './sequential.js';
@@ -67,6 +68,14 @@ const factories = new Map<string, ModuleFactory>([
   ['LeakyReLU', (c, _ctx, path) => new LeakyReLU(optional(c, 'negativeSlope', isFiniteNumber, path, 'a finite number') ?? 0.01)],
   ['GELU', (c, _ctx, path) => new GELU(optional(c, 'approximate', isApproximate, path, "'none' or 'tanh'") ?? 'none')],
   ['Softmax', (c, _ctx, path) => new Softmax(optional(c, 'axis', isInteger, path, 'an integer') ?? -1)],
+  [
+    'PlaneFeatures',
+    (c, _ctx, path) => {
+      const features = c['features'];
+      if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) throw fieldError(path, c.type, 'features', 'an array of feature names', features);
+      return new PlaneFeatures(features as PlaneFeature[]);
+    },
+  ],
   [
     'Dropout',
     (c, _ctx, path) => {
