@@ -1,0 +1,17 @@
+// The playground (web/): `npm run playground` serves it with Vite's dev server, `npm run build:web`
+// writes the static site to web/dist (relative URLs, so any static host works). The app reaches
+// the library only through its public entry point, aliased here to the sources.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  root: here('./web'),
+  base: './',
+  resolve: { alias: { chainrule: here('./src/index.ts') } },
+  worker: { format: 'es' },
+  build: { outDir: here('./web/dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000 },
+  server: { host: 'localhost', port: 5173 },
+  preview: { host: 'localhost', port: 4173 },
+});

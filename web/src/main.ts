@@ -1,0 +1,80 @@
+/** The app shell: reads the configuration from the URL, shows the chosen view, keeps the URL current. */
+import './style.css';
+import { parse, serialize, type AppState, type View } from './state.js';
+import { mountStepView } from './step/view.js';
+import { mountPlayground } from './playground/view.js';
+
+let state: AppState;
+{
+  const parsed = parse(location.hash);
+  state = parsed.state;
+  showNotices(parsed.notices);
+}
+
+function showNotices(notices: readonly string[]): void {
+  const box = document.getElementById('notices')!;
+  box.replaceChildren();
+  if (notices.length === 0) {
+    box.hidden = true;
+    return;
+  }
+  const head = document.createElement('strong');
+  head.textContent = 'Some settings in the link were not understood and use their defaults: ';
+  box.append(head);
+  const list = document.createElement('ul');
+  for (const n of notices) {
+    const li = document.createElement('li');
+    li.textContent = n; // text, never markup
+    list.append(li);
+  }
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = 'Dismiss';
+  close.addEventListener('click', () => (box.hidden = true));
+  box.append(list, close);
+  box.hidden = false;
+}
+
+function writeUrl(): void {
+  history.replaceState(null, '', `#${serialize(state)}`);
+}
+
+const mounted = new Set<View>();
+
+function show(view: View): void {
+  state = { ...state, view };
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs [role=tab]')) {
+    const on = b.dataset['view'] === view;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+  for (const v of ['step', 'playground'] as const) document.getElementById(`view-${v}`)!.hidden = v !== view;
+  if (!mounted.has(view)) {
+    mounted.add(view);
+    if (view === 'step') {
+      mountStepView(document.getElementById('view-step')!, state.step, (step) => {
+        state = { ...state, step };
+        writeUrl();
+      });
+    } else {
+      mountPlayground(document.getElementById('view-playground')!, state.playground, (playground) => {
+        state = { ...state, playground };
+        writeUrl();
+      });
+    }
+  }
+  writeUrl();
+}
+
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('.tabs [role=tab]')];
+for (const b of tabs) {
+  b.addEventListener('click', () => show(b.dataset['view'] as View));
+  b.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    const i = tabs.indexOf(b);
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    next.focus();
+    show(next.dataset['view'] as View);
+  });
+}
+show(state.view);
