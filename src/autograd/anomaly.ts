@@ -4,7 +4,10 @@ import { formatShape, type Shape } from '../tensor/shape.js';
 
 // Frames from files under these directories are chainrule's own; the first other frame is the
 // user's. With source maps on (node --enable-source-maps) frames name src/*.ts instead of dist/src/*.js.
-const LIBRARY_ROOT = new URL('..', import.meta.url).href;
+// (The parent directory of this file's, by string: bundlers read `new URL('..', import.meta.url)`
+// as an asset to copy and would ship the library's index.ts with a web app.)
+const HERE = import.meta.url;
+const LIBRARY_ROOT = HERE.slice(0, HERE.lastIndexOf('/', HERE.lastIndexOf('/') - 1) + 1);
 const LIBRARY_PATH = LIBRARY_ROOT.startsWith('file://') ? decodeURIComponent(new URL(LIBRARY_ROOT).pathname) : LIBRARY_ROOT;
 const INTERNAL = [LIBRARY_ROOT, LIBRARY_PATH].flatMap((p) => (p.endsWith('/dist/src/') ? [p, p.slice(0, -'dist/src/'.length) + 'src/'] : [p]));
 

@@ -30,7 +30,7 @@ export function liveChart(parent: HTMLElement, title: string, series: readonly S
       title,
       width: width(),
       height: options.height ?? 170,
-      legend: { show: series.length > 1 },
+      legend: { show: series.length > 1, live: false },
       cursor: { show: false },
       scales: { x: { time: false } },
       axes: [
