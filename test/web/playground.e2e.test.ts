@@ -3,13 +3,13 @@
 // to test-output/playground/, and the measured frame rate to test-output/playground/fps.json.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { countCorrect, loadFromText, parseCsv } from '../../src/index.js';
 import { chainrule } from '../cli/run.js';
-import { serveStatic } from './server.js';
+import { SHOTS, startSite, text, type Site } from './browser.js';
 
 // What the playground exposes for tests and the frame-rate measurement (web/src/playground/view.ts).
 declare global {
@@ -18,44 +18,14 @@ declare global {
   }
 }
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = 'test-output/playground';
-const DIST = 'web/dist';
-
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
+let site: Site;
 before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'web/dist is missing: run npm run build:web (npm test does)');
-  server = await serveStatic(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  site = await startSite();
 });
-
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await site?.close();
 });
-
-/** A page that records every console error or warning, failed request and uncaught exception. */
-async function open(hash: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
-  await page.goto(server.url + hash, { waitUntil: 'load' });
-  return { page, problems };
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return (await page.textContent(selector))?.trim() ?? '';
-}
+const open = (hash: string, viewport?: { width: number; height: number }) => site.open(hash, viewport);
 
 /** Waits for the worker's first snapshot to be drawn. */
 async function ready(page: Page): Promise<void> {
@@ -146,7 +116,7 @@ test('a copied link restores the same configuration', async () => {
     });
     const before = await settings(page);
     assert.deepEqual(before, { dataset: 'xor', layers: '3 hidden layers', neurons: ['4 neurons', '2 neurons', '3 neurons'], xy: true, x2: false, lr: '0.1', optimizer: 'adam', reg: 'l2', regRate: '0.001', seed: '42', batch: '25', edges: true });
-    const again = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const again = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       await again.goto(link, { waitUntil: 'load' });
       await ready(again);

@@ -1,0 +1,49 @@
+// Chromium (Debian's, driven by playwright-core) on the built playground (web/dist), served as a static site.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveStatic } from './server.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const SHOTS = 'test-output/playground';
+const DIST = 'web/dist';
+
+export interface Site {
+  /** A page at the site's URL + hash that records every console error or warning, failed request and uncaught exception. */
+  open(hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }>;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startSite(): Promise<Site> {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'web/dist is missing: run npm run build:web (npm test does)');
+  const server = await serveStatic(DIST);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    browser,
+    async open(hash, viewport = { width: 1280, height: 800 }) {
+      const page = await browser.newPage({ viewport, acceptDownloads: true });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+      await page.goto(server.url + hash, { waitUntil: 'load' });
+      return { page, problems };
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export async function text(page: Page, selector: string): Promise<string> {
+  return (await page.textContent(selector))?.trim() ?? '';
+}
