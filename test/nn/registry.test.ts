@@ -71,7 +71,7 @@ test('moduleFromConfig does not move the global random state', () => {
 test('moduleFromConfig names an unknown type and bad fields', () => {
   assert.throws(
     () => moduleFromConfig({ type: 'Conv2d' }),
-    (e: unknown) => e instanceof ValueError && e.message.startsWith("moduleFromConfig: model: unknown module type 'Conv2d'; known types: Dropout, GELU, Identity, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh"),
+    (e: unknown) => e instanceof ValueError && e.message.startsWith("moduleFromConfig: model: unknown module type 'Conv2d'; known types: Dropout, GELU, Identity, LeakyReLU, Linear, PlaneFeatures, ReLU, Sequential, Sigmoid, Softmax, Tanh"),
   );
   assert.throws(
     () => moduleFromConfig({ type: 'Linear', inFeatures: 'two', outFeatures: 1 }),
