@@ -218,3 +218,39 @@ test('frame rate while the spiral trains with 3 hidden layers of 8 (measured, wr
     await page.close();
   }
 });
+
+test('every dataset builds and trains a step; multiclass blobs export a model the CLI evaluates to the accuracy shown', async () => {
+  const { page, problems } = await open('#view=playground&hidden=8,8&lr=0.1&optimizer=adam');
+  try {
+    await ready(page);
+    for (const dataset of ['xor', 'gaussian', 'spiral', 'moons', 'blobs', 'circles']) {
+      const before = await page.evaluate(() => window.__playground!.snapshots);
+      await page.selectOption('#pg-dataset', dataset);
+      await page.waitForFunction((n) => window.__playground!.snapshots > n && window.__playground!.snapshot!.epoch === 0, before);
+      await page.click('#pg-step');
+      await page.waitForFunction(() => document.querySelector('#pg-epoch')?.textContent === '1');
+      assert.match(await text(page, '#pg-train-loss'), /^\d+\.\d{4}$/, dataset);
+    }
+    await page.selectOption('#pg-dataset', 'blobs');
+    await page.fill('#pg-classes', '4');
+    await page.press('#pg-classes', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('classes=4'));
+    await page.waitForFunction(() => window.__playground!.snapshot!.epoch === 0);
+    for (let i = 0; i < 5; i++) await page.click('#pg-step');
+    await page.waitForFunction(() => document.querySelector('#pg-epoch')?.textContent === '5');
+    const shown = await text(page, '#pg-test-acc');
+    await page.screenshot({ path: join(SHOTS, 'playground-blobs.png'), fullPage: true });
+    const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
+    const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
+    const dir = mkdtempSync(join(tmpdir(), 'chainrule-blobs-'));
+    writeFileSync(join(dir, 'model.json'), readFileSync((await modelDownload.path())!, 'utf8'));
+    writeFileSync(join(dir, 'test.csv'), readFileSync((await dataDownload.path())!, 'utf8'));
+    assert.equal(loadFromText('model.json', readFileSync(join(dir, 'model.json'), 'utf8')).metadata['task'], 'multiclass');
+    const evaluated = chainrule(['evaluate', '--model', 'model.json', '--data', 'test.csv'], { cwd: dir });
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, new RegExp(`accuracy ${shown.replace('.', '\\.')}\\b`));
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
