@@ -27,6 +27,18 @@ after(async () => {
 });
 const open = (hash: string, viewport?: { width: number; height: number }) => site.open(hash, viewport);
 
+/** Clicks Export model and Export test data; the downloads, written to a new directory as model.json and test.csv. */
+async function exportFiles(page: Page): Promise<{ dir: string; modelText: string; csvText: string; modelName: string }> {
+  const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
+  const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
+  const modelText = readFileSync((await modelDownload.path())!, 'utf8');
+  const csvText = readFileSync((await dataDownload.path())!, 'utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-playground-'));
+  writeFileSync(join(dir, 'model.json'), modelText);
+  writeFileSync(join(dir, 'test.csv'), csvText);
+  return { dir, modelText, csvText, modelName: modelDownload.suggestedFilename() };
+}
+
 /** Waits for the worker's first snapshot to be drawn. */
 async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => (window.__playground?.snapshots ?? 0) > 0 && document.querySelector('#pg-train-loss')?.textContent !== '—');
@@ -49,11 +61,8 @@ test('the playground trains circles to ≥ 95% test accuracy, and the exported m
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(SHOTS, 'playground-circles.png'), fullPage: true });
 
-    const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
-    const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
-    assert.match(modelDownload.suggestedFilename(), new RegExp(`^chainrule-circles-epoch${epoch}\\.json$`));
-    const modelText = readFileSync((await modelDownload.path())!, 'utf8');
-    const csvText = readFileSync((await dataDownload.path())!, 'utf8');
+    const { dir, modelText, csvText, modelName } = await exportFiles(page);
+    assert.match(modelName, new RegExp(`^chainrule-circles-epoch${epoch}\\.json$`));
     assert.equal(csvText.split('\n')[0], 'x,y,label');
 
     // The library's own evaluation of the exported model on the test points.
@@ -65,9 +74,6 @@ test('the playground trains circles to ≥ 95% test accuracy, and the exported m
     assert.equal(dataset.length, 200);
 
     // And the CLI's: chainrule evaluate and predict read the same file.
-    const dir = mkdtempSync(join(tmpdir(), 'chainrule-playground-'));
-    writeFileSync(join(dir, 'model.json'), modelText);
-    writeFileSync(join(dir, 'test.csv'), csvText);
     const evaluated = chainrule(['evaluate', '--model', 'model.json', '--data', 'test.csv'], { cwd: dir });
     assert.equal(evaluated.status, 0, evaluated.stderr);
     assert.match(evaluated.stdout, new RegExp(`accuracy ${shown.replace('.', '\\.')}\\b`));
@@ -240,12 +246,8 @@ test('every dataset builds and trains a step; multiclass blobs export a model th
     await page.waitForFunction(() => document.querySelector('#pg-epoch')?.textContent === '5');
     const shown = await text(page, '#pg-test-acc');
     await page.screenshot({ path: join(SHOTS, 'playground-blobs.png'), fullPage: true });
-    const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
-    const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
-    const dir = mkdtempSync(join(tmpdir(), 'chainrule-blobs-'));
-    writeFileSync(join(dir, 'model.json'), readFileSync((await modelDownload.path())!, 'utf8'));
-    writeFileSync(join(dir, 'test.csv'), readFileSync((await dataDownload.path())!, 'utf8'));
-    assert.equal(loadFromText('model.json', readFileSync(join(dir, 'model.json'), 'utf8')).metadata['task'], 'multiclass');
+    const { dir, modelText } = await exportFiles(page);
+    assert.equal(loadFromText('model.json', modelText).metadata['task'], 'multiclass');
     const evaluated = chainrule(['evaluate', '--model', 'model.json', '--data', 'test.csv'], { cwd: dir });
     assert.equal(evaluated.status, 0, evaluated.stderr);
     assert.match(evaluated.stdout, new RegExp(`accuracy ${shown.replace('.', '\\.')}\\b`));
