@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
 const here = fileURLToPath(new URL('.', import.meta.url));
-const chainruleBackends = (process.env.CHAINRULE_BENCH_BACKENDS ?? 'cpu').split(',').filter(Boolean);
+const chainruleBackends = (process.env.CHAINRULE_BENCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
 const runners = [...chainruleBackends.map((b) => `chainrule-${b}`), 'tfjs-cpu', 'tfjs-wasm'];
 const workloads = ['matmul1024', 'mlp64', 'mlp256', 'tutorial'];
 

@@ -8,23 +8,25 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-test('the benchmark harness runs chainrule, tfjs cpu and tfjs wasm side by side and reports the ratios', () => {
+test('the benchmark harness runs chainrule (cpu and wasm), tfjs cpu and tfjs wasm side by side and reports the ratios', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chainrule-bench-'));
   const r = spawnSync(process.execPath, [resolve('bench/run.mjs'), '--quick'], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^\| workload \| chainrule-cpu \| tfjs-cpu \| tfjs-wasm \| plain-js \|$/m);
+  assert.match(r.stdout, /^\| workload \| chainrule-cpu \| chainrule-wasm \| tfjs-cpu \| tfjs-wasm \| plain-js \|$/m);
   const report = JSON.parse(readFileSync(join(dir, 'bench-output', 'results.json'), 'utf8')) as {
     results: { runner: string; workload: string; result: Record<string, number> | null; peakRssBytes: number }[];
     ratios: Record<string, Record<string, number>>;
   };
-  for (const runner of ['chainrule-cpu', 'tfjs-cpu', 'tfjs-wasm']) {
+  for (const runner of ['chainrule-cpu', 'chainrule-wasm', 'tfjs-cpu', 'tfjs-wasm']) {
     for (const workload of ['matmul1024', 'mlp64', 'mlp256', 'tutorial']) {
       const c = report.results.find((x) => x.runner === runner && x.workload === workload);
       assert.ok(c?.result !== null && c?.result !== undefined && c.result['ms']! > 0, `${runner} ${workload}`);
       assert.ok(c.peakRssBytes > 0);
     }
   }
-  const ratios = report.ratios['chainrule-cpu']!;
-  assert.equal(Object.keys(ratios).length, 5);
-  for (const v of Object.values(ratios)) assert.ok(Number.isFinite(v) && v > 0);
+  for (const runner of ['chainrule-cpu', 'chainrule-wasm']) {
+    const ratios = report.ratios[runner]!;
+    assert.equal(Object.keys(ratios).length, 5);
+    for (const v of Object.values(ratios)) assert.ok(Number.isFinite(v) && v > 0);
+  }
 });

@@ -2,10 +2,13 @@ import { ValueError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
 import { referenceBackend } from './reference/index.js';
+import { wasmBackend, wasmSupported } from './wasm/index.js';
 
 const backends = new Map<string, Backend>([
   ['cpu', cpuBackend],
   ['reference', referenceBackend],
+  // WebAssembly SIMD kernels where the runtime has them (Node 16.4+, every current browser).
+  ...(wasmSupported() ? ([['wasm', wasmBackend]] as const) : []),
 ]);
 
 let current: Backend = cpuBackend;
@@ -20,7 +23,7 @@ export function listBackends(): string[] {
   return [...backends.keys()];
 }
 
-/** Registers a backend under its name (a later issue adds `wasm`). */
+/** Registers a backend under its name. */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }

@@ -129,11 +129,14 @@ export function matmulImpl(a: TypedArray, aOff: number, b: TypedArray, bOff: num
   }
 }
 
+/** A 2-D product routine: out (m × n, at outOff) = A (m × k, at aOff) · B (k × n, at bOff), row-major. */
+export type MatmulImpl = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number) => void;
+
 /**
- * Batched matmul with NumPy batch broadcasting: a is [...batchA, m, k], b is [...batchB, k, n],
+ * Batched matmul with NumPy batch broadcasting (each 2-D product by `product`, the cpu's by default): a is [...batchA, m, k], b is [...batchB, k, n],
  * out is [...batch, m, n] with batch the broadcast of batchA and batchB.
  */
-export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape, product: MatmulImpl = matmulImpl): void {
   const r = outShape.length;
   const m = outShape[r - 2]!;
   const n = outShape[r - 1]!;
@@ -145,7 +148,7 @@ export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, b
   const bStrides = broadcastStridesOf(bShape.slice(0, -2), batchShape);
   // B shared by every batch and A not broadcast: one product with the batches stacked as rows.
   if (bStrides.every((s) => s === 0) && a.length === batches * m * k) {
-    matmulImpl(a, 0, b, 0, batches * m, k, n, out, 0);
+    product(a, 0, b, 0, batches * m, k, n, out, 0);
     return;
   }
   const walker = new RowWalker(collapse(batchShape, [aStrides, bStrides]), [0, 0]);
@@ -154,7 +157,7 @@ export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, b
   let batch = 0;
   for (let row = 0; row < walker.rows; row++) {
     for (let i = 0; i < walker.rowLength; i++, batch++) {
-      matmulImpl(a, (offsets[0]! + i * as!) * m * k, b, (offsets[1]! + i * bs!) * k * n, m, k, n, out, batch * m * n);
+      product(a, (offsets[0]! + i * as!) * m * k, b, (offsets[1]! + i * bs!) * k * n, m, k, n, out, batch * m * n);
     }
     walker.next();
   }

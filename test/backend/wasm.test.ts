@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { crossEntropy, Generator, listBackends, matmul, mlp, rand, randint, SGD, tensor, withBackend } from '../../src/index.js';
+import { wasmSupported } from '../../src/backend/wasm/index.js';
+
+test('the wasm backend is registered where WebAssembly SIMD runs (Node 20 has it)', () => {
+  assert.equal(wasmSupported(), true);
+  assert.ok(listBackends().includes('wasm'));
+});
+
+test('the committed wasm binary is what wasm/assembly/index.ts compiles to', () => {
+  const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /matches the sources/);
+});
+
+test('wasm float32 products agree with the cpu backend within float32 summation error, at sizes past every block', () => {
+  for (const [m, k, n] of [[301, 517, 263], [1, 1000, 1], [5, 3, 9], [64, 784, 256]] as const) {
+    const g = new Generator(m * 7 + n);
+    const a = rand([m, k], { generator: g }).sub(0.5);
+    const b = rand([k, n], { generator: g }).sub(0.5);
+    const cpu = matmul(a, b)._data;
+    const wasm = withBackend('wasm', () => matmul(a, b))._data;
+    let worst = 0;
+    for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(Number(cpu[i]) - Number(wasm[i])));
+    // |A|·|B| ≤ k/4 here; γₖ·k/4 bounds the difference.
+    const bound = ((k * 2 ** -24) / (1 - k * 2 ** -24)) * (k / 4) + 1e-6;
+    assert.ok(worst <= bound, `${m}x${k}·${k}x${n}: max difference ${worst} > ${bound}`);
+  }
+});
+
+test('wasm falls back to the cpu kernel for float64 and int32 products (same values, bit for bit)', () => {
+  const a = tensor([[1.5, 2, -3], [4, 5, 6.25]], { dtype: 'float64' });
+  const b = tensor([[0.1], [0.2], [0.3]], { dtype: 'float64' });
+  assert.deepEqual(withBackend('wasm', () => matmul(a, b)).toArray(), matmul(a, b).toArray());
+  const i = tensor([[1, 2], [3, 4]], { dtype: 'int32' });
+  assert.deepEqual(withBackend('wasm', () => matmul(i, i)).toArray(), [[7, 10], [15, 22]]);
+});
+
+test('an MLP trains on the wasm backend as on cpu (losses agree to float32 rounding)', () => {
+  const run = (backend: string) =>
+    withBackend(backend, () => {
+      const model = mlp([20, 32, 16, 4], { activation: 'relu', seed: 3 });
+      const opt = new SGD(model.parameters(), { lr: 0.1 });
+      const g = new Generator(9);
+      const x = rand([50, 20], { generator: g });
+      const y = randint(0, 4, [50], { generator: g });
+      const losses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        opt.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        losses.push(loss.item());
+      }
+      return losses;
+    });
+  const cpu = run('cpu');
+  const wasm = run('wasm');
+  assert.ok(cpu[19]! < cpu[0]!);
+  cpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]!) < 1e-4, `step ${i}: cpu ${l}, wasm ${wasm[i]}`));
+});

@@ -1,0 +1,85 @@
+// chainrule's WebAssembly kernels (AssemblyScript, compiled with SIMD by `npm run build:wasm`
+// into src/backend/wasm/binary.ts). The JS side owns the memory layout: it copies operands in,
+// calls a kernel with byte offsets, and copies the result out.
+
+/** Depth per packed slice of B (a kc × 8 panel is 8 KiB: L1-resident). */
+const KC: i32 = 256;
+/** Columns of B per block (kc × NC floats: 256 KiB, L2-resident). */
+const NC: i32 = 256;
+
+/**
+ * C = A · B in float32, SIMD (f32x4), cache-blocked as GotoBLAS/BLIS do, with a 4 × 8 micro-kernel
+ * (eight f32x4 accumulators).
+ *
+ * - a: m4 × k row-major (m4 a multiple of 4; the caller zero-pads the extra rows);
+ * - b: k × n row-major;
+ * - c: m4 × n8 row-major output (n8 = n rounded up to 8), overwritten;
+ * - pack: scratch of KC × NC floats.
+ * Sums run in increasing depth order within each 4 × 8 tile, in float32.
+ */
+export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k: i32, n: i32, n8: i32): void {
+  memory.fill(c, 0, (<usize>m4 * <usize>n8) << 2);
+  for (let p0: i32 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    for (let j0: i32 = 0; j0 < n8; j0 += NC) {
+      const nc = min(NC, n8 - j0);
+      // Pack B[p0 : p0 + kc, j0 : j0 + nc] as panels of 8 columns, each kc × 8 contiguous, zero-padded past n.
+      for (let j: i32 = 0; j < nc; j += 8) {
+        const panel = pack + ((<usize>j * <usize>kc) << 2);
+        const col = j0 + j;
+        for (let p: i32 = 0; p < kc; p++) {
+          const src = b + ((<usize>(p0 + p) * <usize>n + <usize>col) << 2);
+          const dst = panel + (<usize>(p << 3) << 2);
+          if (col + 8 <= n) {
+            v128.store(dst, v128.load(src));
+            v128.store(dst, v128.load(src, 16), 16);
+          } else {
+            for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(src + (<usize>q << 2)) : 0);
+          }
+        }
+      }
+      for (let i: i32 = 0; i < m4; i += 4) {
+        const rowA = a + ((<usize>i * <usize>k + <usize>p0) << 2);
+        const strideA = <usize>k << 2;
+        for (let j: i32 = 0; j < nc; j += 8) {
+          const panel = pack + ((<usize>j * <usize>kc) << 2);
+          let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+          let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+          let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+          let pa = rowA;
+          let pb = panel;
+          const end = panel + (<usize>(kc << 3) << 2);
+          while (pb < end) {
+            const b0 = v128.load(pb);
+            const b1 = v128.load(pb, 16);
+            let av = f32x4.splat(load<f32>(pa));
+            c00 = f32x4.add(c00, f32x4.mul(av, b0));
+            c01 = f32x4.add(c01, f32x4.mul(av, b1));
+            av = f32x4.splat(load<f32>(pa + strideA));
+            c10 = f32x4.add(c10, f32x4.mul(av, b0));
+            c11 = f32x4.add(c11, f32x4.mul(av, b1));
+            av = f32x4.splat(load<f32>(pa + 2 * strideA));
+            c20 = f32x4.add(c20, f32x4.mul(av, b0));
+            c21 = f32x4.add(c21, f32x4.mul(av, b1));
+            av = f32x4.splat(load<f32>(pa + 3 * strideA));
+            c30 = f32x4.add(c30, f32x4.mul(av, b0));
+            c31 = f32x4.add(c31, f32x4.mul(av, b1));
+            pa += 4;
+            pb += 32;
+          }
+          const strideC = <usize>n8 << 2;
+          const pc = c + ((<usize>i * <usize>n8 + <usize>(j0 + j)) << 2);
+          v128.store(pc, f32x4.add(v128.load(pc), c00));
+          v128.store(pc, f32x4.add(v128.load(pc, 16), c01), 16);
+          v128.store(pc + strideC, f32x4.add(v128.load(pc + strideC), c10));
+          v128.store(pc + strideC, f32x4.add(v128.load(pc + strideC, 16), c11), 16);
+          v128.store(pc + 2 * strideC, f32x4.add(v128.load(pc + 2 * strideC), c20));
+          v128.store(pc + 2 * strideC, f32x4.add(v128.load(pc + 2 * strideC, 16), c21), 16);
+          v128.store(pc + 3 * strideC, f32x4.add(v128.load(pc + 3 * strideC), c30));
+          v128.store(pc + 3 * strideC, f32x4.add(v128.load(pc + 3 * strideC, 16), c31), 16);
+        }
+      }
+    }
+  }
+}
