@@ -70,11 +70,18 @@ const tabs = [...document.querySelectorAll<HTMLButtonElement>('.tabs [role=tab]'
 for (const b of tabs) {
   b.addEventListener('click', () => show(b.dataset['view'] as View));
   b.addEventListener('keydown', (e) => {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
     const i = tabs.indexOf(b);
-    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    const to: Record<string, number> = { ArrowRight: (i + 1) % tabs.length, ArrowLeft: (i + tabs.length - 1) % tabs.length, Home: 0, End: tabs.length - 1 };
+    const k = to[e.key];
+    if (k === undefined) return;
+    e.preventDefault();
+    const next = tabs[k]!;
     next.focus();
     show(next.dataset['view'] as View);
   });
 }
 show(state.view);
+
+// The page writes its own URL with replaceState, which fires no hashchange: one comes from a link
+// pasted or followed into this tab, and that link's configuration is what the page must show.
+window.addEventListener('hashchange', () => location.reload());

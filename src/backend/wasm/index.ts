@@ -25,6 +25,8 @@ const PACK_BYTES = 256 * 256 * 4;
 /** Operands start past the module's own static data. */
 const BASE = 65536;
 const PAGE = 65536;
+/** Multiply-adds below which a product stays in JS. */
+const SMALL_PRODUCT = 4096;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
@@ -83,7 +85,10 @@ function matmulKernel(args: KernelArgs<'matmul'>): void {
   const [a, b] = args.inputs;
   const [aShape, bShape] = args.shapes;
   const f32 = a instanceof Float32Array && b instanceof Float32Array && args.out instanceof Float32Array;
-  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 ? wasmMatmul : matmulImpl);
+  // Small products (the tutorial's 1 × 1) cost less in JS than the copies in and out of wasm memory.
+  const k = aShape![aShape!.length - 1] ?? 0;
+  const small = args.out.length * k < SMALL_PRODUCT;
+  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl);
 }
 
 /** The wasm backend (register it with registerBackend; the library does when wasmSupported()). */

@@ -14,7 +14,8 @@ export interface CsvUpload {
 }
 
 export type ToWorker =
-  | { readonly type: 'configure'; readonly state: PlaygroundState; readonly csv: CsvUpload | null }
+  /** `id` names the configuration: every message the worker sends about it carries the same id, so the page can drop what a superseded one still had in flight. */
+  | { readonly type: 'configure'; readonly id: number; readonly state: PlaygroundState; readonly csv: CsvUpload | null }
   | { readonly type: 'play' }
   | { readonly type: 'pause' }
   | { readonly type: 'step' }
@@ -23,6 +24,7 @@ export type ToWorker =
 /** The data of a configuration, sent once when it is built. */
 export interface DataMessage {
   readonly type: 'data';
+  readonly id: number;
   readonly train: Points;
   readonly test: Points;
   readonly classes: number;
@@ -60,6 +62,7 @@ export interface Snapshot {
 
 export type FromWorker =
   | DataMessage
-  | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
-  | { readonly type: 'exported'; readonly model: string; readonly testCsv: string; readonly fileName: string }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'snapshot'; readonly id: number; readonly snapshot: Snapshot }
+  | { readonly type: 'exported'; readonly id: number; readonly model: string; readonly testCsv: string; readonly fileName: string }
+  /** `configure`: the configuration could not be built (there is nothing to train); `train`: training stopped. */
+  | { readonly type: 'error'; readonly id: number; readonly during: 'configure' | 'train'; readonly message: string };

@@ -38,6 +38,8 @@ interface PlaygroundProbe {
   frames: number;
   snapshots: number;
   snapshot: Snapshot | null;
+  /** The last epoch added to the charts (−1: none since the last configuration). */
+  charted: number;
 }
 
 declare global {
@@ -92,7 +94,9 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
   let running = false;
   let layout: NetworkLayout | null = null;
   let chartedEpoch = -1;
-  const probe: PlaygroundProbe = { fps: 0, frames: 0, snapshots: 0, snapshot: null };
+  /** The configuration the worker is building or training; its messages about older ones are dropped. */
+  let generation = 0;
+  const probe: PlaygroundProbe = { fps: 0, frames: 0, snapshots: 0, snapshot: null, charted: -1 };
   window.__playground = probe;
 
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -220,6 +224,9 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
 
   // ---- state changes
   function renderLayers(): void {
+    // The buttons are rebuilt: a keyboard user's focus goes back to the same button (or its neighbour when that one is now disabled).
+    const active = document.activeElement;
+    const focused = active instanceof HTMLButtonElement && layersBox.contains(active) ? active.getAttribute('aria-label') : null;
     layersBox.replaceChildren();
     const head = el('div', { class: 'pg-layers-head' });
     const add = el('button', { type: 'button', id: 'pg-add-layer', 'aria-label': 'Add a hidden layer' }, '+ layer');
@@ -242,6 +249,12 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
       row.append(el('span', {}, `Layer ${i + 1}: `), minus, el('output', { 'data-layer': String(i) }, `${n} neuron${n === 1 ? '' : 's'}`), plus);
       layersBox.append(row);
     });
+    if (focused !== null) {
+      const all = [...layersBox.querySelectorAll('button')];
+      const same = all.find((b) => b.getAttribute('aria-label') === focused);
+      const near = same === undefined ? [] : [...same.parentElement!.querySelectorAll('button')];
+      [same, ...near, ...all].find((b) => b !== undefined && !b.disabled)?.focus();
+    }
   }
 
   function configure(): void {
@@ -250,9 +263,28 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     lossChart.reset();
     gradChart.reset();
     chartedEpoch = -1;
+    probe.charted = -1;
     snap = null;
+    probe.snapshot = null;
     setRunning(false);
-    send({ type: 'configure', state, csv: state.dataset === 'csv' ? csv : null });
+    generation++;
+    send({ type: 'configure', id: generation, state, csv: state.dataset === 'csv' ? csv : null });
+  }
+
+  /** Play, Step and the exports need a configuration that was built. */
+  function setTrainable(on: boolean): void {
+    for (const b of [play, step, exportModel, exportData]) b.disabled = !on;
+  }
+
+  /** After a configuration failed: nothing to show (rather than the previous data, which is gone). */
+  function clearOutput(): void {
+    data = null;
+    snap = null;
+    layout = null;
+    setTrainable(false);
+    for (const c of [netCanvas, outCanvas]) c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+    epoch.textContent = '0';
+    for (const dd of [trainLoss, testLoss, trainAcc, testAcc, grad]) dd.textContent = '—';
   }
 
   /** Applies a change; most rebuild the data and network (as the TensorFlow Playground does). */
@@ -373,10 +405,13 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
 
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const m = event.data;
+    // A snapshot (or anything else) the worker sent before it heard of the latest configuration.
+    if (m.id !== generation) return;
     if (m.type === 'data') {
       data = m;
       csvError.hidden = true;
       layout = null;
+      setTrainable(true);
     } else if (m.type === 'snapshot') {
       snap = m.snapshot;
       fresh = true;
@@ -389,7 +424,8 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
       pendingExport = null;
     } else {
       setRunning(false);
-      const target = state.dataset === 'csv' ? csvError : errorBox;
+      if (m.during === 'configure') clearOutput();
+      const target = state.dataset === 'csv' && m.during === 'configure' ? csvError : errorBox;
       target.textContent = m.message;
       target.hidden = false;
     }
@@ -425,6 +461,7 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     grad.textContent = fmt(snap.gradNorm);
     if (snap.epoch > chartedEpoch) {
       chartedEpoch = snap.epoch;
+      probe.charted = chartedEpoch;
       lossChart.push(snap.epoch, [snap.trainLoss, snap.testLoss]);
       gradChart.push(snap.epoch, [snap.gradNorm]);
     }

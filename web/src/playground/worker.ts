@@ -53,6 +53,8 @@ interface Session {
   readonly gridX: Tensor;
   readonly order: Generator;
   readonly source: string;
+  /** The column names and class names the exported model and test data use. */
+  readonly names: DataNames;
   epoch: number;
   steps: number;
   batch: number[];
@@ -61,6 +63,8 @@ interface Session {
 }
 
 let session: Session | null = null;
+/** The id of the latest configuration (sent with every message about it). */
+let sessionId = 0;
 let running = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let lastPost = 0;
@@ -69,8 +73,23 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
   (self as unknown as { postMessage(m: unknown, t: Transferable[]): void }).postMessage(message, transfer);
 }
 
+/** The feature columns, the class column and the class names (label k is classes[k]). */
+interface DataNames {
+  readonly features: readonly [string, string];
+  readonly target: string;
+  readonly classes: readonly string[];
+}
+
+interface PlaneData {
+  readonly xy: Float32Array;
+  readonly labels: Int32Array;
+  readonly classes: number;
+  readonly source: string;
+  readonly names: DataNames;
+}
+
 /** The dataset of a configuration, as points and labels (all of it: the split comes after). */
-function makeData(state: PlaygroundState, csv: CsvUpload | null): { xy: Float32Array; labels: Int32Array; classes: number; source: string } {
+function makeData(state: PlaygroundState, csv: CsvUpload | null): PlaneData {
   const n = state.points;
   const seed = state.seed;
   if (state.dataset === 'csv') {
@@ -103,21 +122,32 @@ function makeData(state: PlaygroundState, csv: CsvUpload | null): { xy: Float32A
   const xy = Float32Array.from(d.x._data as ArrayLike<number>);
   const labels = Int32Array.from(d.y._data as ArrayLike<number>, (v) => Math.round(Number(v)));
   const classes = state.dataset === 'blobs' ? state.classes : 2;
-  return { xy, labels, classes, source: state.dataset };
+  return { xy, labels, classes, source: state.dataset, names: { features: ['x', 'y'], target: 'label', classes: Array.from({ length: classes }, (_, k) => String(k)) } };
 }
 
 /** An uploaded CSV: two numeric feature columns (x, y) and a class column ('label', else the last). */
-function csvPoints(csv: CsvUpload): { xy: Float32Array; labels: Int32Array; classes: number; source: string } {
+function csvPoints(csv: CsvUpload): PlaneData {
   const header = csv.text.split(/\r?\n/, 1)[0]?.split(',').map((s) => s.trim().replace(/^"|"$/g, '')) ?? [];
   const target = header.includes('label') ? 'label' : header[header.length - 1];
   if (target === undefined || header.length !== 3) {
     throw new Error(`${csv.name}:1: expected a header of three columns, two features and the class (e.g. x,y,label), got ${header.length} column${header.length === 1 ? '' : 's'}`);
   }
+  // Without a header line the first point would silently become the column names.
+  if (header.every((h) => h !== '' && Number.isFinite(Number(h)))) {
+    throw new Error(`${csv.name}:1: expected a header line naming the columns (e.g. x,y,label), got the numbers ${header.join(',')}`);
+  }
   const data = parseCsv(csv.text, { file: csv.name, target, targetType: 'categorical', encoding: 'index' });
   const classes = data.classes?.length ?? 0;
   if (classes < 2) throw new Error(`${csv.name}: the class column '${target}' has ${classes} distinct value${classes === 1 ? '' : 's'}; it needs at least 2`);
   if (classes > 6) throw new Error(`${csv.name}: the class column '${target}' has ${classes} distinct values; the playground draws at most 6 classes`);
-  return { xy: Float32Array.from(data.dataset.x._data as ArrayLike<number>), labels: Int32Array.from(data.labels!._data as ArrayLike<number>), classes, source: csv.name };
+  const [fx, fy] = data.featureNames;
+  return {
+    xy: Float32Array.from(data.dataset.x._data as ArrayLike<number>),
+    labels: Int32Array.from(data.labels!._data as ArrayLike<number>),
+    classes,
+    source: csv.name,
+    names: { features: [fx ?? 'x', fy ?? 'y'], target, classes: data.classes ?? [] },
+  };
 }
 
 function subset(xy: Float32Array, labels: Int32Array, idx: readonly number[]): Points {
@@ -135,8 +165,11 @@ function targetsOf(p: Points, classes: number): Tensor {
   return classes === 2 ? tensor(Float32Array.from(p.labels), { shape: [p.labels.length, 1] }) : tensor(p.labels, { shape: [p.labels.length] });
 }
 
-function configure(state: PlaygroundState, csv: CsvUpload | null): void {
+function configure(id: number, state: PlaygroundState, csv: CsvUpload | null): void {
   stop();
+  // Whatever happens next, the previous configuration is gone: a failed one leaves nothing to train.
+  session = null;
+  sessionId = id;
   const data = makeData(state, csv);
   const n = data.labels.length;
   // The split and the batch order come from the seed, so a link reproduces the run.
@@ -183,6 +216,7 @@ function configure(state: PlaygroundState, csv: CsvUpload | null): void {
     gridX: tensor(Float32Array.from(g), { shape: [GRID * GRID, 2] }),
     order: new Generator(state.seed + 1),
     source: data.source,
+    names: data.names,
     epoch: 0,
     steps: 0,
     batch: [],
@@ -191,6 +225,7 @@ function configure(state: PlaygroundState, csv: CsvUpload | null): void {
   };
   post({
     type: 'data',
+    id,
     train,
     test,
     classes: data.classes,
@@ -229,6 +264,10 @@ function trainStep(s: Session): void {
   }
   loss.backward();
   s.lastGradNorm = gradNorm(s.model.parameters());
+  // A diverged network would go on training NaNs, shown as '—': stop and say so instead.
+  if (!Number.isFinite(loss.item()) || !Number.isFinite(s.lastGradNorm)) {
+    throw new Error(`Training diverged in epoch ${s.epoch + 1}: the loss or its gradient is no longer a finite number. Lower the learning rate and press Reset.`);
+  }
   s.optimizer.step();
   s.steps++;
   if (s.batchAt >= n) s.epoch++;
@@ -306,7 +345,7 @@ function postSnapshot(): void {
   if (session === null) return;
   const snap = snapshot(session);
   lastPost = performance.now();
-  post({ type: 'snapshot', snapshot: snap }, [snap.output.buffer, ...snap.neurons.map((n) => n.buffer)]);
+  post({ type: 'snapshot', id: sessionId, snapshot: snap }, [snap.output.buffer, ...snap.neurons.map((n) => n.buffer)]);
 }
 
 function loop(): void {
@@ -319,7 +358,7 @@ function loop(): void {
     while (performance.now() - start < CHUNK_MS);
   } catch (e) {
     running = false;
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', id: sessionId, during: 'train', message: e instanceof Error ? e.message : String(e) });
   }
   if (performance.now() - lastPost >= SNAPSHOT_MS || !running) postSnapshot();
   if (running) timer = setTimeout(loop, 0);
@@ -331,9 +370,15 @@ function stop(): void {
   timer = null;
 }
 
+/** A CSV field, quoted when it has to be. */
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
 function exportModel(s: Session): void {
   const multiclass = s.classes > 2;
-  const classes = Array.from({ length: s.classes }, (_, k) => String(k));
+  const { names } = s;
+  const classes = names.classes.length === s.classes ? names.classes : Array.from({ length: s.classes }, (_, k) => String(k));
   const text = modelFileText(s.model, {
     optimizer: s.optimizer,
     metadata: {
@@ -341,8 +386,9 @@ function exportModel(s: Session): void {
       loss: multiclass ? 'crossEntropy' : 'bceWithLogits',
       logits: true,
       data: `playground:${s.source}`,
-      featureNames: ['x', 'y'],
-      targetName: 'label',
+      // An uploaded CSV's own column and class names, so `chainrule predict` reads that file as it is.
+      featureNames: [...names.features],
+      targetName: names.target,
       classes,
       seed: s.state.seed,
       epochs: s.epoch,
@@ -352,9 +398,11 @@ function exportModel(s: Session): void {
   // The test split as CSV, so the library's own evaluation can be run on exactly these points.
   const xy = s.testX._data as ArrayLike<number>;
   const labels = s.testY._data as ArrayLike<number>;
-  const lines = ['x,y,label'];
-  for (let i = 0; i < s.testY.shape[0]!; i++) lines.push(`${Number(xy[2 * i])},${Number(xy[2 * i + 1])},${Math.round(Number(labels[i]))}`);
-  post({ type: 'exported', model: text, testCsv: lines.join('\n') + '\n', fileName: `chainrule-${s.source.replace(/[^\w.-]+/g, '_')}-epoch${s.epoch}` });
+  // Binary targets are read as numbers (0, 1), multiclass ones as class names.
+  const label = (k: number) => csvField(multiclass ? (classes[k] ?? String(k)) : String(k));
+  const lines = [[...names.features, names.target].map(csvField).join(',')];
+  for (let i = 0; i < s.testY.shape[0]!; i++) lines.push(`${Number(xy[2 * i])},${Number(xy[2 * i + 1])},${label(Math.round(Number(labels[i])))}`);
+  post({ type: 'exported', id: sessionId, model: text, testCsv: lines.join('\n') + '\n', fileName: `chainrule-${s.source.replace(/[^\w.-]+/g, '_')}-epoch${s.epoch}` });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -362,7 +410,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   try {
     switch (m.type) {
       case 'configure':
-        configure(m.state, m.csv);
+        configure(m.id, m.state, m.csv);
         break;
       case 'play':
         if (session !== null && !running) {
@@ -390,6 +438,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     }
   } catch (e) {
     stop();
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', id: sessionId, during: m.type === 'configure' ? 'configure' : 'train', message: e instanceof Error ? e.message : String(e) });
+    // What the failed step left (a configuration that failed left nothing).
+    if (m.type !== 'configure') postSnapshot();
   }
 };

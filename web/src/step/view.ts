@@ -85,6 +85,11 @@ function minus(text: string): string {
 /** The limits of the parameters, as text. */
 const RANGE = minus(`${LIMITS.stepValue.min}…${LIMITS.stepValue.max}`);
 
+/** A step: to 4 decimals, as every value, unless that would round a real step to 0 (a small η): then 3 significant digits. */
+function stepText(v: number): string {
+  return v !== 0 && Math.abs(v) < 0.00005 ? minus(v.toPrecision(3)) : formatValue(v);
+}
+
 /** A learning rate as written in a formula (0.1, 0.00001). */
 function rate(v: number): string {
   return String(Number(v.toPrecision(6)));
@@ -263,9 +268,21 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
     group('Training', numberField('lr', 'Learning rate η'), fieldBox('step-activation', 'Hidden activation', activation, 'activation'), numberField('epochs', 'Epochs N')),
   );
 
+  /** The button last pressed, and whether focus is among the buttons (where keyboard users work through a step). */
+  let lastPressed: HTMLButtonElement | null = null;
+  let focusInButtons = false;
+  // Focus can wait on the group while its buttons are busy (a disabled button loses focus).
+  buttons.tabIndex = -1;
+  buttons.addEventListener('focusin', () => (focusInButtons = true));
+  document.addEventListener('focusin', (ev) => {
+    if (!(ev.target instanceof Node && buttons.contains(ev.target))) focusInButtons = false;
+  });
   const button = (id: string, label: string, onClick: () => void, cls = '') => {
     const b = el('button', { type: 'button', id, class: cls }, label);
-    b.addEventListener('click', onClick);
+    b.addEventListener('click', () => {
+      lastPressed = b;
+      onClick();
+    });
     buttons.append(b);
     return b;
   };
@@ -348,6 +365,30 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
     runBtn.disabled = busy || invalid;
     stopBtn.hidden = phase !== 'running';
     resetBtn.disabled = phase === 'running';
+    keepFocus();
+  };
+
+  /**
+   * When the focused button was just disabled or hidden, focus moves on to the button for what
+   * comes next (Forward → Backward → Update → Forward; Run → Stop → Run), or waits on the group
+   * while everything is busy, so keyboard users never drop back to the top of the page.
+   */
+  const keepFocus = () => {
+    if (!focusInButtons) return;
+    const active = document.activeElement;
+    const stranded = active === null || active === document.body || active === buttons || (active instanceof HTMLButtonElement && buttons.contains(active) && (active.disabled || active.hidden));
+    if (!stranded) return;
+    const usable = (b: HTMLButtonElement | null): b is HTMLButtonElement => b !== null && !b.disabled && !b.hidden;
+    const busy = phase === 'forwarding' || phase === 'backwarding';
+    const next =
+      phase === 'forwarded' ? backwardBtn
+      : phase === 'backwarded' ? updateBtn
+      : phase === 'running' ? stopBtn
+      : phase === 'updated' ? forwardBtn
+      : lastPressed === stopBtn ? runBtn
+      : lastPressed;
+    const target = busy ? null : [next, forwardBtn, stepBtn, runBtn, resetBtn].find(usable);
+    (target ?? buttons).focus();
   };
 
   const setPhase = (p: Phase) => {
@@ -622,7 +663,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
       tr.append(
         el('th', { scope: 'row' }, name),
         el('td', { 'data-old': name }, formatValue(before[name])),
-        el('td', {}, `−${rate(config.lr)}·(${formatFactor(u.grad.item())}) = ${stepValue > 0 ? '+' : ''}${formatValue(stepValue)}`),
+        el('td', {}, `−${rate(config.lr)}·(${formatFactor(u.grad.item())}) = ${stepValue > 0 ? '+' : ''}${stepText(stepValue)}`),
         el('td', { 'data-new': name, class: 'step-new' }, formatValue(after[name])),
       );
       table.tBodies[0]!.append(tr);
