@@ -61,3 +61,17 @@ test('an MLP trains on the wasm backend as on cpu (losses agree to float32 round
   assert.ok(cpu[19]! < cpu[0]!);
   cpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]!) < 1e-4, `step ${i}: cpu ${l}, wasm ${wasm[i]}`));
 });
+
+test('wasm transposes (the last two axes, float32, past the size threshold) equal the cpu permute exactly, edges and batches included', () => {
+  for (const shape of [[67, 129], [256, 784], [3, 45, 37], [2, 1, 130, 33], [4096, 1], [1, 5000]]) {
+    const x = rand(shape, { generator: new Generator(shape.length) });
+    const r = shape.length;
+    const cpu = x.transpose(r - 2, r - 1);
+    const wasm = withBackend('wasm', () => x.transpose(r - 2, r - 1));
+    assert.deepEqual([...wasm.shape], [...cpu.shape]);
+    assert.deepEqual(Array.from(wasm._data as Float32Array), Array.from(cpu._data as Float32Array), `transpose of [${shape.join(',')}]`);
+  }
+  // Any other permutation goes to the cpu kernel.
+  const y = rand([20, 30, 40], { generator: new Generator(5) });
+  assert.deepEqual(Array.from(withBackend('wasm', () => y.permute([2, 0, 1]))._data as Float32Array), Array.from(y.permute([2, 0, 1])._data as Float32Array));
+});

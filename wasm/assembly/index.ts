@@ -83,3 +83,46 @@ export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k:
     }
   }
 }
+
+/**
+ * dst (cols × rows) = the transpose of src (rows × cols), both row-major float32: 4 × 4 blocks
+ * transposed in registers with shuffles, in 32 × 32 tiles so both sides stay in L1; the edges
+ * that do not fill a 4 × 4 block are copied one by one.
+ */
+export function transposeF32(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  const rs = <usize>cols << 2;
+  const ds = <usize>rows << 2;
+  for (let i0: i32 = 0; i0 < r4; i0 += 32) {
+    const i1 = min(r4, i0 + 32);
+    for (let j0: i32 = 0; j0 < c4; j0 += 32) {
+      const j1 = min(c4, j0 + 32);
+      for (let i = i0; i < i1; i += 4) {
+        for (let j = j0; j < j1; j += 4) {
+          const s = src + ((<usize>i * <usize>cols + <usize>j) << 2);
+          const r0 = v128.load(s);
+          const r1 = v128.load(s + rs);
+          const r2 = v128.load(s + 2 * rs);
+          const r3 = v128.load(s + 3 * rs);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const d = dst + ((<usize>j * <usize>rows + <usize>i) << 2);
+          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(d + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(d + 2 * ds, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(d + 3 * ds, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+  // The last rows (past r4) and the last columns (past c4).
+  for (let i: i32 = 0; i < rows; i++) {
+    const j0 = i < r4 ? c4 : 0;
+    for (let j = j0; j < cols; j++) {
+      store<f32>(dst + ((<usize>j * <usize>rows + <usize>i) << 2), load<f32>(src + ((<usize>i * <usize>cols + <usize>j) << 2)));
+    }
+  }
+}
