@@ -5,13 +5,27 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from './server.js';
 
+// What the playground exposes for tests and the frame-rate measurement (web/src/playground/view.ts).
+declare global {
+  interface Window {
+    __playground?: {
+      fps: number;
+      frames: number;
+      snapshots: number;
+      snapshot: { epoch: number; running: boolean } | null;
+      /** The last epoch on the charts (−1: none since the last configuration). */
+      charted: number;
+    };
+  }
+}
+
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SHOTS = 'test-output/playground';
 const DIST = 'web/dist';
 
 export interface Site {
   /** A page at the site's URL + hash that records every console error or warning, failed request and uncaught exception. */
-  open(hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }>;
+  open(hash: string, viewport?: { width: number; height: number }, options?: { init?: () => void }): Promise<{ page: Page; problems: string[] }>;
   readonly browser: Browser;
   close(): Promise<void>;
 }
@@ -26,8 +40,10 @@ export async function startSite(): Promise<Site> {
   mkdirSync(SHOTS, { recursive: true });
   return {
     browser,
-    async open(hash, viewport = { width: 1280, height: 800 }) {
+    async open(hash, viewport = { width: 1280, height: 800 }, options = {}) {
       const page = await browser.newPage({ viewport, acceptDownloads: true });
+      // Runs in the page before its own scripts (to watch what the page does).
+      if (options.init !== undefined) await page.addInitScript(options.init);
       const problems: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);

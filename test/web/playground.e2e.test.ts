@@ -11,13 +11,6 @@ import { countCorrect, loadFromText, parseCsv } from '../../src/index.js';
 import { chainrule } from '../cli/run.js';
 import { SHOTS, startSite, text, type Site } from './browser.js';
 
-// What the playground exposes for tests and the frame-rate measurement (web/src/playground/view.ts).
-declare global {
-  interface Window {
-    __playground?: { fps: number; frames: number; snapshots: number; snapshot: { epoch: number; running: boolean } | null };
-  }
-}
-
 let site: Site;
 before(async () => {
   site = await startSite();
@@ -241,7 +234,7 @@ test('every dataset builds and trains a step; multiclass blobs export a model th
     await page.fill('#pg-classes', '4');
     await page.press('#pg-classes', 'Enter');
     await page.waitForFunction(() => location.hash.includes('classes=4'));
-    await page.waitForFunction(() => window.__playground!.snapshot!.epoch === 0);
+    await page.waitForFunction(() => window.__playground?.snapshot?.epoch === 0);
     for (let i = 0; i < 5; i++) await page.click('#pg-step');
     await page.waitForFunction(() => document.querySelector('#pg-epoch')?.textContent === '5');
     const shown = await text(page, '#pg-test-acc');

@@ -96,3 +96,59 @@ test('the step-by-step view works at phone width and by keyboard', async () => {
     await page.close();
   }
 });
+
+test('with a tiny learning rate the update table still shows each step (not +0.0000), and fits a phone', async () => {
+  const update = async (hash: string) => {
+    const { page, problems } = await site.open(hash, { width: 390, height: 844 });
+    await page.click('#step-forward');
+    await phase(page, 'forwarded');
+    await page.click('#step-backward');
+    await phase(page, 'backwarded');
+    await page.click('#step-update');
+    await phase(page, 'updated');
+    const steps = await page.$$eval('.step-update-table tbody tr', (rows) => rows.map((r) => r.querySelector('td:nth-of-type(2)')?.textContent ?? ''));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.close();
+    assert.ok(overflow <= 1, `${hash}: the page is ${overflow}px wider than the phone`);
+    assert.deepEqual(problems, []);
+    return steps;
+  };
+  // The reference values: −η·∂L/∂w1 = −0.00001·(−0.0083…) = +8.32e−8, and so on.
+  const steps = await update('#view=step&steplr=0.00001');
+  assert.equal(steps.length, 4);
+  for (const s of steps) assert.doesNotMatch(s, /= [+−]?0\.0000$/, s);
+  assert.match(steps[0]!, /^−0\.00001·\(−0\.0083\) = \+8\.\d\de−8$/);
+  // h = σ(93.33) = 1: w1 and b1 get no gradient (a step of exactly 0), w2 and b2 one of −η·(−0.1) = +0.000001.
+  assert.deepEqual(await update('#view=step&steplr=0.00001&w1=-12.345678&b1=99.5'), ['−0.00001·(0) = 0.0000', '−0.00001·(0) = 0.0000', '−0.00001·(−0.1) = +0.000001', '−0.00001·(−0.1) = +0.000001']);
+});
+
+test('a new N for Run N epochs keeps the epochs trained, the loss and the charts', async () => {
+  const { page, problems } = await site.open('#view=step');
+  try {
+    await page.click('#step-run');
+    await page.waitForFunction(() => document.querySelector('#step-epoch')?.textContent?.trim() === '60', undefined, { timeout: 30_000 });
+    await phase(page, 'idle');
+    const loss = await text(page, '#step-loss');
+    const w1 = await page.inputValue('#step-w1');
+    await page.fill('#step-epochs', '5');
+    await page.waitForFunction(() => location.hash.includes('epochs=5'));
+    assert.equal(await text(page, '#step-run'), 'Run 5 epochs');
+    assert.equal(await text(page, '#step-epoch'), '60');
+    assert.equal(await text(page, '#step-loss'), loss);
+    assert.equal(await page.inputValue('#step-w1'), w1);
+    assert.ok((await text(page, '#step-trace')).startsWith('Trained 60 epochs'), 'the last run is still described');
+    // An invalid N and back: the same.
+    await page.fill('#step-epochs', '');
+    assert.equal(await page.isDisabled('#step-run'), true);
+    await page.fill('#step-epochs', '5');
+    assert.equal(await page.isDisabled('#step-run'), false);
+    assert.equal(await text(page, '#step-epoch'), '60');
+    await page.click('#step-run');
+    await page.waitForFunction(() => document.querySelector('#step-epoch')?.textContent?.trim() === '65', undefined, { timeout: 30_000 });
+    await phase(page, 'idle');
+    assert.ok((await text(page, '#step-trace')).startsWith('Trained 5 epochs (epochs 61–65)'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -30,7 +30,11 @@ function showNotices(notices: readonly string[]): void {
   const close = document.createElement('button');
   close.type = 'button';
   close.textContent = 'Dismiss';
-  close.addEventListener('click', () => (box.hidden = true));
+  close.addEventListener('click', () => {
+    box.hidden = true;
+    // The button is gone with the box: focus goes on to the view's tab rather than back to the top of the page.
+    document.querySelector<HTMLElement>('.tabs [aria-selected=true]')?.focus();
+  });
   box.append(list, close);
   box.hidden = false;
 }

@@ -82,7 +82,9 @@ function select<T extends string | number>(options: readonly T[], value: T, text
 }
 
 function fmt(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(4) : '—';
+  if (!Number.isFinite(v)) return '—';
+  // toFixed writes 1e+21 and beyond in its own exponent form, with 17 digits before it.
+  return Math.abs(v) >= 1e6 ? v.toExponential(3) : v.toFixed(4);
 }
 
 export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onChange: (s: PlaygroundState) => void): void {

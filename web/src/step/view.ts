@@ -87,7 +87,7 @@ const RANGE = minus(`${LIMITS.stepValue.min}…${LIMITS.stepValue.max}`);
 
 /** A step: to 4 decimals, as every value, unless that would round a real step to 0 (a small η): then 3 significant digits. */
 function stepText(v: number): string {
-  return v !== 0 && Math.abs(v) < 0.00005 ? minus(v.toPrecision(3)) : formatValue(v);
+  return v !== 0 && Math.abs(v) < 0.00005 ? minus(String(Number(v.toPrecision(3)))) : formatValue(v);
 }
 
 /** A learning rate as written in a formula (0.1, 0.00001). */
@@ -388,7 +388,8 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
       : lastPressed === stopBtn ? runBtn
       : lastPressed;
     const target = busy ? null : [next, forwardBtn, stepBtn, runBtn, resetBtn].find(usable);
-    (target ?? buttons).focus();
+    // Without scrolling: a mouse user may be reading the derivation meanwhile.
+    (target ?? buttons).focus({ preventScroll: true });
   };
 
   const setPhase = (p: Phase) => {
@@ -511,6 +512,18 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
     }
     const act = activation.value as StepActivation;
     if (!(STEP_ACTIVATIONS as readonly string[]).includes(act)) ok = false;
+    // N only says how many epochs Run trains: a new N keeps the network, its epochs, charts and the step in flight.
+    if (ok && act === config.activation && (Object.keys(values) as NumberKey[]).every((k) => k === 'epochs' || values[k] === config[k])) {
+      config = { ...config, epochs: values.epochs };
+      start = { ...start, epochs: values.epochs };
+      runBtn.textContent = runLabel(config.epochs);
+      if (invalid) {
+        invalid = false;
+        setPhase(phase);
+      }
+      onChange(config);
+      return;
+    }
     // The step in flight belonged to the old settings.
     cancel();
     if (!ok) {
@@ -663,7 +676,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
       tr.append(
         el('th', { scope: 'row' }, name),
         el('td', { 'data-old': name }, formatValue(before[name])),
-        el('td', {}, `−${rate(config.lr)}·(${formatFactor(u.grad.item())}) = ${stepValue > 0 ? '+' : ''}${stepText(stepValue)}`),
+        el('td', { class: 'step-calc' }, `−${rate(config.lr)}·(${formatFactor(u.grad.item())}) = ${stepValue > 0 ? '+' : ''}${stepText(stepValue)}`),
         el('td', { 'data-new': name, class: 'step-new' }, formatValue(after[name])),
       );
       table.tBodies[0]!.append(tr);
