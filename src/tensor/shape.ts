@@ -4,7 +4,8 @@ export type Shape = readonly number[];
 
 export function shapeSize(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  // An indexed loop: for…of allocates an iterator on every call, and this runs for every op.
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
@@ -31,6 +32,7 @@ export function stridesOf(shape: Shape): number[] {
 
 /** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  if (shapes.length === 2 && shapeEqual(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (let i = 0; i < rank; i++) {

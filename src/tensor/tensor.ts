@@ -56,7 +56,8 @@ export class Tensor {
     }
     this.id = nextId++;
     this._data = data;
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another tensor's) is shared as it is: it cannot change.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this._node = node;
     this._requiresGrad = node !== null;

@@ -65,7 +65,18 @@ function unary(impl: UnaryImpl) {
 
 /** Runs a binary row function over the broadcast output, one row of the collapsed space at a time. */
 export function broadcastBinary(row: BinaryRowImpl, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
-  if (out.length === 0) return;
+  const n = out.length;
+  if (n === 0) return;
+  // The common cases without the stride machinery: an operand as large as the output is not
+  // broadcast (it has the output's shape), and a one-element operand is read with stride 0.
+  if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
+    row(a, 0, a.length === n ? 1 : 0, b, 0, b.length === n ? 1 : 0, out, 0, n);
+    return;
+  }
+  broadcastRows(row, a, aShape, b, bShape, out, outShape);
+}
+
+function broadcastRows(row: BinaryRowImpl, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
   const space = collapse(outShape, [broadcastStridesOf(aShape, outShape), broadcastStridesOf(bShape, outShape)]);
   const walker = new RowWalker(space, [0, 0]);
   const n = walker.rowLength;

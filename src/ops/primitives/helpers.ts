@@ -1,6 +1,6 @@
 import { DTypeError } from '../../errors.js';
 import { promoteTypes, toFloating, type DType } from '../../tensor/dtype.js';
-import { broadcastShapes } from '../../tensor/shape.js';
+import { broadcastShapes, shapeEqual } from '../../tensor/shape.js';
 import type { Formula, TensorMeta } from './types.js';
 
 export function formula(text: string, latex: string): Formula {
@@ -34,7 +34,8 @@ export function binary(op: string, result: BinaryResult) {
   return (inputs: readonly TensorMeta[]): TensorMeta => {
     const [a, b] = inputs;
     if (a === undefined || b === undefined) throw new DTypeError(`internal: ${op} needs two inputs`);
-    const shape = broadcastShapes(op, a.shape, b.shape);
+    // Equal shapes (most binary ops in a network) need no broadcasting: keep the input's shape.
+    const shape = a.shape === b.shape || shapeEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
     let dtype: DType = promoteTypes(a.dtype, b.dtype);
     if (result === 'bool') dtype = 'bool';
     else if (result === 'float') dtype = toFloating(dtype);

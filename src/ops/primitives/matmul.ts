@@ -22,13 +22,16 @@ export const matmulDef: OpDef<'matmul'> = {
         `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${String(k1)} and ${String(k2)} differ`,
       );
     }
-    let batch: number[];
-    try {
-      batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-    } catch {
-      throw new ShapeError(
-        `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: batch dimensions ${formatShape(a.shape.slice(0, -2))} and ${formatShape(b.shape.slice(0, -2))} do not broadcast`,
-      );
+    let batch: number[] = [];
+    // Two matrices (the usual case) have no batch dimensions to broadcast.
+    if (a.shape.length > 2 || b.shape.length > 2) {
+      try {
+        batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+      } catch {
+        throw new ShapeError(
+          `matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: batch dimensions ${formatShape(a.shape.slice(0, -2))} and ${formatShape(b.shape.slice(0, -2))} do not broadcast`,
+        );
+      }
     }
     return { shape: [...batch, a.shape[a.shape.length - 2] ?? 1, b.shape[b.shape.length - 1] ?? 1], dtype: promoteTypes(a.dtype, b.dtype) };
   },
