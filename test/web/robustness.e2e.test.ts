@@ -223,3 +223,31 @@ test("a model trained on an uploaded CSV exports with that file's column and cla
     await page.close();
   }
 });
+
+test('leaving the playground pauses its training; choosing the same CSV file again reloads it', async () => {
+  const { page, problems } = await site.open('#view=playground');
+  try {
+    await page.waitForFunction(() => (window.__playground?.snapshots ?? 0) > 0);
+    await page.click('#pg-play');
+    await page.waitForFunction(() => (window.__playground?.snapshot?.epoch ?? 0) > 3);
+    await page.click('#tab-step');
+    await page.waitForFunction(() => window.__playground?.snapshot?.running === false);
+    const epoch = await page.evaluate(() => window.__playground!.snapshot!.epoch);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__playground!.snapshot!.epoch), epoch, 'no epochs trained while the step view is shown');
+    await page.click('#tab-playground');
+    assert.equal(await page.textContent('#pg-play'), 'Play');
+
+    const bad = 'x,y,label\n0.1,0.2,a\n0.3,oops,b\n';
+    await page.setInputFiles('#pg-csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.waitForSelector('#pg-csv-error:not([hidden])');
+    assert.match((await page.textContent('#pg-csv-error')) ?? '', /^points\.csv:3:/);
+    const good = ['x,y,label', ...Array.from({ length: 40 }, (_, i) => `${(i % 8) / 4 - 1},${Math.floor(i / 8) / 2 - 1},${i % 8 < 4 ? 'a' : 'b'}`)].join('\n') + '\n';
+    await page.setInputFiles('#pg-csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.waitForSelector('#pg-csv-error', { state: 'hidden' });
+    await page.waitForFunction(() => document.querySelector('#pg-train-loss')?.textContent !== '—');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});

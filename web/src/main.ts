@@ -2,7 +2,7 @@
 import './style.css';
 import { parse, serialize, type AppState, type View } from './state.js';
 import { mountStepView } from './step/view.js';
-import { mountPlayground } from './playground/view.js';
+import { mountPlayground, type PlaygroundHandle } from './playground/view.js';
 
 let state: AppState;
 {
@@ -44,6 +44,7 @@ function writeUrl(): void {
 }
 
 const mounted = new Set<View>();
+let playground: PlaygroundHandle | null = null;
 
 function show(view: View): void {
   state = { ...state, view };
@@ -53,6 +54,8 @@ function show(view: View): void {
     b.tabIndex = on ? 0 : -1;
   }
   for (const v of ['step', 'playground'] as const) document.getElementById(`view-${v}`)!.hidden = v !== view;
+  // Training the playground's network out of sight would only skip its charts ahead.
+  if (view !== 'playground') playground?.pause();
   if (!mounted.has(view)) {
     mounted.add(view);
     if (view === 'step') {
@@ -61,8 +64,8 @@ function show(view: View): void {
         writeUrl();
       });
     } else {
-      mountPlayground(document.getElementById('view-playground')!, state.playground, (playground) => {
-        state = { ...state, playground };
+      playground = mountPlayground(document.getElementById('view-playground')!, state.playground, (next) => {
+        state = { ...state, playground: next };
         writeUrl();
       });
     }

@@ -87,7 +87,13 @@ function fmt(v: number): string {
   return Math.abs(v) >= 1e6 ? v.toExponential(3) : v.toFixed(4);
 }
 
-export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onChange: (s: PlaygroundState) => void): void {
+/** What the app shell can ask of a mounted playground. */
+export interface PlaygroundHandle {
+  /** Pauses training (the shell calls it when another view is shown). */
+  pause(): void;
+}
+
+export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onChange: (s: PlaygroundState) => void): PlaygroundHandle {
   let state = initial;
   let csv: CsvUpload | null = null;
   let data: DataMessage | null = null;
@@ -352,6 +358,8 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     const file = upload.files?.[0];
     if (file === undefined) return;
     csv = { name: file.name, text: await file.text() };
+    // Cleared, so choosing the same (corrected) file again fires another change.
+    upload.value = '';
     csvError.hidden = true;
     if (state.dataset === 'csv') configure();
     else {
@@ -475,4 +483,11 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
   renderLayers();
   link.value = location.href;
   configure();
+  return {
+    pause() {
+      if (!running) return;
+      setRunning(false);
+      send({ type: 'pause' });
+    },
+  };
 }
