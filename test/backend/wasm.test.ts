@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { crossEntropy, Generator, listBackends, matmul, mlp, rand, randint, SGD, tensor, withBackend } from '../../src/index.js';
-import { wasmSupported } from '../../src/backend/wasm/index.js';
+import { wasmSupported, wasmThreads } from '../../src/backend/wasm/index.js';
 
 test('the wasm backend is registered where WebAssembly SIMD runs (Node 20 has it)', () => {
   assert.equal(wasmSupported(), true);
@@ -74,4 +74,26 @@ test('wasm transposes (the last two axes, float32, past the size threshold) equa
   // Any other permutation goes to the cpu kernel.
   const y = rand([20, 30, 40], { generator: new Generator(5) });
   assert.deepEqual(Array.from(withBackend('wasm', () => y.permute([2, 0, 1]))._data as Float32Array), Array.from(y.permute([2, 0, 1])._data as Float32Array));
+});
+
+test('large wasm products are shared among worker threads in Node, with the same bits as on one thread', async () => {
+  const { availableParallelism } = await import('node:os');
+  const a = rand([300, 700], { generator: new Generator(11) });
+  const b = rand([700, 200], { generator: new Generator(12) });
+  const threaded = withBackend('wasm', () => matmul(a, b));
+  if (availableParallelism() > 1) assert.ok(wasmThreads() > 1, `threads: ${wasmThreads()}`);
+  // One thread (CHAINRULE_WASM_THREADS=1) in a child process: every row is computed by the same kernel in the same order.
+  const script = `
+    const cr = await import(${JSON.stringify(new URL('../../src/index.js', import.meta.url).href)});
+    const { wasmThreads } = await import(${JSON.stringify(new URL('../../src/backend/wasm/index.js', import.meta.url).href)});
+    const a = cr.rand([300, 700], { generator: new cr.Generator(11) });
+    const b = cr.rand([700, 200], { generator: new cr.Generator(12) });
+    const c = cr.withBackend('wasm', () => cr.matmul(a, b));
+    process.stdout.write(JSON.stringify({ threads: wasmThreads(), data: Buffer.from(c._data.buffer, c._data.byteOffset, c._data.byteLength).toString('base64') }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, CHAINRULE_WASM_THREADS: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const single = JSON.parse(r.stdout) as { threads: number; data: string };
+  assert.equal(single.threads, 1);
+  const bits = threaded._data as Float32Array;
+  assert.equal(Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('base64'), single.data);
 });

@@ -6,6 +6,9 @@
  * out (O(n²) copies against O(n³) work). float32 products run in wasm; other dtypes use the cpu
  * kernel (float64 sums there are exact to the reference's order).
  *
+ * In Node, large products are shared among worker threads (threads.ts; one per further core,
+ * CHAINRULE_WASM_THREADS caps the total), on the threaded build of the same kernels.
+ *
  * The module is compiled synchronously from bytes embedded in the library (binary.ts): no file,
  * no fetch, nothing downloaded. Where WebAssembly SIMD is missing, `wasmSupported()` is false and
  * the backend is not registered.
@@ -14,7 +17,8 @@ import type { Backend, KernelArgs } from '../backend.js';
 import { allocArray, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from '../cpu/kernels.js';
 import { batchedMatmulImpl, matmulImpl } from '../cpu/matmul.js';
-import { WASM_KERNELS_BASE64 } from './binary.js';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_THREADED_BASE64 } from './binary.js';
+import { startPool, type ThreadPool } from './threads.js';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -38,17 +42,64 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 let exportsCache: KernelExports | null | undefined;
+/** Threads for large products: the threaded module's bytes and how many workers to start (0: none). */
+let threading: { bytes: Uint8Array<ArrayBuffer>; workers: number } | null = null;
+let pool: ThreadPool | null = null;
+
+const abort = () => {
+  throw new Error('chainrule wasm kernel aborted');
+};
+
+/** Worker threads to add to the calling one: Node with shared memory, one per further core (at most 7; CHAINRULE_WASM_THREADS caps the total). */
+function workerCount(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function' || typeof SharedArrayBuffer === 'undefined') return 0;
+  const os = proc.getBuiltinModule.call(proc, 'node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
+  const cores = os === undefined ? 1 : (os.availableParallelism?.() ?? os.cpus().length);
+  const cap = Number(proc.env?.['CHAINRULE_WASM_THREADS'] ?? NaN);
+  const threads = Math.min(8, cores, Number.isInteger(cap) && cap >= 1 ? cap : Infinity);
+  return Math.max(0, threads - 1);
+}
 
 function kernels(): KernelExports | null {
   if (exportsCache !== undefined) return exportsCache;
-  const bytes = decode(WASM_KERNELS_BASE64);
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) {
-    exportsCache = null;
-    return null;
+  exportsCache = null;
+  if (typeof WebAssembly === 'undefined') return null;
+  const workers = workerCount();
+  const threaded = decode(WASM_KERNELS_THREADED_BASE64);
+  if (workers > 0 && WebAssembly.validate(threaded)) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(threaded), { env: { memory, abort } });
+      exportsCache = { ...(instance.exports as unknown as Omit<KernelExports, 'memory'>), memory };
+      threading = { bytes: threaded, workers };
+      return exportsCache;
+    } catch {
+      // No shared memory here: one thread.
+    }
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('chainrule wasm kernel aborted'); } } });
-  exportsCache = instance.exports as unknown as KernelExports;
+  const bytes = decode(WASM_KERNELS_BASE64);
+  if (!WebAssembly.validate(bytes)) return null;
+  exportsCache = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } }).exports as unknown as KernelExports;
   return exportsCache;
+}
+
+/** Multiply-adds from which a product is shared among threads (below, posting costs more than it saves). */
+const THREADED_PRODUCT = 1 << 18;
+
+/** The workers ready now for a product of this size (starting them the first time one is large enough). */
+function helpers(m4: number, work: number): number[] {
+  if (threading === null || m4 < 8 || work < THREADED_PRODUCT) return [];
+  if (pool === null) {
+    pool = startPool(threading.bytes, kernels()!.memory, threading.workers);
+    if (pool === null) {
+      threading = null;
+      return [];
+    }
+    // Workers start in tens of milliseconds on their own threads: wait once, so the first large product is shared too.
+    pool.waitStarted(1000);
+  }
+  return pool.ready();
 }
 
 /** Whether this runtime runs the wasm backend's kernels (WebAssembly with SIMD). */
@@ -73,15 +124,28 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
   }
   const m4 = (m + 3) & ~3;
   const n8 = (n + 7) & ~7;
+  const workers = helpers(m4, m * k * n);
+  const parts = workers.length + 1;
   const aPtr = BASE;
   const bPtr = aPtr + m4 * k * 4;
   const cPtr = bPtr + k * n * 4;
   const packPtr = cPtr + m4 * n8 * 4;
-  const heap = heapFor(w, packPtr + PACK_BYTES);
+  const heap = heapFor(w, packPtr + parts * PACK_BYTES);
   heap.set((a as Float32Array).subarray(aOff, aOff + m * k), aPtr / 4);
   heap.fill(0, aPtr / 4 + m * k, aPtr / 4 + m4 * k);
   heap.set((b as Float32Array).subarray(bOff, bOff + k * n), bPtr / 4);
-  w.matmulF32(aPtr, bPtr, cPtr, packPtr, m4, k, n, n8);
+  // Rows of A in shares of whole 4-row groups: the workers take the later shares, this thread the first.
+  const share = Math.ceil(m4 / 4 / parts) * 4;
+  const posted: number[] = [];
+  workers.forEach((worker, t) => {
+    const r0 = (t + 1) * share;
+    const rows = Math.min(m4, r0 + share) - r0;
+    if (rows <= 0) return;
+    pool!.post(worker, [aPtr + r0 * k * 4, bPtr, cPtr + r0 * n8 * 4, packPtr + (t + 1) * PACK_BYTES, rows, k, n, n8]);
+    posted.push(worker);
+  });
+  w.matmulF32(aPtr, bPtr, cPtr, packPtr, Math.min(share, m4), k, n, n8);
+  for (const worker of posted) pool!.wait(worker);
   const c = cPtr / 4;
   if (n8 === n) out.set(heap.subarray(c, c + m * n), outOff);
   else for (let i = 0; i < m; i++) out.set(heap.subarray(c + i * n8, c + i * n8 + n), outOff + i * n);
@@ -130,3 +194,9 @@ export const wasmBackend: Backend = {
   kernels: { ...cpuKernels, matmul: matmulKernel, permute: permuteKernel },
   allocate: allocArray,
 };
+
+/** Threads a large float32 product runs on now: 1 plus the worker threads started and ready (Node). */
+export function wasmThreads(): number {
+  if (kernels() === null) return 0;
+  return 1 + (threading === null || pool === null ? 0 : pool.ready().length);
+}
