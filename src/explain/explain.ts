@@ -358,7 +358,9 @@ function nameNodes(order: readonly RawNode[], root: Tensor, options: ExplainOpti
     if (model !== undefined) give(node.tensor, model);
     else if (node.kind !== 'leaf') give(node.tensor, `u${u++}`);
     else if (node.tensor.requiresGrad) give(node.tensor, `p${p++}`);
-    else if (node.tensor.size === 1) give(node.tensor, formatFactor(node.tensor.item()));
+    // A constant is written as its value, and two constants of one value are both that value
+    // (regression: the second 0.5 was named 0.5_2, which reads as 0.5 with a subscript 2).
+    else if (node.tensor.size === 1) names.set(node.tensor, formatFactor(node.tensor.item()));
     else give(node.tensor, `c${c++}`);
   }
   return names;

@@ -17,6 +17,7 @@ import { concat, narrow } from '../ops/shape.js';
 import { formula } from '../ops/primitives/helpers.js';
 import type { Formula } from '../ops/primitives/types.js';
 import { tensor } from '../tensor/create.js';
+import { isFloating } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { explain, latexName, type Explanation } from './explain.js';
@@ -26,9 +27,9 @@ export interface SampleExplainOptions {
   readonly lr?: number;
   /**
    * The weight and bias elements to explain, by name: `W1[0,1]`, `b2[0]` (a layer of one unit
-   * drops the index, and named parameters keep their names: the tutorial's `w1`). Default: every
-   * element when the network has at most 64, else for each parameter tensor the element with
-   * the largest |∂L/∂p| on this sample.
+   * drops the index, though `b2[0]` names it too, and named parameters keep their names: the
+   * tutorial's `w1`). Default: every element when the network has at most 64, else for each
+   * parameter tensor the element with the largest |∂L/∂p| on this sample.
    */
   readonly parameters?: readonly string[];
   /** Paths listed per element before only the total is given (default 16). */
@@ -111,7 +112,7 @@ function neuron(inputs: readonly Tensor[], weights: readonly Tensor[], bias: Ten
 }
 
 /** Softmax over a layer's units, unit k as one 'activation' step reading every z. */
-function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[], outName: string): Tensor {
+function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[], outNames: readonly string[]): Tensor {
   const recompute = (xs: readonly Tensor[]) => narrow(softmax(concat([...xs], 1), -1), 1, k, 1);
   const out = recompute(zs);
   const all = zs.map((_, i) => `exp({${i}})`);
@@ -119,9 +120,10 @@ function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[]
     zs.length <= 4
       ? formula(`exp({${k}}) / (${all.join(' + ')})`, `\\frac{e^{{${k}}}}{${zs.map((_, i) => `e^{{${i}}}`).join(' + ')}}`)
       : formula(`exp({${k}}) / Σⱼ exp(${zNames[0]!.replace(/\[0\]$/, '[j]')})`, `\\frac{e^{{${k}}}}{\\sum_j e^{${lx(zNames[0]!.replace(/\[0\]$/, '[j]'))}}}`);
-  const y = outName;
+  // ∂yₖ/∂zₖ = yₖ(1 − yₖ) and ∂yₖ/∂zᵢ = −yₖ·yᵢ, in the layer's own output names.
+  const y = outNames[k]!;
   const local = zs.map((_, i) =>
-    i === k ? formula(`${y}(1 − ${y})`, `${lx(y)}(1 - ${lx(y)})`) : formula(`−${y}·${zNames[i]!.replace(/^z/, 'p')}`, `-${lx(y)} \\cdot ${lx(zNames[i]!.replace(/^z/, 'p'))}`),
+    i === k ? formula(`${y}(1 − ${y})`, `${lx(y)}(1 - ${lx(y)})`) : formula(`−${y}·${outNames[i]!}`, `-${lx(y)} \\cdot ${lx(outNames[i]!)}`),
   );
   return annotate(out, {
     op: 'softmax',
@@ -139,10 +141,49 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
   const op = loss.name;
   const K = ys.length;
   const recomputeWith = (t: Tensor) => (xs: readonly Tensor[]) => loss(concat(xs.slice(0, K), 1), t);
+  if (op === 'crossEntropy' && isFloating(target.dtype)) {
+    // Class probabilities (or one-hot rows), one per output: L = −Σₖ tₖ·log softmax(y)ₖ.
+    const tv = asRow(target, 'the target');
+    if (tv.length !== K) {
+      throw new ShapeError(
+        `explainSample: crossEntropy with ${target.dtype} targets reads them as class probabilities, one per output: the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)}); a class label must be int32`,
+      );
+    }
+    const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName('t', k, K) }));
+    const out = loss(concat([...ys], 1), concat(ts, 1));
+    const total = tv.reduce((a, v) => a + v, 0);
+    // ∂L/∂yₖ = softmax(y)ₖ·Σⱼtⱼ − tₖ, which is softmax(y)ₖ − tₖ when the targets sum to 1.
+    const normalised = Math.abs(total - 1) < 1e-6;
+    const forward =
+      K <= 3
+        ? formula(`−(${ts.map((_, k) => `{${K + k}}·log softmax(y)[${k}]`).join(' + ')})`, `-\\left(${ts.map((_, k) => `{${K + k}} \\log \\operatorname{softmax}(y)_{${k}}`).join(' + ')}\\right)`)
+        : formula('−Σₖ t[k]·log softmax(y)[k]', '-\\textstyle\\sum_k t_k \\log \\operatorname{softmax}(y)_k');
+    const local = ys.map((_, k) =>
+      normalised
+        ? formula(`softmax(y)[${k}] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} - {${K + k}}`)
+        : formula(`softmax(y)[${k}]·Σⱼ t[j] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} \\textstyle\\sum_j t_j - {${K + k}}`),
+    );
+    return annotate(out, {
+      op,
+      role: 'loss',
+      inputs: [...ys, ...ts],
+      forward,
+      local: [...local, ...ts.map(() => null)],
+      vjp: [...local.map((f) => formula(`{g}·(${f.text})`, `{g} \\cdot (${f.latex})`)), ...ts.map(() => null)],
+      recompute: (xs) => recomputeWith(concat(xs.slice(K), 1))(xs),
+    });
+  }
   if (op === 'crossEntropy' || op === 'nll') {
-    const c = asRow(target, 'the target').length === 1 ? Number(target._data[0]) : NaN;
-    if (!Number.isInteger(c) || c < 0 || c >= K) throw new ValueError(`explainSample: ${op} needs the target class index in [0, ${K}), got ${String(target._data[0])}`);
-    const out = loss(concat([...ys], 1), target);
+    if (target.dtype !== 'int32') {
+      throw new ValueError(`explainSample: ${op} needs the target as an int32 class label (or, for crossEntropy, float class probabilities), got ${target.dtype} (shape ${formatShape(target.shape)})`);
+    }
+    const row = asRow(target, 'the target');
+    if (row.length !== 1) throw new ShapeError(`explainSample: ${op} needs one class label for the sample, got ${row.length} values (shape ${formatShape(target.shape)})`);
+    const c = row[0]!;
+    if (!Number.isInteger(c) || c < 0 || c >= K) throw new ValueError(`explainSample: ${op} needs the target class index in [0, ${K}) (the network has ${K} outputs), got ${c}`);
+    // The label as the loss takes it for one row of scores [1, K]: shape [1] (a 0-d label would not do).
+    const label = tensor([c], { dtype: 'int32' });
+    const out = loss(concat([...ys], 1), label);
     const forward =
       op === 'crossEntropy'
         ? formula(`−log softmax(y)[${c}]`, `-\\log \\operatorname{softmax}(y)_{${c}}`)
@@ -156,7 +197,7 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
           ? formula(`softmax(y)[${k}] − 1`, `\\operatorname{softmax}(y)_{${k}} - 1`)
           : formula(`softmax(y)[${k}]`, `\\operatorname{softmax}(y)_{${k}}`),
     );
-    return annotate(out, { op, role: 'loss', inputs: [...ys], forward, local, vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)), recompute: recomputeWith(target) });
+    return annotate(out, { op, role: 'loss', inputs: [...ys], forward, local, vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)), recompute: recomputeWith(label) });
   }
   const tv = asRow(target, 'the target');
   if (tv.length !== K) throw new ShapeError(`explainSample: the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
@@ -164,6 +205,8 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
   const out = loss(concat([...ys], 1), concat(ts, 1));
   const f = lossFormulas(op);
   const scale = K;
+  // Numbers in braces are written { 1}, not {1}: explain fills every {digits} with an input's name
+  // (regression: \tfrac{1}{2} became \tfracy[1]t[0], and ∂L/∂y[0]'s denominator t[0]).
   let forward: Formula;
   let local: Formula[];
   if (f === undefined) {
@@ -176,11 +219,11 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
     const terms = ys.map((_, k) => ({ text: term(k, 0), latex: term(k, 1) }));
     forward =
       K <= 3
-        ? formula(`(${terms.map((t) => t.text).join(' + ')}) / ${scale}`, `\\tfrac{1}{${scale}}\\left(${terms.map((t) => t.latex).join(' + ')}\\right)`)
-        : formula(`(1/${scale}) Σₖ ${f.forward[0].replaceAll('{0}', 'y[k]').replaceAll('{1}', 't[k]')}`, `\\tfrac{1}{${scale}}\\textstyle\\sum_k ${f.forward[1].replaceAll('{0}', 'y_k').replaceAll('{1}', 't_k')}`);
+        ? formula(`(${terms.map((t) => t.text).join(' + ')}) / ${scale}`, `\\tfrac{ 1}{ ${scale}}\\left(${terms.map((t) => t.latex).join(' + ')}\\right)`)
+        : formula(`(1/${scale}) Σₖ ${f.forward[0].replaceAll('{0}', 'y[k]').replaceAll('{1}', 't[k]')}`, `\\tfrac{ 1}{ ${scale}}\\textstyle\\sum_k ${f.forward[1].replaceAll('{0}', 'y_k').replaceAll('{1}', 't_k')}`);
     local = ys.map((_, k) => {
       const l = (which: 0 | 1) => at(f.local[which], k);
-      return formula(`(${l(0)}) / ${scale}`, `\\frac{${l(1)}}{${scale}}`);
+      return formula(`(${l(0)}) / ${scale}`, `\\frac{${l(1)}}{ ${scale}}`);
     });
   }
   return annotate(out, {
@@ -263,7 +306,7 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
         a = zs;
       } else if (s.activation.mixing) {
         const hNames = zs.map((_, j) => unitName(last ? 'y' : `h${k + 1}`, j, m));
-        a = zs.map((_, j) => softmaxUnit(zs, j, zNames, hNames[j]!));
+        a = zs.map((_, j) => softmaxUnit(zs, j, zNames, hNames));
         a.forEach((t, j) => (t.name = hNames[j]!));
       } else {
         const act = s.activation.module;
@@ -275,7 +318,8 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
       }
       aNames = a.map((t) => t.name!);
     });
-    if (a.length === 1) {
+    // Class losses read the single output as a row of one class score, as the batched model's loss does.
+    if (a.length === 1 && loss.name !== 'crossEntropy' && loss.name !== 'nll') {
       const tv = asRow(target, 'the target');
       if (tv.length !== 1) throw new ShapeError(`explainSample: the network has 1 output but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
       return loss(a[0]!, tensor([tv], { dtype, name: 't' }));
@@ -284,39 +328,47 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
   });
   if (!(L instanceof Tensor) || L.size !== 1) throw new ValueError(`explainSample: the loss must return a scalar tensor (its default 'mean' or 'sum' reduction)`);
 
-  const chosen = chooseElements(elements, options.parameters, model, stages, input, target, loss);
+  const chosen = chooseElements(elements, options.parameters, L);
   return explain(L, { wrt: chosen.map((e) => e.tensor), ...(options.lr === undefined ? {} : { lr: options.lr }), ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }) });
 }
 
-function chooseElements(
-  elements: readonly Element[],
-  names: readonly string[] | undefined,
-  model: Module,
-  stages: readonly Stage[],
-  input: Tensor,
-  target: Tensor,
-  loss: LossFunction,
-): Element[] {
+/** The element names of each parameter tensor, with their index ranges: W1[0..2,0..1], b1[0..2], W2[0,0..2], b2. */
+function describeElements(elements: readonly Element[]): string {
+  const byParameter = new Map<Tensor, Element[]>();
+  for (const e of elements) byParameter.set(e.parameter, [...(byParameter.get(e.parameter) ?? []), e]);
+  return [...byParameter.entries()]
+    .map(([p, es]) => {
+      if (p.size === 1) return es[0]!.name;
+      const base = es[0]!.name.replace(/\[[^\]]*\]$/, '');
+      const range = (n: number) => (n === 1 ? '0' : `0..${n - 1}`);
+      return p.ndim === 2 ? `${base}[${range(p.shape[0]!)},${range(p.shape[1]!)}]` : `${base}[${range(p.size)}]`;
+    })
+    .join(', ');
+}
+
+function chooseElements(elements: readonly Element[], names: readonly string[] | undefined, L: Tensor): Element[] {
   if (names !== undefined) {
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+      throw new ValueError(`explainSample: parameters must be an array of element names such as ['W1[0,1]', 'b2[0]'], got ${JSON.stringify(names)}`);
+    }
     const byName = new Map(elements.map((e) => [e.name, e]));
     return names.map((n) => {
-      const e = byName.get(n);
-      if (e === undefined) {
-        const some = elements.slice(0, 4).map((x) => x.name);
-        throw new ValueError(`explainSample: no parameter element named '${n}'; the names are like ${some.join(', ')}${elements.length > 4 ? ', …' : ''}`);
-      }
+      // A parameter of one element is named without an index (b2), but b2[0] and W2[0,0] name it too.
+      const e = byName.get(n) ?? byName.get(n.replace(/\[0(?:,0)*\]$/, ''));
+      if (e === undefined) throw new ValueError(`explainSample: no parameter element named '${n}'; the elements are ${describeElements(elements)}`);
       return e;
     });
   }
   if (elements.length <= 64) return [...elements];
-  // Per parameter tensor, the element this sample pushes hardest.
-  const params = stages.flatMap((s) => (s.linear.bias === null ? [s.linear.weight] : [s.linear.weight, s.linear.bias]));
-  const x = input.ndim === 1 ? input.reshape([1, input.size]) : input;
-  const grads = enableGrad(() => gradients([loss(model.forward(x), target)], params));
-  return params.map((p, k) => {
-    const g = grads[k]?._data as ArrayLike<number> | undefined;
-    let best = 0;
-    if (g !== undefined) for (let i = 1; i < g.length; i++) if (Math.abs(Number(g[i])) > Math.abs(Number(g[best]))) best = i;
-    return elements.find((e) => e.parameter === p && e.index === best)!;
+  // Per parameter tensor, the element this sample pushes hardest, by autograd on the unrolled
+  // graph itself: the very numbers explained (the batched model would need the target in its
+  // loss's shape, and would run Dropout in training mode).
+  const grads = gradients([L], elements.map((e) => e.tensor));
+  const best = new Map<Tensor, { element: Element; size: number }>();
+  elements.forEach((e, i) => {
+    const size = Math.abs(grads[i]?.item() ?? 0);
+    const held = best.get(e.parameter);
+    if (held === undefined || size > held.size) best.set(e.parameter, { element: e, size });
   });
+  return [...best.values()].map((b) => b.element);
 }

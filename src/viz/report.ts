@@ -90,14 +90,18 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
   const { model, sample, loss } = input;
   const charted = input.history.epochs.length > 0;
   const graphLoss = loss(model.forward(sample.x), sample.y);
-  const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(sample.x.shape[0] === 1 ? {} : { sample: 0 }) });
+  // A batch of rows ([B, n], B > 1) is explained at its first row; one sample is [n] or [1, n].
+  const batched = sample.x.ndim === 2 && sample.x.shape[0] !== 1;
+  const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(batched ? { sample: 0 } : {}) });
   // The graph picture uses the explanation's names (z1, h, y, L) for the steps it names.
   for (const node of explanation.nodes) if (!node.isParameter && node.tensor.name === undefined) node.tensor.name = node.name;
   // A network wider than one unit per layer also gets the sample neuron by neuron: each chosen
   // weight element's chain rule, summed over its paths (for the tutorial network the two agree).
   let expanded: string | null = null;
   if (explanation.mode === 'tensor') {
-    const row = { x: sample.x.shape[0] === 1 ? sample.x : narrow(sample.x, 0, 0, 1), y: sample.y.shape[0] === 1 ? sample.y : narrow(sample.y, 0, 0, 1) };
+    // explainSample takes one sample as it is ([n] or [1, n], a label [] or [1]); only a batch is
+    // cut to its first row (regression: an input [n] was cut to its first feature, and a 0-d label crashed narrow).
+    const row = batched ? { x: narrow(sample.x, 0, 0, 1), y: sample.y.ndim >= 1 && sample.y.shape[0] === sample.x.shape[0] ? narrow(sample.y, 0, 0, 1) : sample.y } : sample;
     try {
       const e = explainSample(model, row.x, row.y, loss, { ...(input.lr === undefined ? {} : { lr: input.lr }), maxPaths: 8 });
       const chosen = e.gradients.length;

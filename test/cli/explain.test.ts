@@ -92,3 +92,26 @@ test('chainrule explain writes a negative number in parentheses where it is subs
   const md = chainrule(['explain', '--w1', '-0.4', '--format', 'markdown']);
   assert.ok(md.stdout.includes('$$z_{1} = w_{1} \\cdot x + b_{1} = (-0.4) \\cdot 0.5 + 0.1 = -0.1000$$'), md.stdout);
 });
+
+test('chainrule explain --expand on a regression model: constants written as their values, b2[0] names the single bias, markdown and html typeset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-expand-reg-'));
+  const rows = ['a,b,y'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 7) / 3},${(i % 5) / 2},${((i % 7) / 3) * 2 - (i % 5) / 2}`);
+  writeFileSync(join(dir, 'r.csv'), rows.join('\n') + '\n');
+  assert.equal(chainrule(['train', '--data', 'r.csv', '--target', 'y', '--layers', '2,3,1', '--loss', 'huber', '--epochs', '2', '--out', 'm.json', '-q'], { cwd: dir }).status, 0);
+  const r = chainrule(['explain', '--model', 'm.json', '--data', 'r.csv', '--row', '4', '--expand', '--parameters', 'W1[1,0],b2[0]'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  // Huber's two constants 0.5 (½d² and d − ½δ) are both 0.5 (regression: the second was 0.5_2).
+  assert.match(r.stdout, /^ {2}u\d+ = u\d+·0\.5 = /m);
+  assert.match(r.stdout, /^ {2}u\d+ = u\d+ − 0\.5 = /m);
+  assert.doesNotMatch(r.stdout, /\d_\d|NaN|undefined/);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => /^ {2}∂L\/∂(W1|b2)\S* = ∂L/.test(l)).map((l) => l.split(' = ')[0]!.trim()).sort(), ['∂L/∂W1[1,0]', '∂L/∂b2']);
+  const bad = chainrule(['explain', '--model', 'm.json', '--data', 'r.csv', '--expand', '--parameters', 'W1[3,0]'], { cwd: dir });
+  assert.equal(bad.stderr, "chainrule: explainSample: no parameter element named 'W1[3,0]'; the elements are W1[0..2,0..1], b1[0..2], W2[0,0..2], b2\n");
+  for (const format of ['markdown', 'html']) {
+    // One element (a page of every element's paths is megabytes, past spawnSync's output buffer).
+    const out = chainrule(['explain', '--model', 'm.json', '--data', 'r.csv', '--row', '4', '--expand', '--parameters', 'W1[0,1]', '--format', format], { cwd: dir });
+    assert.equal(out.status, 0, out.stderr);
+    assert.doesNotMatch(out.stdout, format === 'html' ? /katex-error|title="[^"]*(?:NaN|undefined)/ : /NaN|undefined|\d_\d/);
+  }
+});

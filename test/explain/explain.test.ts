@@ -16,6 +16,7 @@ import {
   AutogradError,
   crossEntropy,
   blobs,
+  huber,
 } from '../../src/index.js';
 
 function tutorialExplanation(options: { lr?: number; activation?: 'sigmoid' | 'tanh' | 'relu' } = {}) {
@@ -158,4 +159,16 @@ test('tensor-mode LaTeX keeps the upstream gradient’s own subscripts (regressi
   // Every line typesets (explainHtml throws on a KaTeX error).
   const { explainHtml } = await import('../../src/viz/explainHtml.js');
   assert.ok(!explainHtml(e).includes('katex-error'));
+});
+
+test('constants of one value are both written as that value (regression: the second 0.5 of huber was named 0.5_2)', () => {
+  const w = tensor([[0.8]], { dtype: 'float64', requiresGrad: true, name: 'w' });
+  const x = tensor([[0.5]], { dtype: 'float64', name: 'x' });
+  const e = explain(huber(w.mul(x), tensor([[0.3]], { dtype: 'float64' })));
+  const text = renderText(e);
+  assert.match(text, /^ {2}u\d+ = u\d+ − 0\.5 = /m);
+  assert.doesNotMatch(text, /\d_\d/);
+  assert.doesNotMatch(renderMarkdown(e), /\d_\d/);
+  const [g] = gradients([huber(w.mul(x), tensor([[0.3]], { dtype: 'float64' }))], [w]);
+  assert.ok(Math.abs(e.gradients[0]!.value - g!.item()) < 1e-12);
 });

@@ -3,12 +3,14 @@
 // typeset by KaTeX with its fonts, every picture loaded; a screenshot goes to test-output/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chainrule } from '../cli/run.js';
+import { History, mlp, mse, tensor } from '../../src/index.js';
+import { buildReport } from '../../src/viz/report.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -78,6 +80,42 @@ test('chainrule train --report writes the same kind of report for any run, with 
   const history = readFileSync(join(dir, 'rep', 'history.csv'), 'utf8').trim().split('\n');
   assert.equal(history.length, 31);
   assert.match(history[0]!, /^epoch,loss,gradNorm,.*valLoss/);
+});
+
+test('buildReport expands a sample given as [n] with a target [K] (regression: the input was cut to its first feature, “Not expanded”)', async () => {
+  const history = new History();
+  const model = mlp([2, 3, 2], { activation: 'tanh', seed: 1 });
+  const html = (await buildReport({ title: 't', log: [], history, model, sample: { x: tensor([0.5, -1]), y: tensor([0.1, 0.2]) }, loss: mse, lr: 0.1 })).get('index.html') as string;
+  assert.ok(html.includes('<h2>One sample, neuron by neuron'));
+  assert.doesNotMatch(html, /Not expanded/);
+  assert.match(html, /title="z1\[0\] = W1\[0,0\]·x\[0\] \+ W1\[0,1\]·x\[1\] \+ b1\[0\] = /);
+  assert.equal((html.match(/class="katex-error"/g) ?? []).length, 0);
+  // The same sample as [1, n] gives the same expanded section.
+  const rowHtml = (await buildReport({ title: 't', log: [], history, model, sample: { x: tensor([[0.5, -1]]), y: tensor([[0.1, 0.2]]) }, loss: mse, lr: 0.1 })).get('index.html') as string;
+  const expanded = (h: string) => h.slice(h.indexOf('<h2>One sample'), h.indexOf('<h2>The network'));
+  assert.equal(expanded(html), expanded(rowHtml));
+  assert.ok(expanded(rowHtml).length > 1000);
+});
+
+test('chainrule train --report expands the sample for a regression CSV and a multiclass dataset, every formula typeset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chainrule-train-report-kinds-'));
+  const rows = ['a,b,y'];
+  for (let i = 0; i < 40; i++) rows.push(`${(i % 7) / 3},${(i % 5) / 2},${((i % 7) / 3) * 2 - (i % 5) / 2}`);
+  writeFileSync(join(dir, 'r.csv'), rows.join('\n') + '\n');
+  for (const [args, loss] of [
+    [['--data', 'r.csv', '--target', 'y', '--layers', '2,4,1'], /title="L = \(y − t\)² = /],
+    [['--data', 'blobs', '--layers', '2,5,3'], /title="L = −log softmax\(y\)\[\d\] = /],
+  ] as const) {
+    const r = chainrule(['train', ...args, '--epochs', '3', '--report', 'rep', '-q'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const html = readFileSync(join(dir, 'rep', 'index.html'), 'utf8');
+    assert.ok(html.includes('<h2>One sample, neuron by neuron'), args.join(' '));
+    assert.doesNotMatch(html, /Not expanded/);
+    assert.match(html, loss);
+    assert.match(html, /title="∂L\/∂W1\[0,0\] = ∂L\/∂y/);
+    assert.equal((html.match(/class="katex-error"/g) ?? []).length, 0);
+    assert.doesNotMatch(html, /title="[^"]*(?:NaN|undefined)/);
+  }
 });
 
 for (const which of ['tutorial', 'train'] as const) {
