@@ -62,7 +62,7 @@ export {
 } from './ops/elementwise.js';
 export { sum, mean, max, min, variance, variance as var, std, logsumexp, argmax, argmin, softmax, logSoftmax } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
-export { matmul, dot } from './ops/linalg.js';
+export { matmul, dot, type MatmulOptions } from './ops/linalg.js';
 export {
   reshape,
   flatten,

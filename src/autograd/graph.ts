@@ -3,7 +3,7 @@
  * with its op, inputs, saved values, value, gradient and local-derivative formulas. The chain-rule
  * explanations and the graph pictures are built on this.
  */
-import { PRIMITIVES } from '../ops/primitives/index.js';
+import { formulasOf, PRIMITIVES } from '../ops/primitives/index.js';
 import type { Formula, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import type { DType } from '../tensor/dtype.js';
 import { onesLike } from '../tensor/create.js';
@@ -97,7 +97,7 @@ export function traceGraph(root: Tensor, options: TraceOptions = {}): Graph {
       value: t,
       grad: grads.get(t) ?? null,
       saved,
-      formula: def === null ? null : { forward: def.forward, local: def.local },
+      formula: def === null || node === null ? null : formulasOf(node.op, node.params),
     };
   });
   return { root: ids.get(root) ?? nodes.length - 1, nodes };

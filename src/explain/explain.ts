@@ -14,7 +14,7 @@ import { gradients } from '../autograd/functional.js';
 import { fillFormula } from '../autograd/graph.js';
 import { enableGrad, noGrad } from '../autograd/mode.js';
 import { AutogradError, ValueError } from '../errors.js';
-import { PRIMITIVES } from '../ops/primitives/index.js';
+import { formulasOf, PRIMITIVES } from '../ops/primitives/index.js';
 import type { Formula, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -263,13 +263,12 @@ function localDerivatives(node: RawNode): (Tensor | null)[] {
 
 function localFormula(node: RawNode, input: number): Formula | null {
   if (node.composite !== null) return node.composite.local[input] ?? null;
-  const def = PRIMITIVES[node.op as PrimitiveName];
-  return def.local[input] ?? null;
+  return formulasOf(node.op as PrimitiveName, node.tensor._node?.params ?? null).local[input] ?? null;
 }
 
 function forwardFormula(node: RawNode, scalar: boolean): Formula | null {
   if (node.composite !== null) return scalar ? node.composite.forward : (node.composite.forwardTensor ?? node.composite.forward);
-  if (node.kind === 'primitive') return PRIMITIVES[node.op as PrimitiveName].forward;
+  if (node.kind === 'primitive') return formulasOf(node.op as PrimitiveName, node.tensor._node?.params ?? null).forward;
   return null;
 }
 

@@ -150,7 +150,8 @@ const LINEAR_NO_BIAS = {
  * @example linear(tensor([[1, 2]]), tensor([[3, 4]]), tensor([0.5])).toArray(); // [[11.5]]
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const y = matmul(x, weight.T);
+  // x·Wᵀ as one product reading W transposed: no copy of W, and no transposes in the backward pass.
+  const y = x.ndim >= 2 && weight.ndim === 2 ? matmul(x, weight, { transposeB: true }) : matmul(x, weight.T);
   const out = bias === null ? y : add(y, bias);
   const f = bias === null ? LINEAR_NO_BIAS : LINEAR_FORMULAS;
   return annotate(out, {

@@ -4,12 +4,30 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape, unsqueeze } from './shape.js';
 
+export interface MatmulOptions {
+  /** Read `a` with its last two axes swapped (as tf.matMul's transposeA); no copy is made. */
+  readonly transposeA?: boolean;
+  /** Read `b` with its last two axes swapped. */
+  readonly transposeB?: boolean;
+}
+
 /**
  * Matrix product with NumPy/PyTorch semantics: 1-D operands are treated as a row (left) or
  * column (right) vector and that axis is removed from the result; batch axes broadcast.
+ * `transposeA` / `transposeB` multiply by an operand's transpose (rank ≥ 2) without copying it.
  * @example matmul(ones([2, 3]), ones([3, 4])).shape // [2, 4]
+ * @example matmul(ones([2, 3]), ones([4, 3]), { transposeB: true }).shape // [2, 4]
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const ta = options.transposeA === true;
+  const tb = options.transposeB === true;
+  if (ta || tb) {
+    if ((ta && a.ndim < 2) || (tb && b.ndim < 2)) {
+      throw new ShapeError(`matmul: transpose${ta && a.ndim < 2 ? 'A' : 'B'} needs an operand of rank 2 or more, got ${formatShape(ta && a.ndim < 2 ? a.shape : b.shape)}`);
+    }
+    if (a.ndim < 2 || b.ndim < 2) return matmul(ta ? a.transpose() : a, tb ? b.transpose() : b);
+    return matmulT(a, b, ta, tb);
+  }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: both operands need at least one dimension (use mul for scalars)`);
   }
@@ -29,6 +47,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     out = reshape(out, shape);
   }
   return out;
+}
+
+/** op(a)·op(b) for operands of rank ≥ 2, op a transpose of the last two axes where asked: the primitive itself. */
+export function matmulT(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return apply('matmul', [a, b], transposeA || transposeB ? { transposeA, transposeB } : {});
 }
 
 /** Dot product of two 1-D tensors. */

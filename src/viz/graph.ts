@@ -172,6 +172,11 @@ function opSymbol(node: GraphNode): string {
   const params = node.params;
   if (node.op === 'permute' && params !== null && 'axes' in params && params.axes.length === 2 && params.axes[0] === 1) return 'transpose';
   if (node.op === 'cast' && params !== null && 'dtype' in params) return `cast ${params.dtype}`;
+  // A product reading an operand transposed (Linear's x·Wᵀ) says which.
+  if (node.op === 'matmul' && params !== null && ('transposeA' in params || 'transposeB' in params)) {
+    const t = `${params.transposeA === true ? 'Aᵀ' : ''}${params.transposeB === true ? 'Bᵀ' : ''}`;
+    return t === '' ? 'matmul' : `matmul ${t}`;
+  }
   return OP_SYMBOLS[node.op] ?? node.op;
 }
 

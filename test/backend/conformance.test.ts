@@ -10,7 +10,7 @@
 // call a case makes; each backend's kernel is then called directly with the same arguments on
 // an `out` pre-filled with sentinels, which proves every kernel writes all of its output.
 import { test } from 'node:test';
-import { batchedMatmulImpl } from '../../src/backend/cpu/matmul.js';
+import { batchedMatmulImpl, matmulImpl } from '../../src/backend/cpu/matmul.js';
 import assert from 'node:assert/strict';
 import {
   Generator,
@@ -309,8 +309,22 @@ function matmulCases(): Case[] {
     { label: 'empty columns [2,3] · [3,0]', inputs: () => [normal([2, 3]), normal([3, 0])], run },
     { label: 'empty batch [0,2,3] · [3,4]', inputs: () => [normal([0, 2, 3]), normal([3, 4])], run },
     { label: 'special values [17,1] · [1,17]', inputs: () => [special('float32', [SPECIAL.length, 1]), special('float32', [1, SPECIAL.length])], run },
+    // Transposed operands (Linear's x·Wᵀ and every matmul gradient): past the blocks, the 8-column panels and the 4 × 4 shuffles.
+    { label: 'Bᵀ: [65,300] · [67,300]ᵀ', inputs: () => [normal([65, 300]), normal([67, 300])], run: tr(false, true) },
+    { label: 'Aᵀ: [130,33] ᵀ· [130,29]', inputs: () => [normal([130, 33]), normal([130, 29])], run: tr(true, false) },
+    { label: 'AᵀBᵀ: [7,5]ᵀ · [3,7]ᵀ', inputs: () => [normal([7, 5]), normal([3, 7])], run: tr(true, true) },
+    { label: 'Aᵀ, B shared: [3,6,5]ᵀ · [6,4]', inputs: () => [normal([3, 6, 5]), normal([6, 4])], run: tr(true, false) },
+    { label: 'Bᵀ batched with broadcasting [2,1,4,5] · [3,6,5]ᵀ', inputs: () => [normal([2, 1, 4, 5]), normal([3, 6, 5])], run: tr(false, true) },
+    { label: 'Bᵀ, depth 1 and odd columns [9,1] · [13,1]ᵀ', inputs: () => [normal([9, 1]), normal([13, 1])], run: tr(false, true) },
+    { label: 'float64 Aᵀ 17x33 · 17x35', inputs: () => [normal([17, 33], 'float64'), normal([17, 35], 'float64')], run: tr(true, false) },
+    { label: 'int32 Bᵀ 5x6 · 7x6', inputs: () => [ints([5, 6]), ints([7, 6])], run: tr(false, true) },
   ];
 }
+
+const tr =
+  (transposeA: boolean, transposeB: boolean) =>
+  (xs: readonly Tensor[]): Tensor =>
+    matmul(at(xs, 0), at(xs, 1), { transposeA, transposeB });
 
 function movementCases(): Record<'reshape' | 'permute' | 'expand' | 'slice' | 'concat', Case[]> {
   return {
@@ -487,12 +501,13 @@ const TOLERANCE: Record<DType, number> = { float32: 1e-5, float64: 1e-12, int32:
  * γₖ = k·u/(1 − k·u) and u = 2⁻²⁴ (Higham, Accuracy and Stability, §3.5). The allowance is that
  * bound, per element, on top of the relative tolerance.
  */
-function matmulAllowance(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): Float64Array {
-  const k = aShape[aShape.length - 1] ?? 0;
+function matmulAllowance(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, params: { transposeA?: boolean; transposeB?: boolean } = {}): Float64Array {
+  const ta = params.transposeA === true;
+  const k = aShape[aShape.length - (ta ? 2 : 1)] ?? 0;
   const u = 2 ** -24;
   const gamma = (k * u) / (1 - k * u);
   const out = new Float64Array(outShape.reduce((x, y) => x * y, 1));
-  batchedMatmulImpl(Float64Array.from(a, Math.abs), aShape, Float64Array.from(b, Math.abs), bShape, out, outShape);
+  batchedMatmulImpl(Float64Array.from(a, Math.abs), aShape, Float64Array.from(b, Math.abs), bShape, out, outShape, matmulImpl, ta, params.transposeB === true);
   return out.map((v) => gamma * v);
 }
 
@@ -650,7 +665,7 @@ for (const backend of backendsUnderTest) {
           calls = [];
           withBackend(RECORDER, () => c.run(xs));
           const call = calls.find((x) => x.op === 'matmul')!;
-          allowance = matmulAllowance(call.args.inputs[0]!, call.args.shapes[0]!, call.args.inputs[1]!, call.args.shapes[1]!, call.args.outShape);
+          allowance = matmulAllowance(call.args.inputs[0]!, call.args.shapes[0]!, call.args.inputs[1]!, call.args.shapes[1]!, call.args.outShape, (call.args as KernelArgs<'matmul'>).params);
         }
         assertSameTensors(actual, expected, c.exact === true, `${name} on ${backend} / ${c.label}`, allowance);
       }
@@ -669,7 +684,7 @@ for (const backend of backendsUnderTest) {
             invoke(kernels.kernels, call.op, { ...call.args, out });
             const tol = c.exact === true && call.op === name ? 0 : TOLERANCE[dtype];
             const a = call.args as KernelArgs<'matmul'>;
-            const allowance = call.op === 'matmul' && dtype === 'float32' ? matmulAllowance(a.inputs[0]!, a.shapes[0]!, a.inputs[1]!, a.shapes[1]!, a.outShape) : undefined;
+            const allowance = call.op === 'matmul' && dtype === 'float32' ? matmulAllowance(a.inputs[0]!, a.shapes[0]!, a.inputs[1]!, a.shapes[1]!, a.outShape, a.params) : undefined;
             assertSameValues(out, call.args.out, tol, `${name} / ${c.label}: call ${k} (${call.op}) with out pre-filled with ${sentinel}`, allowance);
           }
         });

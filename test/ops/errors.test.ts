@@ -66,6 +66,13 @@ describe('matmul and dot', () => {
     throwsExactly(() => matmul(zeros([2, 2, 3]), zeros([4])), ShapeError, 'matmul: cannot multiply [2,2,3] by [4]: inner dimensions 3 and 4 differ');
   });
 
+  test('matmul with transposed operands names them with ᵀ; transposing a 1-D operand is refused', () => {
+    throwsExactly(() => matmul(zeros([2, 3]), zeros([3, 4]), { transposeB: true }), ShapeError, 'matmul: cannot multiply [2,3] by [3,4]ᵀ: inner dimensions 3 and 4 differ');
+    throwsExactly(() => matmul(zeros([2, 3]), zeros([2, 4]), { transposeA: true, transposeB: true }), ShapeError, 'matmul: cannot multiply [2,3]ᵀ by [2,4]ᵀ: inner dimensions 2 and 4 differ');
+    throwsExactly(() => matmul(zeros([3]), zeros([3, 4]), { transposeA: true }), ShapeError, 'matmul: transposeA needs an operand of rank 2 or more, got [3]');
+    throwsExactly(() => matmul(zeros([2, 3]), zeros([3]), { transposeB: true }), ShapeError, 'matmul: transposeB needs an operand of rank 2 or more, got [3]');
+  });
+
   test('matmul with batch dimensions that do not broadcast', () => {
     throwsExactly(
       () => matmul(zeros([2, 2, 3]), zeros([3, 3, 4])),

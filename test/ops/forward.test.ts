@@ -246,6 +246,29 @@ describe('binary ops broadcast as NumPy does', () => {
     assert.throws(() => broadcastTo(tensor([[1], [2]]), [3, 1]), { name: 'ShapeError' });
   });
 
+  test('matmul with transposeA / transposeB equals the product of the transposes, batched, broadcast and beside a 1-D operand', () => {
+    const g = new Generator(7);
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[3, 2], [3, 4], true, false],
+      [[2, 3], [4, 3], false, true],
+      [[3, 2], [4, 3], true, true],
+      [[2, 1, 5, 3], [4, 2, 5], true, true],
+      [[5], [4, 5], false, true],
+      [[5, 2], [5], true, false],
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      for (const dtype of ['float64', 'float32', 'int32'] as const) {
+        const a = randn(sa, { generator: g }).mul(4).cast(dtype);
+        const b = randn(sb, { generator: g }).mul(4).cast(dtype);
+        const want = matmul(ta ? a.transpose() : a, tb ? b.transpose() : b);
+        const got = matmul(a, b, { transposeA: ta, transposeB: tb });
+        assert.deepEqual(got.shape, want.shape, `${JSON.stringify([sa, sb, ta, tb])} ${dtype}`);
+        assert.equal(got.dtype, want.dtype);
+        expectTensor(got, [...want.shape], [...want.data()], dtype === 'float32' ? 1e-5 : 1e-12);
+      }
+    }
+  });
+
   test('matmul with broadcast batch dimensions matches a JS triple loop', () => {
     const g = new Generator(3);
     const a = randn([2, 1, 2, 3], { dtype: 'float64', generator: g });

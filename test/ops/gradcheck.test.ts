@@ -269,6 +269,12 @@ const PRIMITIVE_CASES: PrimitiveCases = {
     { name: '[2,3] by [3,4]', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 3]), normal(g, [3, 4])] },
     { name: '[2,1,2,3] by [3,3,2] (batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 1, 2, 3]), normal(g, [3, 3, 2])] },
     { name: '[1,2,3] by [2,3,1]', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [1, 2, 3]), normal(g, [2, 3, 1])] },
+    { name: '[2,3] by [4,3]ᵀ (transposeB)', fn: (a, b) => apply('matmul', [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 3]), normal(g, [4, 3])] },
+    { name: '[3,2]ᵀ by [3,4] (transposeA)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [3, 4])] },
+    { name: '[3,2]ᵀ by [4,3]ᵀ (both)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [4, 3])] },
+    { name: '[2,1,3,2]ᵀ by [3,4,3]ᵀ (both, batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3, 2]), normal(g, [3, 4, 3])] },
+    { name: '[1,1,2]ᵀ by [2,1,1] (transposeA, size-1 dims)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [1, 1, 2]), normal(g, [2, 1, 1])] },
+    { name: '[2,1,3] by [1,4,3]ᵀ (transposeB, batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3]), normal(g, [1, 4, 3])] },
   ],
   reshape: [{ name: '[2,3,2] to [3,4]', fn: (x) => apply('reshape', [x], { shape: [3, 4] }), inputs: (g) => [normal(g, [2, 3, 2])] }],
   permute: [{ name: '[2,3,4] by [2,0,1]', fn: (x) => apply('permute', [x], { axes: [2, 0, 1] }), inputs: (g) => [normal(g, [2, 3, 4])] }],
@@ -621,6 +627,8 @@ const SECOND_ORDER: Record<string, Case> = {
   maximum: secondOrderBinary((a, b) => maximum(a, b).square(), (g) => [...separatedPair(g, [2, 3], [3]), normal(g, [2, 3])]),
   matmul: secondOrderBinary((a, b) => matmul(a, b).tanh(), (g) => [normal(g, [2, 3]), normal(g, [3, 2]), normal(g, [2, 2])]),
   'matmul (batched, broadcast)': secondOrderBinary((a, b) => matmul(a, b).sin(), (g) => [normal(g, [2, 1, 3]), normal(g, [3, 2]), normal(g, [2, 1, 2])]),
+  'matmul (transposeB, as in Linear)': secondOrderBinary((a, b) => matmul(a, b, { transposeB: true }).tanh(), (g) => [normal(g, [2, 3]), normal(g, [2, 3]), normal(g, [2, 2])]),
+  'matmul (transposeA, batched)': secondOrderBinary((a, b) => matmul(a, b, { transposeA: true }).sin(), (g) => [normal(g, [2, 3, 2]), normal(g, [3, 2]), normal(g, [2, 2, 2])]),
 };
 
 describe('gradcheck of gradients (second derivatives through grad())', () => {

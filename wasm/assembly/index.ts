@@ -11,36 +11,43 @@ const NC: i32 = 256;
  * C = A · B in float32, SIMD (f32x4), cache-blocked as GotoBLAS/BLIS do, with a 4 × 8 micro-kernel
  * (eight f32x4 accumulators).
  *
- * - a: m4 × k row-major (m4 a multiple of 4; the caller zero-pads the extra rows);
- * - b: k × n row-major;
- * - c: m4 × n8 row-major output (n8 = n rounded up to 8), overwritten;
+ * - a: m4 × k, element (i, p) at a + i·rsA + p·csA bytes (row-major: rsA = 4k, csA = 4; A stored
+ *   transposed, k × m: rsA = 4, csA = 4m). m4 is a multiple of 4; the rows past m are the caller's
+ *   padding (their outputs are never read);
+ * - b: k × n row-major, or n × k (B stored transposed) when tB is 1;
+ * - c: m4 × n8 row-major output (n8 = n rounded up to 8), overwritten (the first depth slice
+ *   stores its sums, later ones add to them: no pass to clear C first);
  * - pack: scratch of KC × NC floats.
  * Sums run in increasing depth order within each 4 × 8 tile, in float32.
  */
-export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k: i32, n: i32, n8: i32): void {
-  memory.fill(c, 0, (<usize>m4 * <usize>n8) << 2);
+export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k: i32, n: i32, n8: i32, rsA: i32, csA: i32, tB: i32): void {
   for (let p0: i32 = 0; p0 < k; p0 += KC) {
+    const first = p0 == 0;
     const kc = min(KC, k - p0);
     for (let j0: i32 = 0; j0 < n8; j0 += NC) {
       const nc = min(NC, n8 - j0);
       // Pack B[p0 : p0 + kc, j0 : j0 + nc] as panels of 8 columns, each kc × 8 contiguous, zero-padded past n.
-      for (let j: i32 = 0; j < nc; j += 8) {
-        const panel = pack + ((<usize>j * <usize>kc) << 2);
-        const col = j0 + j;
-        for (let p: i32 = 0; p < kc; p++) {
-          const src = b + ((<usize>(p0 + p) * <usize>n + <usize>col) << 2);
-          const dst = panel + (<usize>(p << 3) << 2);
-          if (col + 8 <= n) {
-            v128.store(dst, v128.load(src));
-            v128.store(dst, v128.load(src, 16), 16);
-          } else {
-            for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(src + (<usize>q << 2)) : 0);
+      if (tB != 0) packTransposed(b, pack, p0, kc, j0, nc, k, n);
+      else {
+        for (let j: i32 = 0; j < nc; j += 8) {
+          const panel = pack + ((<usize>j * <usize>kc) << 2);
+          const col = j0 + j;
+          for (let p: i32 = 0; p < kc; p++) {
+            const src = b + ((<usize>(p0 + p) * <usize>n + <usize>col) << 2);
+            const dst = panel + (<usize>(p << 3) << 2);
+            if (col + 8 <= n) {
+              v128.store(dst, v128.load(src));
+              v128.store(dst, v128.load(src, 16), 16);
+            } else {
+              for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(src + (<usize>q << 2)) : 0);
+            }
           }
         }
       }
       for (let i: i32 = 0; i < m4; i += 4) {
-        const rowA = a + ((<usize>i * <usize>k + <usize>p0) << 2);
-        const strideA = <usize>k << 2;
+        const rowA = a + <usize>i * <usize>rsA + <usize>p0 * <usize>csA;
+        const strideA = <usize>rsA;
+        const stepA = <usize>csA;
         for (let j: i32 = 0; j < nc; j += 8) {
           const panel = pack + ((<usize>j * <usize>kc) << 2);
           let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -65,20 +72,76 @@ export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k:
             av = f32x4.splat(load<f32>(pa + 3 * strideA));
             c30 = f32x4.add(c30, f32x4.mul(av, b0));
             c31 = f32x4.add(c31, f32x4.mul(av, b1));
-            pa += 4;
+            pa += stepA;
             pb += 32;
           }
           const strideC = <usize>n8 << 2;
           const pc = c + ((<usize>i * <usize>n8 + <usize>(j0 + j)) << 2);
-          v128.store(pc, f32x4.add(v128.load(pc), c00));
-          v128.store(pc, f32x4.add(v128.load(pc, 16), c01), 16);
-          v128.store(pc + strideC, f32x4.add(v128.load(pc + strideC), c10));
-          v128.store(pc + strideC, f32x4.add(v128.load(pc + strideC, 16), c11), 16);
-          v128.store(pc + 2 * strideC, f32x4.add(v128.load(pc + 2 * strideC), c20));
-          v128.store(pc + 2 * strideC, f32x4.add(v128.load(pc + 2 * strideC, 16), c21), 16);
-          v128.store(pc + 3 * strideC, f32x4.add(v128.load(pc + 3 * strideC), c30));
-          v128.store(pc + 3 * strideC, f32x4.add(v128.load(pc + 3 * strideC, 16), c31), 16);
+          if (!first) {
+            c00 = f32x4.add(v128.load(pc), c00);
+            c01 = f32x4.add(v128.load(pc, 16), c01);
+            c10 = f32x4.add(v128.load(pc + strideC), c10);
+            c11 = f32x4.add(v128.load(pc + strideC, 16), c11);
+            c20 = f32x4.add(v128.load(pc + 2 * strideC), c20);
+            c21 = f32x4.add(v128.load(pc + 2 * strideC, 16), c21);
+            c30 = f32x4.add(v128.load(pc + 3 * strideC), c30);
+            c31 = f32x4.add(v128.load(pc + 3 * strideC, 16), c31);
+          }
+          v128.store(pc, c00);
+          v128.store(pc, c01, 16);
+          v128.store(pc + strideC, c10);
+          v128.store(pc + strideC, c11, 16);
+          v128.store(pc + 2 * strideC, c20);
+          v128.store(pc + 2 * strideC, c21, 16);
+          v128.store(pc + 3 * strideC, c30);
+          v128.store(pc + 3 * strideC, c31, 16);
         }
+      }
+    }
+  }
+}
+
+/**
+ * Packs depth p0..p0+kc−1, columns j0..j0+nc−1 of B stored transposed (n × k row-major) into
+ * panels of 8 columns (kc × 8 each, as matmulF32 reads them), zero past n: 4 × 4 blocks are
+ * transposed in registers; the depth tail and the last columns go one by one.
+ */
+function packTransposed(b: usize, pack: usize, p0: i32, kc: i32, j0: i32, nc: i32, k: i32, n: i32): void {
+  const rowBytes = <usize>k << 2;
+  const kc4 = kc & ~3;
+  for (let j: i32 = 0; j < nc; j += 8) {
+    const panel = pack + ((<usize>j * <usize>kc) << 2);
+    const col = j0 + j;
+    if (col + 8 <= n) {
+      const r0 = b + ((<usize>col * <usize>k + <usize>p0) << 2);
+      for (let p: i32 = 0; p < kc4; p += 4) {
+        const s = r0 + (<usize>p << 2);
+        const dst = panel + (<usize>(p << 3) << 2);
+        for (let h: i32 = 0; h < 2; h++) {
+          const sh = s + <usize>(h * 4) * rowBytes;
+          const x0 = v128.load(sh);
+          const x1 = v128.load(sh + rowBytes);
+          const x2 = v128.load(sh + 2 * rowBytes);
+          const x3 = v128.load(sh + 3 * rowBytes);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const d = dst + (<usize>h << 4);
+          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(d + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(d + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(d + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+      }
+      for (let p: i32 = kc4; p < kc; p++) {
+        const dst = panel + (<usize>(p << 3) << 2);
+        for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), load<f32>(b + ((<usize>(col + q) * <usize>k + <usize>(p0 + p)) << 2)));
+      }
+    } else {
+      for (let p: i32 = 0; p < kc; p++) {
+        const dst = panel + (<usize>(p << 3) << 2);
+        for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(b + ((<usize>(col + q) * <usize>k + <usize>(p0 + p)) << 2)) : 0);
       }
     }
   }

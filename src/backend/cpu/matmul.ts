@@ -35,14 +35,18 @@ let packedB = new Float64Array(BLOCK_K * BLOCK_N);
 const PACKED_B_CACHE = 1 << 20;
 const tile = new Float64Array(BLOCK_M * BLOCK_N);
 
-/** Packs rows i0..i0+h−1, depth p0..p0+d−1 of A (row-major, m × k) as groups of 4 rows interleaved by depth. */
-function packA(a: TypedArray, aOff: number, k: number, i0: number, h: number, p0: number, d: number): void {
+/**
+ * Packs rows i0..i0+h−1, depth p0..p0+d−1 of A as groups of 4 rows interleaved by depth; element
+ * (i, p) of A is at aOff + i·rs + p·cs (row-major m × k: rs = k, cs = 1; transposed: rs = 1, cs = m).
+ */
+function packA(a: TypedArray, aOff: number, rs: number, cs: number, i0: number, h: number, p0: number, d: number): void {
   for (let g = 0; g < h; g += 4) {
     const base = g * d;
     for (let r = 0; r < 4; r++) {
       if (g + r < h) {
-        const row = aOff + (i0 + g + r) * k + p0;
-        for (let p = 0; p < d; p++) packedA[base + p * 4 + r] = a[row + p]!;
+        const row = aOff + (i0 + g + r) * rs + p0 * cs;
+        if (cs === 1) for (let p = 0; p < d; p++) packedA[base + p * 4 + r] = a[row + p]!;
+        else for (let p = 0; p < d; p++) packedA[base + p * 4 + r] = a[row + p * cs]!;
       } else {
         for (let p = 0; p < d; p++) packedA[base + p * 4 + r] = 0;
       }
@@ -51,10 +55,11 @@ function packA(a: TypedArray, aOff: number, k: number, i0: number, h: number, p0
 }
 
 /**
- * Packs columns j0..j0+w−1 of B (row-major, k × n) for the whole depth as groups of 4 columns
- * interleaved by depth (group g, depth p, column c at (g·k + p)·4 + c), reading B by rows.
+ * Packs columns j0..j0+w−1 of B for the whole depth as groups of 4 columns interleaved by depth
+ * (group g, depth p, column c at (g·k + p)·4 + c); element (p, j) of B is at bOff + p·rs + j·cs
+ * (row-major k × n: rs = n, cs = 1; transposed: rs = 1, cs = k).
  */
-function packB(b: TypedArray, bOff: number, k: number, n: number, j0: number, w: number): Float64Array {
+function packB(b: TypedArray, bOff: number, k: number, rs: number, cs: number, j0: number, w: number): Float64Array {
   const w4 = (w + 3) & ~3;
   let B = packedB;
   if (B.length < k * w4) {
@@ -66,8 +71,9 @@ function packB(b: TypedArray, bOff: number, k: number, n: number, j0: number, w:
     }
   }
   for (let p = 0; p < k; p++) {
-    const row = bOff + p * n + j0;
-    for (let c = 0; c < w; c++) B[((c >> 2) * k + p) * 4 + (c & 3)] = b[row + c]!;
+    const row = bOff + p * rs + j0 * cs;
+    if (cs === 1) for (let c = 0; c < w; c++) B[((c >> 2) * k + p) * 4 + (c & 3)] = b[row + c]!;
+    else for (let c = 0; c < w; c++) B[((c >> 2) * k + p) * 4 + (c & 3)] = b[row + c * cs]!;
     for (let c = w; c < w4; c++) B[((c >> 2) * k + p) * 4 + (c & 3)] = 0;
   }
   return B;
@@ -100,22 +106,26 @@ function microKernel(qa: number, B: Float64Array, qb: number, d: number, t: numb
 }
 
 /**
- * out (m × n, at outOff) = A (m × k, at aOff) · B (k × n, at bOff), all row-major and
- * contiguous. Inputs of any dtype; sums in float64 in depth order; every output is written
- * (k = 0 gives zeros).
+ * out (m × n, at outOff) = op(A) · op(B), A at aOff (m × k, or k × m read transposed when
+ * `transposeA`), B at bOff (k × n, or n × k when `transposeB`), all row-major and contiguous.
+ * Inputs of any dtype; sums in float64 in depth order; every output is written (k = 0 gives zeros).
  */
-export function matmulImpl(a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number): void {
+export function matmulImpl(a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number, transposeA = false, transposeB = false): void {
+  const rsA = transposeA ? 1 : k;
+  const csA = transposeA ? m : 1;
+  const rsB = transposeB ? 1 : n;
+  const csB = transposeB ? k : 1;
   for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
     const w = Math.min(BLOCK_N, n - j0);
     const w4 = (w + 3) & ~3;
-    const B = packB(b, bOff, k, n, j0, w);
+    const B = packB(b, bOff, k, rsB, csB, j0, w);
     for (let i0 = 0; i0 < m; i0 += BLOCK_M) {
       const h = Math.min(BLOCK_M, m - i0);
       const h4 = (h + 3) & ~3;
       for (let r = 0; r < h4; r++) tile.fill(0, r * BLOCK_N, r * BLOCK_N + w4);
       for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
         const d = Math.min(BLOCK_K, k - p0);
-        packA(a, aOff, k, i0, h, p0, d);
+        packA(a, aOff, rsA, csA, i0, h, p0, d);
         for (let gi = 0; gi < h4; gi += 4) {
           for (let gj = 0; gj < w4; gj += 4) microKernel(gi * d, B, gj * k + p0 * 4, d, gi * BLOCK_N + gj);
         }
@@ -129,26 +139,26 @@ export function matmulImpl(a: TypedArray, aOff: number, b: TypedArray, bOff: num
   }
 }
 
-/** A 2-D product routine: out (m × n, at outOff) = A (m × k, at aOff) · B (k × n, at bOff), row-major. */
-export type MatmulImpl = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number) => void;
+/** A 2-D product routine: out (m × n, at outOff) = op(A) (m × k, at aOff) · op(B) (k × n, at bOff), row-major; op transposes where asked. */
+export type MatmulImpl = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number, transposeA: boolean, transposeB: boolean) => void;
 
 /**
  * Batched matmul with NumPy batch broadcasting (each 2-D product by `product`, the cpu's by default): a is [...batchA, m, k], b is [...batchB, k, n],
  * out is [...batch, m, n] with batch the broadcast of batchA and batchB.
  */
-export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape, product: MatmulImpl = matmulImpl): void {
+export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape, product: MatmulImpl = matmulImpl, transposeA = false, transposeB = false): void {
   const r = outShape.length;
   const m = outShape[r - 2]!;
   const n = outShape[r - 1]!;
-  const k = aShape[aShape.length - 1]!;
+  const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
   if (out.length === 0) return;
   const batchShape = outShape.slice(0, r - 2);
   const batches = out.length / (m * n);
   const aStrides = broadcastStridesOf(aShape.slice(0, -2), batchShape);
   const bStrides = broadcastStridesOf(bShape.slice(0, -2), batchShape);
   // B shared by every batch and A not broadcast: one product with the batches stacked as rows.
-  if (bStrides.every((s) => s === 0) && a.length === batches * m * k) {
-    product(a, 0, b, 0, batches * m, k, n, out, 0);
+  if (!transposeA && bStrides.every((s) => s === 0) && a.length === batches * m * k) {
+    product(a, 0, b, 0, batches * m, k, n, out, 0, false, transposeB);
     return;
   }
   const walker = new RowWalker(collapse(batchShape, [aStrides, bStrides]), [0, 0]);
@@ -157,7 +167,7 @@ export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, b
   let batch = 0;
   for (let row = 0; row < walker.rows; row++) {
     for (let i = 0; i < walker.rowLength; i++, batch++) {
-      product(a, (offsets[0]! + i * as!) * m * k, b, (offsets[1]! + i * bs!) * k * n, m, k, n, out, batch * m * n);
+      product(a, (offsets[0]! + i * as!) * m * k, b, (offsets[1]! + i * bs!) * k * n, m, k, n, out, batch * m * n, transposeA, transposeB);
     }
     walker.next();
   }

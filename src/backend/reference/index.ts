@@ -147,13 +147,15 @@ export const referenceKernels: Kernels = {
   max: reduce(-Infinity, maximumImpl),
   argmax: argReduce((v, best) => v > best),
   argmin: argReduce((v, best) => v < best),
-  matmul: ({ inputs, shapes, out, outShape }) => {
+  matmul: ({ inputs, shapes, out, outShape, params }) => {
     const a = inputs[0] as TypedArray;
     const b = inputs[1] as TypedArray;
     const aShape = shapes[0] as Shape;
     const bShape = shapes[1] as Shape;
+    const ta = params.transposeA === true;
+    const tb = params.transposeB === true;
     const r = outShape.length;
-    const k = aShape[aShape.length - 1] ?? 1;
+    const k = aShape[aShape.length - (ta ? 2 : 1)] ?? 1;
     const batchShape = outShape.slice(0, r - 2);
     const aBatch = broadcastStrides(aShape.slice(0, -2), batchShape);
     const bBatch = broadcastStrides(bShape.slice(0, -2), batchShape);
@@ -167,7 +169,7 @@ export const referenceKernels: Kernels = {
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let acc = 0;
-          for (let p = 0; p < k; p++) acc += get(a, aOff + i * k + p) * get(b, bOff + p * n + j);
+          for (let p = 0; p < k; p++) acc += get(a, aOff + (ta ? p * m + i : i * k + p)) * get(b, bOff + (tb ? j * k + p : p * n + j));
           out[batch * m * n + i * n + j] = acc;
         }
       }

@@ -22,7 +22,7 @@ import { startPool, type ThreadPool } from './threads.js';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  readonly matmulF32: (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number) => void;
+  readonly matmulF32: (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number, rsA: number, csA: number, tB: number) => void;
   readonly transposeF32: (src: number, dst: number, rows: number, cols: number) => void;
 }
 
@@ -114,8 +114,12 @@ function heapFor(w: KernelExports, end: number): Float32Array {
   return new Float32Array(w.memory.buffer);
 }
 
-/** out (m × n) = A (m × k) · B (k × n), float32, in wasm. */
-const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number): void => {
+/**
+ * out (m × n) = op(A) · op(B), float32, in wasm: A is m × k (k × m when `transposeA`), B is k × n
+ * (n × k when `transposeB`). Operands are copied in as they are: the kernel reads A with strides
+ * and packs B from either layout, so no transposed copy is ever made.
+ */
+const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number, transposeA: boolean, transposeB: boolean): void => {
   const w = kernels()!;
   if (m === 0 || n === 0) return;
   if (k === 0) {
@@ -132,8 +136,11 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
   const packPtr = cPtr + m4 * n8 * 4;
   const heap = heapFor(w, packPtr + parts * PACK_BYTES);
   heap.set((a as Float32Array).subarray(aOff, aOff + m * k), aPtr / 4);
-  heap.fill(0, aPtr / 4 + m * k, aPtr / 4 + m4 * k);
+  // Rows past m (to a multiple of 4) are padding: their outputs are never copied out.
   heap.set((b as Float32Array).subarray(bOff, bOff + k * n), bPtr / 4);
+  const rsA = transposeA ? 4 : k * 4;
+  const csA = transposeA ? m * 4 : 4;
+  const tB = transposeB ? 1 : 0;
   // Rows of A in shares of whole 4-row groups: the workers take the later shares, this thread the first.
   const share = Math.ceil(m4 / 4 / parts) * 4;
   const posted: number[] = [];
@@ -141,10 +148,10 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
     const r0 = (t + 1) * share;
     const rows = Math.min(m4, r0 + share) - r0;
     if (rows <= 0) return;
-    pool!.post(worker, [aPtr + r0 * k * 4, bPtr, cPtr + r0 * n8 * 4, packPtr + (t + 1) * PACK_BYTES, rows, k, n, n8]);
+    pool!.post(worker, [aPtr + r0 * rsA, bPtr, cPtr + r0 * n8 * 4, packPtr + (t + 1) * PACK_BYTES, rows, k, n, n8, rsA, csA, tB]);
     posted.push(worker);
   });
-  w.matmulF32(aPtr, bPtr, cPtr, packPtr, Math.min(share, m4), k, n, n8);
+  w.matmulF32(aPtr, bPtr, cPtr, packPtr, Math.min(share, m4), k, n, n8, rsA, csA, tB);
   for (const worker of posted) pool!.wait(worker);
   const c = cPtr / 4;
   if (n8 === n) out.set(heap.subarray(c, c + m * n), outOff);
@@ -156,9 +163,10 @@ function matmulKernel(args: KernelArgs<'matmul'>): void {
   const [aShape, bShape] = args.shapes;
   const f32 = a instanceof Float32Array && b instanceof Float32Array && args.out instanceof Float32Array;
   // Small products (the tutorial's 1 × 1) cost less in JS than the copies in and out of wasm memory.
-  const k = aShape![aShape!.length - 1] ?? 0;
+  const transposeA = args.params.transposeA === true;
+  const k = aShape![aShape!.length - (transposeA ? 2 : 1)] ?? 0;
   const small = args.out.length * k < SMALL_PRODUCT;
-  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl);
+  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl, transposeA, args.params.transposeB === true);
 }
 
 /**

@@ -11,7 +11,7 @@
  * backend runs on one thread.
  */
 
-/** Per worker: [state, a, b, c, pack, m4, k, n, n8] in the control block. */
+/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB] in the control block. */
 const SLOT = 16;
 const IDLE = 3;
 const JOB = 1;
@@ -29,7 +29,7 @@ Atomics.notify(ctrl, base);
 for (;;) {
   let s;
   while ((s = Atomics.load(ctrl, base)) !== ${JOB}) Atomics.wait(ctrl, base, s);
-  matmul(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6], ctrl[base + 7], ctrl[base + 8]);
+  matmul(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6], ctrl[base + 7], ctrl[base + 8], ctrl[base + 9], ctrl[base + 10], ctrl[base + 11]);
   Atomics.store(ctrl, base, ${DONE});
   Atomics.notify(ctrl, base);
 }

@@ -37,7 +37,7 @@ import { sqrtDef } from './sqrt.js';
 import { subDef } from './sub.js';
 import { sumDef } from './sum.js';
 import { tanhDef } from './tanh.js';
-import type { OpTable, PrimitiveName } from './types.js';
+import type { Formula, OpDef, OpTable, PrimitiveName, PrimitiveParams } from './types.js';
 import { whereDef } from './where.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
@@ -87,3 +87,9 @@ export const PRIMITIVES: OpTable = {
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];
 
 export type { OpDef, OpTable, PrimitiveName, PrimitiveParams, Formula, BackwardContext } from './types.js';
+
+/** The forward and local formulas of `op` with these params (matmul's differ with transposed operands). */
+export function formulasOf<P extends PrimitiveName>(op: P, params: PrimitiveParams[P] | null): { readonly forward: Formula; readonly local: readonly (Formula | null)[] } {
+  const def = PRIMITIVES[op] as OpDef<P>;
+  return def.formulasFor !== undefined && params !== null ? def.formulasFor(params) : { forward: def.forward, local: def.local };
+}

@@ -15,6 +15,11 @@ export interface ArgParams {
   readonly keepdims: boolean;
 }
 
+export interface MatmulParams {
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
 export interface SliceParams {
   /** Start index per axis (already normalized: in range). */
   readonly starts: readonly number[];
@@ -66,7 +71,8 @@ export interface PrimitiveParams {
   argmax: ArgParams;
   argmin: ArgParams;
   // linear algebra
-  matmul: NoParams;
+  /** transposeA / transposeB: the operand's last two axes are swapped before the product (no copy is made). */
+  matmul: MatmulParams;
   // movement
   reshape: { readonly shape: readonly number[] };
   permute: { readonly axes: readonly number[] };
@@ -126,6 +132,8 @@ export interface OpDef<P extends PrimitiveName> {
   readonly forward: Formula;
   /** ∂out/∂input for each input, e.g. sigmoid: `σ({0})(1−σ({0}))`; null where not meaningful. */
   readonly local: readonly (Formula | null)[];
+  /** The formulas for these params where they differ from `forward` and `local` (matmul with transposed operands). */
+  readonly formulasFor?: (params: PrimitiveParams[P]) => { readonly forward: Formula; readonly local: readonly (Formula | null)[] };
 }
 
 export type OpTable = { readonly [P in PrimitiveName]: OpDef<P> };
