@@ -141,18 +141,13 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
   const rsA = transposeA ? 4 : k * 4;
   const csA = transposeA ? m * 4 : 4;
   const tB = transposeB ? 1 : 0;
-  // Rows of A in shares of whole 4-row groups: the workers take the later shares, this thread the first.
-  const share = Math.ceil(m4 / 4 / parts) * 4;
-  const posted: number[] = [];
-  workers.forEach((worker, t) => {
-    const r0 = (t + 1) * share;
-    const rows = Math.min(m4, r0 + share) - r0;
-    if (rows <= 0) return;
-    pool!.post(worker, [aPtr + r0 * rsA, bPtr, cPtr + r0 * n8 * 4, packPtr + (t + 1) * PACK_BYTES, rows, k, n, n8, rsA, csA, tB]);
-    posted.push(worker);
-  });
-  w.matmulF32(aPtr, bPtr, cPtr, packPtr, Math.min(share, m4), k, n, n8, rsA, csA, tB);
-  for (const worker of posted) pool!.wait(worker);
+  if (workers.length === 0) w.matmulF32(aPtr, bPtr, cPtr, packPtr, m4, k, n, n8, rsA, csA, tB);
+  else {
+    // Chunks of whole 4-row groups, about four per thread (at least 16 rows: each chunk packs B again).
+    const chunk = Math.max(16, Math.ceil(m4 / (4 * parts) / 4) * 4);
+    const packs = Array.from({ length: parts }, (_, t) => packPtr + t * PACK_BYTES);
+    pool!.run({ a: aPtr, b: bPtr, c: cPtr, m4, k, n, n8, rsA, csA, tB, chunk }, workers, packs, w.matmulF32);
+  }
   const c = cPtr / 4;
   if (n8 === n) out.set(heap.subarray(c, c + m * n), outOff);
   else for (let i = 0; i < m; i++) out.set(heap.subarray(c + i * n8, c + i * n8 + n), outOff + i * n);

@@ -1,24 +1,27 @@
 /**
  * Worker threads for the wasm backend's matrix product (Node only): the threaded build of the
- * kernels shares one WebAssembly memory with workers, each of which runs the same kernel on its
- * share of the rows of A (and its own packing scratch). The calling thread posts the jobs through
- * a shared control block, does its own share, and waits with Atomics.wait; workers wait the same
- * way for the next job. Workers start in the background at the first large product; until they
- * say they are ready, products run on the calling thread alone. They are unref()'d: they never
- * keep a process alive.
+ * kernels shares one WebAssembly memory with workers. A product is cut into chunks of rows of A;
+ * the calling thread posts the job through a shared control block, and then it and every worker
+ * that is awake claim chunks from a shared counter (Atomics.add) until none is left, each with
+ * its own packing scratch. Claiming, not a fixed share, is what makes threads pay on a 2-core
+ * virtual machine: a worker can take tens or hundreds of microseconds to wake, and a late worker
+ * simply finds fewer chunks (or none: the caller then withdraws the job instead of waiting).
+ * Every chunk is a whole number of 4-row groups, so the result is the same, bit for bit, whoever
+ * computes which rows. Workers are unref()'d: they never keep a process alive.
  *
  * In a browser (no node:worker_threads, and Atomics.wait is refused on the main thread) the
  * backend runs on one thread.
  */
 
-/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB] in the control block. */
+/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB, chunk] in the control block; the shared counter follows the slots. */
 const SLOT = 16;
 const IDLE = 3;
 const JOB = 1;
 const DONE = 2;
+const RUNNING = 4;
 
 /** What a worker runs: instantiate the threaded module on the shared memory, then serve jobs. */
-const WORKER_SOURCE = `
+const workerSource = (counter: number): string => `
 const { workerData } = require('node:worker_threads');
 const { bytes, memory, ctrl, index } = workerData;
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('chainrule wasm kernel aborted'); } } });
@@ -29,19 +32,45 @@ Atomics.notify(ctrl, base);
 for (;;) {
   let s;
   while ((s = Atomics.load(ctrl, base)) !== ${JOB}) Atomics.wait(ctrl, base, s);
-  matmul(ctrl[base + 1], ctrl[base + 2], ctrl[base + 3], ctrl[base + 4], ctrl[base + 5], ctrl[base + 6], ctrl[base + 7], ctrl[base + 8], ctrl[base + 9], ctrl[base + 10], ctrl[base + 11]);
+  // The caller may have withdrawn the job (it finished every chunk itself) since we woke.
+  if (Atomics.compareExchange(ctrl, base, ${JOB}, ${RUNNING}) !== ${JOB}) continue;
+  const a = ctrl[base + 1], b = ctrl[base + 2], c = ctrl[base + 3], pack = ctrl[base + 4], m4 = ctrl[base + 5];
+  const k = ctrl[base + 6], n = ctrl[base + 7], n8 = ctrl[base + 8], rsA = ctrl[base + 9], csA = ctrl[base + 10], tB = ctrl[base + 11], chunk = ctrl[base + 12];
+  for (;;) {
+    const r0 = Atomics.add(ctrl, ${counter}, 1) * chunk;
+    if (r0 >= m4) break;
+    matmul(a + r0 * rsA, b, c + r0 * n8 * 4, pack, Math.min(chunk, m4 - r0), k, n, n8, rsA, csA, tB);
+  }
   Atomics.store(ctrl, base, ${DONE});
   Atomics.notify(ctrl, base);
 }
 `;
 
+/** One product: C (m4 × n8, at c) = A · B as matmulF32 takes them, cut into chunks of `chunk` rows (a multiple of 4). */
+export interface ThreadedProduct {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly m4: number;
+  readonly k: number;
+  readonly n: number;
+  readonly n8: number;
+  readonly rsA: number;
+  readonly csA: number;
+  readonly tB: number;
+  readonly chunk: number;
+}
+
+export type MatmulExport = (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number, rsA: number, csA: number, tB: number) => void;
+
 export interface ThreadPool {
   /** The workers ready to take a job now. */
   readonly ready: () => number[];
-  /** Posts a job to worker `w` (it must be ready). */
-  post(w: number, args: readonly number[]): void;
-  /** Waits until worker `w` has finished its job, and marks it ready again. */
-  wait(w: number): void;
+  /**
+   * Runs the product on this thread and on `workers` (each given its packing scratch in `packs`,
+   * this thread's first): returns when every chunk is done.
+   */
+  run(job: ThreadedProduct, workers: readonly number[], packs: readonly number[], matmul: MatmulExport): void;
   /** Waits (up to `ms`) for every worker to have started. */
   waitStarted(ms: number): void;
 }
@@ -60,10 +89,12 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
   if (typeof get !== 'function' || count < 1 || typeof SharedArrayBuffer === 'undefined') return null;
   const threads = get.call((globalThis as { process?: unknown }).process, 'node:worker_threads') as WorkerThreads | undefined;
   if (threads === undefined) return null;
-  const ctrl = new Int32Array(new SharedArrayBuffer(count * SLOT * 4));
+  const counter = count * SLOT;
+  const ctrl = new Int32Array(new SharedArrayBuffer((count * SLOT + 1) * 4));
   const failed = new Set<number>();
+  const source = workerSource(counter);
   for (let index = 0; index < count; index++) {
-    const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctrl, index } });
+    const worker = new threads.Worker(source, { eval: true, workerData: { bytes, memory, ctrl, index } });
     worker.unref();
     // A worker that fails to start is never used (its slot never says IDLE, or it is marked failed).
     worker.on('error', () => failed.add(index));
@@ -74,11 +105,28 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
       for (let w = 0; w < count; w++) if (Atomics.load(ctrl, w * SLOT) === IDLE && !failed.has(w)) out.push(w);
       return out;
     },
-    post(w, args) {
-      const base = w * SLOT;
-      for (let i = 0; i < args.length; i++) ctrl[base + 1 + i] = args[i]!;
-      Atomics.store(ctrl, base, JOB);
-      Atomics.notify(ctrl, base);
+    run(job, workers, packs, matmul) {
+      Atomics.store(ctrl, counter, 0);
+      workers.forEach((w, i) => {
+        const base = w * SLOT;
+        const args = [job.a, job.b, job.c, packs[i + 1]!, job.m4, job.k, job.n, job.n8, job.rsA, job.csA, job.tB, job.chunk];
+        for (let j = 0; j < args.length; j++) ctrl[base + 1 + j] = args[j]!;
+        Atomics.store(ctrl, base, JOB);
+        Atomics.notify(ctrl, base);
+      });
+      for (;;) {
+        const r0 = Atomics.add(ctrl, counter, 1) * job.chunk;
+        if (r0 >= job.m4) break;
+        matmul(job.a + r0 * job.rsA, job.b, job.c + r0 * job.n8 * 4, packs[0]!, Math.min(job.chunk, job.m4 - r0), job.k, job.n, job.n8, job.rsA, job.csA, job.tB);
+      }
+      for (const w of workers) {
+        const base = w * SLOT;
+        // Not started yet: withdraw the job (every chunk is done) rather than wait for it to wake.
+        if (Atomics.compareExchange(ctrl, base, JOB, IDLE) === JOB) continue;
+        let s;
+        while ((s = Atomics.load(ctrl, base)) !== DONE) Atomics.wait(ctrl, base, s);
+        Atomics.store(ctrl, base, IDLE);
+      }
     },
     waitStarted(ms) {
       const end = Date.now() + ms;
@@ -89,12 +137,6 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
           Atomics.wait(ctrl, w * SLOT, Atomics.load(ctrl, w * SLOT), Math.min(left, 50));
         }
       }
-    },
-    wait(w) {
-      const base = w * SLOT;
-      let s;
-      while ((s = Atomics.load(ctrl, base)) !== DONE) Atomics.wait(ctrl, base, s);
-      Atomics.store(ctrl, base, IDLE);
     },
   };
 }
