@@ -30,4 +30,10 @@ export interface Backend {
   readonly name: string;
   readonly kernels: Kernels;
   allocate(dtype: DType, size: number): TypedArray;
+  /**
+   * y ← y + a·x in place for float32 arrays of one length: what an optimizer's update is.
+   * Optional; callers fall back to their own loop. (wasm computes it in float32, as PyTorch's
+   * `add_`; the JS loop rounds once from float64: the two may differ in the last bit.)
+   */
+  readonly axpyFloat32?: (y: Float32Array, a: number, x: Float32Array) => void;
 }

@@ -1,4 +1,5 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay. */
+import { getBackend } from '../backend/registry.js';
 import { ValueError } from '../errors.js';
 import { booleanOption, checkNonNegative, numberOption, Optimizer, type FloatData, type OptimizerParams, type ParamGroupOptions } from './optimizer.js';
 
@@ -84,5 +85,11 @@ export class SGD extends Optimizer {
  * V8 compiles it for one array type (the general loop sees float32 and float64 alike).
  */
 function plainStepFloat32(param: Float32Array, grad: Float32Array, lr: number, size: number): void {
+  // The backend's update kernel where it has one (wasm: SIMD, the same bits as this loop).
+  const axpy = getBackend().axpyFloat32;
+  if (axpy !== undefined && size === param.length && size === grad.length) {
+    axpy(param, -lr, grad);
+    return;
+  }
   for (let i = 0; i < size; i++) param[i] = param[i]! - lr * grad[i]!;
 }

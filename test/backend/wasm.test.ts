@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { crossEntropy, Generator, listBackends, matmul, mlp, rand, randint, SGD, tensor, withBackend } from '../../src/index.js';
-import { wasmSupported, wasmThreads } from '../../src/backend/wasm/index.js';
+import { wasmBackend, wasmSupported, wasmThreads } from '../../src/backend/wasm/index.js';
 
 test('the wasm backend is registered where WebAssembly SIMD runs (Node 20 has it)', () => {
   assert.equal(wasmSupported(), true);
@@ -96,4 +96,47 @@ test('large wasm products are shared among worker threads in Node, with the same
   assert.equal(single.threads, 1);
   const bits = threaded._data as Float32Array;
   assert.equal(Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('base64'), single.data);
+});
+
+test('wasm axpyFloat32 (the SGD update) is y + fround(fround(a)·x) per element in float32, for big arrays, tails and small ones', () => {
+  for (const n of [1, 7, 4095, 4096, 4099, 200_003]) {
+    const g = new Generator(n);
+    const y = rand([n], { generator: g }).sub(0.5)._data as Float32Array;
+    const x = rand([n], { generator: g }).sub(0.5)._data as Float32Array;
+    const a = -0.0123;
+    const want = new Float32Array(n);
+    const af = Math.fround(a);
+    for (let i = 0; i < n; i++) want[i] = Math.fround(y[i]! + Math.fround(af * x[i]!));
+    wasmBackend.axpyFloat32!(y, a, x);
+    let diff = 0;
+    for (let i = 0; i < n; i++) if (!Object.is(y[i], want[i])) diff++;
+    assert.equal(diff, 0, `n = ${n}: ${diff} elements differ`);
+  }
+});
+
+test('SGD on the wasm backend updates large float32 weights as on cpu, to the last float32 bit', () => {
+  const g = new Generator(2);
+  const init = rand([300, 40], { generator: g }).sub(0.5);
+  const c = rand([300, 40], { generator: g }).sub(0.5);
+  const step = (backend: string) =>
+    withBackend(backend, () => {
+      const p = tensor(Float32Array.from(init._data as Float32Array), { shape: [300, 40] }).requiresGrad_();
+      const opt = new SGD([p], { lr: 0.05 });
+      // ∂/∂p Σ p·c = c exactly: both backends step from the same gradient.
+      p.mul(c).sum().backward();
+      opt.step();
+      return p._data as Float32Array;
+    });
+  const cpu = step('cpu');
+  const wasm = step('wasm');
+  const before = init._data as Float32Array;
+  let moved = 0;
+  for (let i = 0; i < cpu.length; i++) {
+    // float32 update (wasm: lr·g rounded first) against float64-then-rounded (cpu): one unit in the last place of the largest of p, its update and the result.
+    const size = Math.max(Math.abs(before[i]!), Math.abs(cpu[i]!), Math.abs(cpu[i]! - before[i]!));
+    const ulp = 2 ** (Math.floor(Math.log2(size)) - 23);
+    assert.ok(Math.abs(wasm[i]! - cpu[i]!) <= ulp, `element ${i}: wasm ${wasm[i]}, cpu ${cpu[i]}`);
+    if (wasm[i] !== before[i]) moved++;
+  }
+  assert.ok(moved > cpu.length * 0.9, `the step moved ${moved} of ${cpu.length}`);
 });

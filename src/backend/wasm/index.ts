@@ -24,6 +24,7 @@ interface KernelExports {
   readonly memory: WebAssembly.Memory;
   readonly matmulF32: (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number, rsA: number, csA: number, tB: number) => void;
   readonly transposeF32: (src: number, dst: number, rows: number, cols: number) => void;
+  readonly axpyF32: (y: number, x: number, n: number, a: number) => void;
 }
 
 /** The packing scratch the kernel uses: KC × NC floats (see wasm/assembly/index.ts). */
@@ -135,18 +136,23 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
   const cPtr = bPtr + k * n * 4;
   const packPtr = cPtr + m4 * n8 * 4;
   const heap = heapFor(w, packPtr + parts * PACK_BYTES);
-  heap.set((a as Float32Array).subarray(aOff, aOff + m * k), aPtr / 4);
-  // Rows past m (to a multiple of 4) are padding: their outputs are never copied out.
-  heap.set((b as Float32Array).subarray(bOff, bOff + k * n), bPtr / 4);
   const rsA = transposeA ? 4 : k * 4;
   const csA = transposeA ? m * 4 : 4;
   const tB = transposeB ? 1 : 0;
-  if (workers.length === 0) w.matmulF32(aPtr, bPtr, cPtr, packPtr, m4, k, n, n8, rsA, csA, tB);
-  else {
+  // Rows past m (to a multiple of 4) are padding: their outputs are never copied out.
+  const fill = (): void => {
+    heap.set((a as Float32Array).subarray(aOff, aOff + m * k), aPtr / 4);
+    heap.set((b as Float32Array).subarray(bOff, bOff + k * n), bPtr / 4);
+  };
+  if (workers.length === 0) {
+    fill();
+    w.matmulF32(aPtr, bPtr, cPtr, packPtr, m4, k, n, n8, rsA, csA, tB);
+  } else {
     // Chunks of whole 4-row groups, about four per thread (at least 16 rows: each chunk packs B again).
     const chunk = Math.max(16, Math.ceil(m4 / (4 * parts) / 4) * 4);
     const packs = Array.from({ length: parts }, (_, t) => packPtr + t * PACK_BYTES);
-    pool!.run({ a: aPtr, b: bPtr, c: cPtr, m4, k, n, n8, rsA, csA, tB, chunk }, workers, packs, w.matmulF32);
+    // The workers wake while this thread copies the operands in.
+    pool!.run({ a: aPtr, b: bPtr, c: cPtr, m4, k, n, n8, rsA, csA, tB, chunk }, workers, packs, w.matmulF32, fill);
   }
   const c = cPtr / 4;
   if (n8 === n) out.set(heap.subarray(c, c + m * n), outOff);
@@ -191,11 +197,35 @@ function permuteKernel(args: KernelArgs<'permute'>): void {
   args.out.set(heap.subarray(dst / 4, dst / 4 + size));
 }
 
+/** Elements from which an optimizer update runs in wasm (below, the copies in and out cost more than the JS loop). */
+const SMALL_UPDATE = 4096;
+
+/**
+ * y ← y + a·x in float32 SIMD (as PyTorch's `add_`: a·x rounded to float32 before the sum, where
+ * the JS loop rounds once from float64): copies y and x in, updates, copies y out.
+ */
+function axpyFloat32(y: Float32Array, a: number, x: Float32Array): void {
+  const n = y.length;
+  if (n < SMALL_UPDATE || x.length !== n) {
+    const af = Math.fround(a);
+    for (let i = 0; i < n; i++) y[i] = y[i]! + Math.fround(af * x[i]!);
+    return;
+  }
+  const w = kernels()!;
+  const xPtr = BASE + n * 4;
+  const heap = heapFor(w, xPtr + n * 4);
+  heap.set(y, BASE / 4);
+  heap.set(x, xPtr / 4);
+  w.axpyF32(BASE, xPtr, n, a);
+  y.set(heap.subarray(BASE / 4, BASE / 4 + n));
+}
+
 /** The wasm backend (register it with registerBackend; the library does when wasmSupported()). */
 export const wasmBackend: Backend = {
   name: 'wasm',
   kernels: { ...cpuKernels, matmul: matmulKernel, permute: permuteKernel },
   allocate: allocArray,
+  axpyFloat32,
 };
 
 /** Threads a large float32 product runs on now: 1 plus the worker threads started and ready (Node). */

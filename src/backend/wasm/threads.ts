@@ -13,7 +13,7 @@
  * backend runs on one thread.
  */
 
-/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB, chunk] in the control block; the shared counter follows the slots. */
+/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB, chunk] in the control block; the shared chunk counter and a go flag follow the slots. */
 const SLOT = 16;
 const IDLE = 3;
 const JOB = 1;
@@ -34,6 +34,8 @@ for (;;) {
   while ((s = Atomics.load(ctrl, base)) !== ${JOB}) Atomics.wait(ctrl, base, s);
   // The caller may have withdrawn the job (it finished every chunk itself) since we woke.
   if (Atomics.compareExchange(ctrl, base, ${JOB}, ${RUNNING}) !== ${JOB}) continue;
+  // Woken while the caller copies the operands in: wait (briefly, spinning) until they are there.
+  while (Atomics.load(ctrl, ${counter} + 1) === 0) {}
   const a = ctrl[base + 1], b = ctrl[base + 2], c = ctrl[base + 3], pack = ctrl[base + 4], m4 = ctrl[base + 5];
   const k = ctrl[base + 6], n = ctrl[base + 7], n8 = ctrl[base + 8], rsA = ctrl[base + 9], csA = ctrl[base + 10], tB = ctrl[base + 11], chunk = ctrl[base + 12];
   for (;;) {
@@ -68,9 +70,10 @@ export interface ThreadPool {
   readonly ready: () => number[];
   /**
    * Runs the product on this thread and on `workers` (each given its packing scratch in `packs`,
-   * this thread's first): returns when every chunk is done.
+   * this thread's first): wakes the workers, calls `fill` (which copies the operands in) while they
+   * wake, then computes; returns when every chunk is done.
    */
-  run(job: ThreadedProduct, workers: readonly number[], packs: readonly number[], matmul: MatmulExport): void;
+  run(job: ThreadedProduct, workers: readonly number[], packs: readonly number[], matmul: MatmulExport, fill: () => void): void;
   /** Waits (up to `ms`) for every worker to have started. */
   waitStarted(ms: number): void;
 }
@@ -90,7 +93,8 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
   const threads = get.call((globalThis as { process?: unknown }).process, 'node:worker_threads') as WorkerThreads | undefined;
   if (threads === undefined) return null;
   const counter = count * SLOT;
-  const ctrl = new Int32Array(new SharedArrayBuffer((count * SLOT + 1) * 4));
+  const go = counter + 1;
+  const ctrl = new Int32Array(new SharedArrayBuffer((count * SLOT + 2) * 4));
   const failed = new Set<number>();
   const source = workerSource(counter);
   for (let index = 0; index < count; index++) {
@@ -105,8 +109,9 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
       for (let w = 0; w < count; w++) if (Atomics.load(ctrl, w * SLOT) === IDLE && !failed.has(w)) out.push(w);
       return out;
     },
-    run(job, workers, packs, matmul) {
+    run(job, workers, packs, matmul, fill) {
       Atomics.store(ctrl, counter, 0);
+      Atomics.store(ctrl, go, 0);
       workers.forEach((w, i) => {
         const base = w * SLOT;
         const args = [job.a, job.b, job.c, packs[i + 1]!, job.m4, job.k, job.n, job.n8, job.rsA, job.csA, job.tB, job.chunk];
@@ -114,6 +119,8 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
         Atomics.store(ctrl, base, JOB);
         Atomics.notify(ctrl, base);
       });
+      fill();
+      Atomics.store(ctrl, go, 1);
       for (;;) {
         const r0 = Atomics.add(ctrl, counter, 1) * job.chunk;
         if (r0 >= job.m4) break;
