@@ -2,8 +2,9 @@
  * Composite annotations: a function built from several primitives (a Linear layer, a loss, a
  * composite activation) can mark its output as one step with its own formulas, so that chain-rule
  * explanations and pictures show `z1 = w1·x + b1` rather than the matmul, transpose and add
- * inside it. Annotations live in a WeakMap beside the tensors: they cost one map entry per
- * recorded output and are collected with the graph.
+ * inside it. An annotation is a field of the output tensor (a WeakMap entry cost more than the
+ * rest of a small op, and its ephemeron slowed every garbage collection): it lives and dies with
+ * the tensor.
  */
 import type { Formula } from '../ops/primitives/types.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -32,18 +33,17 @@ export interface Composite {
   readonly recompute: (inputs: readonly Tensor[]) => Tensor;
 }
 
-const composites = new WeakMap<Tensor, Composite>();
 
 /**
  * Marks `out` as the result of a composite step; returns `out`. Only recorded outputs (with a
  * graph node) are marked, so inference under noGrad costs nothing.
  */
 export function annotate(out: Tensor, info: Composite): Tensor {
-  if (out._node !== null) composites.set(out, info);
+  if (out._node !== null) out._composite = info;
   return out;
 }
 
 /** The composite annotation of a tensor, if a composite step produced it. */
 export function compositeOf(t: Tensor): Composite | undefined {
-  return composites.get(t);
+  return t._composite as Composite | undefined;
 }

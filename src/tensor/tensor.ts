@@ -43,6 +43,8 @@ export class Tensor {
   readonly _node: GradNode | null;
   /** @internal */
   _retainsGrad = false;
+  /** @internal The composite step (a Linear layer, a loss) that produced this tensor, for explanations: see autograd/annotate.ts. */
+  _composite: unknown = undefined;
   private _requiresGrad: boolean;
   /** Accumulated gradient of a leaf (or of a tensor that called `retainGrad()`). */
   grad: Tensor | null = null;

@@ -115,6 +115,17 @@ export function matmulImpl(a: TypedArray, aOff: number, b: TypedArray, bOff: num
   const csA = transposeA ? m : 1;
   const rsB = transposeB ? 1 : n;
   const csB = transposeB ? k : 1;
+  // Tiny products (the tutorial's 1 × 1 layers): the plain loop, the same float64 sums in depth order, without packing.
+  if (m * n * k <= 64) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += a[aOff + i * rsA + p * csA]! * b[bOff + p * rsB + j * csB]!;
+        out[outOff + i * n + j] = acc;
+      }
+    }
+    return;
+  }
   for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
     const w = Math.min(BLOCK_N, n - j0);
     const w4 = (w + 3) & ~3;
@@ -152,6 +163,11 @@ export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, b
   const n = outShape[r - 1]!;
   const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
   if (out.length === 0) return;
+  // Two matrices (the usual case): one product, no batch bookkeeping.
+  if (r === 2 && aShape.length === 2 && bShape.length === 2) {
+    product(a, 0, b, 0, m, k, n, out, 0, transposeA, transposeB);
+    return;
+  }
   const batchShape = outShape.slice(0, r - 2);
   const batches = out.length / (m * n);
   const aStrides = broadcastStridesOf(aShape.slice(0, -2), batchShape);
