@@ -11,7 +11,14 @@ export default defineConfig({
   base: './',
   resolve: { alias: { chainrule: here('./src/index.ts') } },
   worker: { format: 'es' },
-  build: { outDir: here('./web/dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: here('./web/dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // The playground, and the backend self-test page (the wasm kernels against cpu in the browser).
+    rollupOptions: { input: { index: here('./web/index.html'), selftest: here('./web/selftest.html') } },
+  },
   server: { host: 'localhost', port: 5173 },
   preview: { host: 'localhost', port: 4173 },
 });

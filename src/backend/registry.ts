@@ -11,7 +11,22 @@ const backends = new Map<string, Backend>([
   ...(wasmSupported() ? ([['wasm', wasmBackend]] as const) : []),
 ]);
 
-let current: Backend = cpuBackend;
+/**
+ * The default is the fastest backend this runtime has: wasm (WebAssembly SIMD kernels, worker
+ * threads in Node) where it runs, else cpu. `setBackend` overrides it, as does the environment
+ * variable CHAINRULE_BACKEND in Node (e.g. CHAINRULE_BACKEND=cpu).
+ */
+function defaultBackend(): Backend {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['CHAINRULE_BACKEND'];
+  if (env !== undefined && env !== '') {
+    const chosen = backends.get(env);
+    if (chosen === undefined) throw new ValueError(`CHAINRULE_BACKEND=${env}: unknown backend; registered: ${[...backends.keys()].join(', ')}`);
+    return chosen;
+  }
+  return backends.get('wasm') ?? cpuBackend;
+}
+
+let current: Backend = defaultBackend();
 
 /** The backend new tensors are computed on. */
 export function getBackend(): Backend {

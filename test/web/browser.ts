@@ -12,7 +12,7 @@ declare global {
       fps: number;
       frames: number;
       snapshots: number;
-      snapshot: { epoch: number; running: boolean } | null;
+      snapshot: { backend: string; epoch: number; running: boolean } | null;
       /** The last epoch on the charts (−1: none since the last configuration). */
       charted: number;
     };

@@ -50,6 +50,8 @@ test('the playground trains circles to ≥ 95% test accuracy, and the exported m
     const shown = await text(page, '#pg-test-acc');
     const epoch = await text(page, '#pg-epoch');
     assert.ok(Number(shown) >= 0.95, `test accuracy ${shown}`);
+    // The worker trains on the library's default backend, the WebAssembly SIMD kernels.
+    assert.equal(await page.evaluate(() => window.__playground?.snapshot?.backend), 'wasm');
     await page.check('#pg-show-test');
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(SHOTS, 'playground-circles.png'), fullPage: true });

@@ -38,6 +38,8 @@ export interface DataMessage {
 
 /** The state of training, posted a few times a second while it runs. */
 export interface Snapshot {
+  /** The library backend training runs on in the worker (wasm where WebAssembly SIMD runs). */
+  readonly backend: string;
   readonly epoch: number;
   readonly steps: number;
   readonly running: boolean;

@@ -18,6 +18,7 @@ import {
   countCorrect,
   createOptimizer,
   crossEntropy,
+  getBackend,
   gradNorm,
   modelFileText,
   moons,
@@ -322,6 +323,7 @@ function snapshot(s: Session): Snapshot {
     }
     const copy = (t: Tensor | null) => (t === null ? new Float32Array(0) : Float32Array.from(t._data as ArrayLike<number>));
     return {
+      backend: getBackend().name,
       epoch: s.epoch,
       steps: s.steps,
       running,
