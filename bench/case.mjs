@@ -2,6 +2,8 @@
 // own): node bench/case.mjs <runner> <workload> [--quick]. Prints one JSON line.
 //   runner:   chainrule-cpu | chainrule-<backend> | tfjs-cpu | tfjs-wasm | plain-js
 //   workload: matmul1024 | mlp64 | mlp256 | tutorial
+// Every implementation starts from the same data and weights and reports `check`: the losses of
+// its first training steps (the mean of the product for matmul), which run.mjs compares.
 import { performance } from 'node:perf_hooks';
 
 const [runner, workload] = process.argv.slice(2);
@@ -45,28 +47,81 @@ function mnistLike(batch, seed) {
 }
 
 const SIZES = [784, 256, 128, 10];
+/** Training steps whose losses every implementation reports, for the cross-check (run.mjs: within 1e-4). */
+const CHECK_STEPS = 3;
+
+/**
+ * The MLP's initial weights, the same for every implementation: layer i's weight as [in, out]
+ * row-major (uniform in ±1/√in, as PyTorch's default Linear init), biases zero.
+ */
+function initialWeights() {
+  let s = 12345;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const ws = [];
+  for (let i = 0; i < 3; i++) {
+    const bound = 1 / Math.sqrt(SIZES[i]);
+    const w = new Float32Array(SIZES[i] * SIZES[i + 1]);
+    for (let j = 0; j < w.length; j++) w[j] = (2 * next() - 1) * bound;
+    ws.push(w);
+  }
+  return ws;
+}
+
+/** [in, out] row-major → [out, in] (chainrule's Linear layout). */
+function transposed(w, rows, cols) {
+  const t = new Float32Array(w.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j];
+  return t;
+}
+
+/** Inputs for the product, the same for every implementation: uniform in [0, 1). */
+function matrix(n, seed) {
+  let s = seed >>> 0;
+  const a = new Float32Array(n * n);
+  for (let i = 0; i < a.length; i++) a[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return a;
+}
+
+/** A checksum of a product for the cross-check: the mean of its entries. */
+const meanOf = (data) => {
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) sum += data[i];
+  return sum / data.length;
+};
 
 async function chainrule(backend) {
   const cr = await import('../dist/src/index.js');
   cr.setBackend(backend);
   return {
     async matmul1024() {
-      const a = cr.rand([1024, 1024], { generator: new cr.Generator(1) });
-      const b = cr.rand([1024, 1024], { generator: new cr.Generator(2) });
-      return timeIt(() => cr.matmul(a, b), quick ? { warm: 1, reps: 1 } : { warm: 1, reps: 5 });
+      const a = cr.tensor(matrix(1024, 1), { shape: [1024, 1024] });
+      const b = cr.tensor(matrix(1024, 2), { shape: [1024, 1024] });
+      const check = [meanOf(cr.matmul(a, b).data())];
+      return { ms: await timeIt(() => cr.matmul(a, b), quick ? { warm: 1, reps: 1 } : { warm: 1, reps: 5 }), check };
     },
     async mlp(batch) {
       const model = cr.mlp(SIZES, { activation: 'relu', seed: 0 });
+      // The shared initial weights, through the public API (the state dict's names: 0.weight, 0.bias, 2.weight, …).
+      const state = {};
+      initialWeights().forEach((w, i) => {
+        state[`${2 * i}.weight`] = cr.tensor(transposed(w, SIZES[i], SIZES[i + 1]), { shape: [SIZES[i + 1], SIZES[i]] });
+        state[`${2 * i}.bias`] = cr.zeros([SIZES[i + 1]]);
+      });
+      model.loadStateDict(state);
       const opt = new cr.SGD(model.parameters(), { lr: 0.01 });
       const { x, y } = mnistLike(batch, 1);
       const xs = cr.tensor(x, { shape: [batch, 784] });
       const ys = cr.tensor(y, { shape: [batch] });
       const step = () => {
         opt.zeroGrad();
-        cr.crossEntropy(model.forward(xs), ys).backward();
+        const loss = cr.crossEntropy(model.forward(xs), ys);
+        loss.backward();
         opt.step();
+        return loss;
       };
-      return timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 });
+      const check = [];
+      for (let i = 0; i < CHECK_STEPS; i++) check.push(step().item());
+      return { ms: await timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 }), check };
     },
     async tutorial() {
       const model = cr.tutorialNetwork({ dtype: 'float32' });
@@ -74,10 +129,14 @@ async function chainrule(backend) {
       const opt = new cr.SGD(model.parameters(), { lr: 0.1 });
       const step = () => {
         opt.zeroGrad();
-        cr.halfSquaredError(model.forward(x), y).backward();
+        const loss = cr.halfSquaredError(model.forward(x), y);
+        loss.backward();
         opt.step();
+        return loss;
       };
-      return timeBatched(step, quick ? { warm: 10, batches: 3, per: 50 } : { warm: 5000, batches: 9, per: 4000 });
+      const check = [];
+      for (let i = 0; i < CHECK_STEPS; i++) check.push(step().item());
+      return { ms: await timeBatched(step, quick ? { warm: 10, batches: 3, per: 50 } : { warm: 5000, batches: 9, per: 4000 }), check };
     },
   };
 }
@@ -93,35 +152,39 @@ async function tfjs(backend) {
   console.log = log;
   return {
     async matmul1024() {
-      const a = tf.randomUniform([1024, 1024], 0, 1, 'float32', 1);
-      const b = tf.randomUniform([1024, 1024], 0, 1, 'float32', 2);
-      return timeIt(() => tf.tidy(() => tf.matMul(a, b).dataSync()), quick ? { warm: 1, reps: 1 } : { warm: 1, reps: 5 });
+      const a = tf.tensor2d(matrix(1024, 1), [1024, 1024]);
+      const b = tf.tensor2d(matrix(1024, 2), [1024, 1024]);
+      const check = [meanOf(tf.tidy(() => tf.matMul(a, b).dataSync()))];
+      return { ms: await timeIt(() => tf.tidy(() => tf.matMul(a, b).dataSync()), quick ? { warm: 1, reps: 1 } : { warm: 1, reps: 5 }), check };
     },
     async mlp(batch) {
       const ws = [];
       const bs = [];
-      for (let i = 0; i < 3; i++) {
-        ws.push(tf.variable(tf.randomNormal([SIZES[i], SIZES[i + 1]], 0, 0.05, 'float32', i)));
+      initialWeights().forEach((w, i) => {
+        ws.push(tf.variable(tf.tensor2d(w, [SIZES[i], SIZES[i + 1]])));
         bs.push(tf.variable(tf.zeros([SIZES[i + 1]])));
-      }
+      });
       const opt = tf.train.sgd(0.01);
       const { x, y } = mnistLike(batch, 1);
       const xs = tf.tensor2d(x, [batch, 784]);
       const ys = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
+      const loss = () => {
+        let h = xs;
+        for (let i = 0; i < 3; i++) {
+          h = tf.add(tf.matMul(h, ws[i]), bs[i]);
+          if (i < 2) h = tf.relu(h);
+        }
+        return tf.losses.softmaxCrossEntropy(ys, h);
+      };
       const step = () =>
         tf.tidy(() => {
-          opt.minimize(() => {
-            let h = xs;
-            for (let i = 0; i < 3; i++) {
-              h = tf.add(tf.matMul(h, ws[i]), bs[i]);
-              if (i < 2) h = tf.relu(h);
-            }
-            return tf.losses.softmaxCrossEntropy(ys, h);
-          });
+          opt.minimize(loss);
           // Wait for the update to land (the wasm and cpu backends are synchronous; this reads one value back).
           bs[0].dataSync();
         });
-      return timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 });
+      const check = [];
+      for (let i = 0; i < CHECK_STEPS; i++) check.push(tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
+      return { ms: await timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 }), check };
     },
     async tutorial() {
       const w1 = tf.variable(tf.scalar(0.4));
@@ -131,15 +194,15 @@ async function tfjs(backend) {
       const x = tf.scalar(0.5);
       const t = tf.scalar(0.6);
       const opt = tf.train.sgd(0.1);
-      const step = () =>
-        tf.tidy(() =>
-          opt.minimize(() => {
-            const h = tf.sigmoid(tf.add(tf.mul(w1, x), b1));
-            const y = tf.add(tf.mul(w2, h), b2);
-            return tf.mul(0.5, tf.square(tf.sub(y, t)));
-          }),
-        );
-      return timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 500, batches: 7, per: 500 });
+      const loss = () => {
+        const h = tf.sigmoid(tf.add(tf.mul(w1, x), b1));
+        const y = tf.add(tf.mul(w2, h), b2);
+        return tf.mul(0.5, tf.square(tf.sub(y, t)));
+      };
+      const step = () => tf.tidy(() => opt.minimize(loss));
+      const check = [];
+      for (let i = 0; i < CHECK_STEPS; i++) check.push(tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
+      return { ms: await timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 500, batches: 7, per: 500 }), check };
     },
   };
 }
@@ -151,11 +214,13 @@ function plainJs() {
       let w1 = 0.4, b1 = 0.1, w2 = 0.3, b2 = 0.2;
       const x = 0.5, t = 0.6, lr = 0.1;
       let sink = 0;
+      let loss = 0;
       const step = () => {
         const z1 = w1 * x + b1;
         const h = 1 / (1 + Math.exp(-z1));
         const y = w2 * h + b2;
         const dy = y - t;
+        loss = 0.5 * dy * dy;
         const dz1 = dy * w2 * h * (1 - h);
         w2 -= lr * dy * h;
         b2 -= lr * dy;
@@ -163,9 +228,14 @@ function plainJs() {
         b1 -= lr * dz1;
         sink += dy;
       };
+      const check = [];
+      for (let i = 0; i < CHECK_STEPS; i++) {
+        step();
+        check.push(loss);
+      }
       const ms = await timeBatched(step, { warm: 10000, batches: 9, per: quick ? 1000 : 1_000_000 });
       if (Number.isNaN(sink)) throw new Error('unreachable');
-      return ms;
+      return { ms, check };
     },
   };
 }
@@ -183,19 +253,19 @@ let result;
 if (workload === 'matmul1024') {
   if (lib.matmul1024 === undefined) result = null;
   else {
-    const ms = await lib.matmul1024();
-    result = { ms, gflops: (2 * 1024 ** 3) / (ms * 1e6) };
+    const { ms, check } = await lib.matmul1024();
+    result = { ms, gflops: (2 * 1024 ** 3) / (ms * 1e6), check };
   }
 } else if (workload === 'mlp64' || workload === 'mlp256') {
   const batch = workload === 'mlp64' ? 64 : 256;
   if (lib.mlp === undefined) result = null;
   else {
-    const ms = await lib.mlp(batch);
-    result = { ms, samplesPerSecond: (batch * 1000) / ms };
+    const { ms, check } = await lib.mlp(batch);
+    result = { ms, samplesPerSecond: (batch * 1000) / ms, check };
   }
 } else if (workload === 'tutorial') {
-  const ms = await lib.tutorial();
-  result = { ms, microseconds: ms * 1000 };
+  const { ms, check } = await lib.tutorial();
+  result = { ms, microseconds: ms * 1000, check };
 } else throw new Error(`unknown workload ${workload}`);
 
 // Peak resident memory of this process (the whole run of the case), and its growth over the workload.

@@ -36,6 +36,25 @@ function describe(r) {
   return `${r.result.microseconds < 1 ? r.result.microseconds.toFixed(3) : r.result.microseconds.toFixed(1)} µs/step`;
 }
 
+// The cross-check: from the same data and weights, every implementation's first losses (the
+// product's mean for matmul) agree within 1e-4 (relative, for the product's mean).
+const TOLERANCE = 1e-4;
+const mismatches = [];
+for (const workload of workloads) {
+  const rows = results.filter((r) => r.workload === workload && r.result !== null);
+  const ref = rows[0];
+  for (const r of rows.slice(1)) {
+    r.result.check.forEach((v, i) => {
+      const want = ref.result.check[i];
+      const scale = workload === 'matmul1024' ? Math.abs(want) : 1;
+      if (!(Math.abs(v - want) <= TOLERANCE * scale)) mismatches.push(`${workload}: ${r.runner} gives ${v} at step ${i + 1}, ${ref.runner} ${want}`);
+    });
+  }
+}
+const checkLine = mismatches.length === 0
+  ? `Cross-check: from the same data and initial weights, the losses of the first ${results.find((r) => r.workload === 'mlp64')?.result?.check?.length ?? 0} training steps (the product's mean for matmul) agree within ${TOLERANCE} across every implementation.`
+  : `CROSS-CHECK FAILED:\n${mismatches.map((m) => `- ${m}`).join('\n')}`;
+
 const get = (runner, workload) => results.find((r) => r.runner === runner && r.workload === workload)?.result ?? null;
 const peak = (runner, workload) => results.find((r) => r.runner === runner && r.workload === workload)?.peakRssBytes ?? NaN;
 const ratios = {};
@@ -60,10 +79,13 @@ const lines = [
   '|---|' + [...runners, 'plain-js'].map(() => '---').join('|') + '|',
   ...workloads.map((w) => `| ${w} | ${[...runners, 'plain-js'].map((r) => { const x = results.find((q) => q.runner === r && q.workload === w); return x === undefined ? '' : describe(x); }).join(' | ')} |`),
   '',
+  checkLine,
+  '',
   ...Object.entries(ratios).flatMap(([runner, rs]) => [`## ${runner}: ratios against the peers measured in this run`, '', ...Object.entries(rs).map(([k, v]) => `- ${k}: ${v.toFixed(2)}×`), '']),
 ];
 process.stdout.write(lines.join('\n') + '\n');
 mkdirSync('bench-output', { recursive: true });
-const json = JSON.stringify({ quick, date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, results, ratios }, null, 2) + '\n';
+const json = JSON.stringify({ quick, date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, results, ratios, crossCheck: { tolerance: TOLERANCE, mismatches } }, null, 2) + '\n';
 writeFileSync('bench-output/results.json.tmp', json);
 renameSync('bench-output/results.json.tmp', 'bench-output/results.json');
+if (mismatches.length > 0) process.exit(1);

@@ -14,9 +14,20 @@ test('the benchmark harness runs chainrule (cpu and wasm), tfjs cpu and tfjs was
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^\| workload \| chainrule-cpu \| chainrule-wasm \| tfjs-cpu \| tfjs-wasm \| plain-js \|$/m);
   const report = JSON.parse(readFileSync(join(dir, 'bench-output', 'results.json'), 'utf8')) as {
-    results: { runner: string; workload: string; result: Record<string, number> | null; peakRssBytes: number }[];
+    results: { runner: string; workload: string; result: (Record<string, number> & { check: number[] }) | null; peakRssBytes: number }[];
     ratios: Record<string, Record<string, number>>;
+    crossCheck: { tolerance: number; mismatches: string[] };
   };
+  // The cross-check: every implementation starts from the same data and weights, and its first losses agree.
+  assert.deepEqual(report.crossCheck, { tolerance: 1e-4, mismatches: [] });
+  assert.match(r.stdout, /^Cross-check: from the same data and initial weights, the losses of the first 3 training steps .* agree within 0\.0001/m);
+  const tutorial = report.results.filter((x) => x.workload === 'tutorial').map((x) => x.result!.check);
+  assert.equal(tutorial.length, 5);
+  for (const losses of tutorial) {
+    assert.equal(losses.length, 3);
+    // The reference's first loss, ½(y − t)² with y = 0.3723: 0.0259.
+    assert.ok(Math.abs(losses[0]! - 0.0259) < 5e-5, `first tutorial loss ${losses[0]}`);
+  }
   for (const runner of ['chainrule-cpu', 'chainrule-wasm', 'tfjs-cpu', 'tfjs-wasm']) {
     for (const workload of ['matmul1024', 'mlp64', 'mlp256', 'tutorial']) {
       const c = report.results.find((x) => x.runner === runner && x.workload === workload);
