@@ -8,48 +8,63 @@ const KC: i32 = 256;
 const NC: i32 = 256;
 
 /**
+ * Packs all of B for gemmPacked: for each depth slice (p0 = 0, KC, 2·KC, …; kc = min(KC, k − p0)
+ * deep) and each panel of 8 columns, kc × 8 floats contiguous, at pk + (p0·n8 + 8q·kc)·4 for
+ * panel q; zero past n. b is k × n row-major, or n × k (B stored transposed) when tB is 1.
+ * Packed once per product, it is shared by every thread and every chunk of rows.
+ */
+export function packB(b: usize, pk: usize, k: i32, n: i32, n8: i32, tB: i32): void {
+  for (let p0: i32 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const slice = pk + ((<usize>p0 * <usize>n8) << 2);
+    if (tB != 0) {
+      packTransposed(b, slice, p0, kc, 0, n8, k, n);
+      continue;
+    }
+    for (let j: i32 = 0; j < n8; j += 8) {
+      const panel = slice + ((<usize>j * <usize>kc) << 2);
+      for (let p: i32 = 0; p < kc; p++) {
+        const src = b + ((<usize>(p0 + p) * <usize>n + <usize>j) << 2);
+        const dst = panel + (<usize>(p << 3) << 2);
+        if (j + 8 <= n) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+        } else {
+          for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), j + q < n ? load<f32>(src + (<usize>q << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+/**
  * C = A · B in float32, SIMD (f32x4), cache-blocked as GotoBLAS/BLIS do, with a 4 × 8 micro-kernel
- * (eight f32x4 accumulators).
+ * (eight f32x4 accumulators), B packed beforehand by packB.
  *
  * - a: m4 × k, element (i, p) at a + i·rsA + p·csA bytes (row-major: rsA = 4k, csA = 4; A stored
  *   transposed, k × m: rsA = 4, csA = 4m). m4 is a multiple of 4; the rows past m are the caller's
  *   padding (their outputs are never read);
- * - b: k × n row-major, or n × k (B stored transposed) when tB is 1;
+ * - pk: B packed by packB (k × n8);
  * - c: m4 × n8 row-major output (n8 = n rounded up to 8), overwritten (the first depth slice
- *   stores its sums, later ones add to them: no pass to clear C first);
- * - pack: scratch of KC × NC floats.
- * Sums run in increasing depth order within each 4 × 8 tile, in float32.
+ *   stores its sums, later ones add to them: no pass to clear C first).
+ * The depth is walked in slices of KC and the columns in blocks of NC (a kc × NC block of the
+ * packed B, 256 KiB, stays in L2 while every row group passes over it). Sums run in increasing
+ * depth order within each 4 × 8 tile, in float32, whatever rows a call is given: threads that
+ * split the rows get the same bits as one thread.
  */
-export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k: i32, n: i32, n8: i32, rsA: i32, csA: i32, tB: i32): void {
+export function gemmPacked(a: usize, pk: usize, c: usize, m4: i32, k: i32, n8: i32, rsA: i32, csA: i32): void {
   for (let p0: i32 = 0; p0 < k; p0 += KC) {
     const first = p0 == 0;
     const kc = min(KC, k - p0);
+    const slice = pk + ((<usize>p0 * <usize>n8) << 2);
     for (let j0: i32 = 0; j0 < n8; j0 += NC) {
       const nc = min(NC, n8 - j0);
-      // Pack B[p0 : p0 + kc, j0 : j0 + nc] as panels of 8 columns, each kc × 8 contiguous, zero-padded past n.
-      if (tB != 0) packTransposed(b, pack, p0, kc, j0, nc, k, n);
-      else {
-        for (let j: i32 = 0; j < nc; j += 8) {
-          const panel = pack + ((<usize>j * <usize>kc) << 2);
-          const col = j0 + j;
-          for (let p: i32 = 0; p < kc; p++) {
-            const src = b + ((<usize>(p0 + p) * <usize>n + <usize>col) << 2);
-            const dst = panel + (<usize>(p << 3) << 2);
-            if (col + 8 <= n) {
-              v128.store(dst, v128.load(src));
-              v128.store(dst, v128.load(src, 16), 16);
-            } else {
-              for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(src + (<usize>q << 2)) : 0);
-            }
-          }
-        }
-      }
       for (let i: i32 = 0; i < m4; i += 4) {
         const rowA = a + <usize>i * <usize>rsA + <usize>p0 * <usize>csA;
         const strideA = <usize>rsA;
         const stepA = <usize>csA;
         for (let j: i32 = 0; j < nc; j += 8) {
-          const panel = pack + ((<usize>j * <usize>kc) << 2);
+          const panel = slice + ((<usize>(j0 + j) * <usize>kc) << 2);
           let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
           let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
           let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -103,7 +118,7 @@ export function matmulF32(a: usize, b: usize, c: usize, pack: usize, m4: i32, k:
 
 /**
  * Packs depth p0..p0+kc−1, columns j0..j0+nc−1 of B stored transposed (n × k row-major) into
- * panels of 8 columns (kc × 8 each, as matmulF32 reads them), zero past n: 4 × 4 blocks are
+ * panels of 8 columns (kc × 8 each, as gemmPacked reads them), zero past n: 4 × 4 blocks are
  * transposed in registers; the depth tail and the last columns go one by one.
  */
 function packTransposed(b: usize, pack: usize, p0: i32, kc: i32, j0: i32, nc: i32, k: i32, n: i32): void {

@@ -22,13 +22,12 @@ import { startPool, type ThreadPool } from './threads.js';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  readonly matmulF32: (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number, rsA: number, csA: number, tB: number) => void;
+  readonly packB: (b: number, pk: number, k: number, n: number, n8: number, tB: number) => void;
+  readonly gemmPacked: (a: number, pk: number, c: number, m4: number, k: number, n8: number, rsA: number, csA: number) => void;
   readonly transposeF32: (src: number, dst: number, rows: number, cols: number) => void;
   readonly axpyF32: (y: number, x: number, n: number, a: number) => void;
 }
 
-/** The packing scratch the kernel uses: KC × NC floats (see wasm/assembly/index.ts). */
-const PACK_BYTES = 256 * 256 * 4;
 /** Operands start past the module's own static data. */
 const BASE = 65536;
 const PAGE = 65536;
@@ -130,29 +129,28 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
   const m4 = (m + 3) & ~3;
   const n8 = (n + 7) & ~7;
   const workers = helpers(m4, m * k * n);
-  const parts = workers.length + 1;
   const aPtr = BASE;
   const bPtr = aPtr + m4 * k * 4;
   const cPtr = bPtr + k * n * 4;
-  const packPtr = cPtr + m4 * n8 * 4;
-  const heap = heapFor(w, packPtr + parts * PACK_BYTES);
+  const pkPtr = cPtr + m4 * n8 * 4;
+  const heap = heapFor(w, pkPtr + k * n8 * 4);
   const rsA = transposeA ? 4 : k * 4;
   const csA = transposeA ? m * 4 : 4;
-  const tB = transposeB ? 1 : 0;
-  // Rows past m (to a multiple of 4) are padding: their outputs are never copied out.
+  // Copies the operands in and packs B once for every thread. Rows past m (to a multiple of 4)
+  // are padding: their outputs are never copied out.
   const fill = (): void => {
     heap.set((a as Float32Array).subarray(aOff, aOff + m * k), aPtr / 4);
     heap.set((b as Float32Array).subarray(bOff, bOff + k * n), bPtr / 4);
+    w.packB(bPtr, pkPtr, k, n, n8, transposeB ? 1 : 0);
   };
   if (workers.length === 0) {
     fill();
-    w.matmulF32(aPtr, bPtr, cPtr, packPtr, m4, k, n, n8, rsA, csA, tB);
+    w.gemmPacked(aPtr, pkPtr, cPtr, m4, k, n8, rsA, csA);
   } else {
-    // Chunks of whole 4-row groups, about four per thread (at least 16 rows: each chunk packs B again).
-    const chunk = Math.max(16, Math.ceil(m4 / (4 * parts) / 4) * 4);
-    const packs = Array.from({ length: parts }, (_, t) => packPtr + t * PACK_BYTES);
-    // The workers wake while this thread copies the operands in.
-    pool!.run({ a: aPtr, b: bPtr, c: cPtr, m4, k, n, n8, rsA, csA, tB, chunk }, workers, packs, w.matmulF32, fill);
+    // Chunks of whole 4-row groups, about four per thread (at least 8 rows).
+    const chunk = Math.max(8, Math.ceil(m4 / (4 * (workers.length + 1)) / 4) * 4);
+    // The workers wake while this thread copies the operands in and packs B.
+    pool!.run({ a: aPtr, pk: pkPtr, c: cPtr, m4, k, n8, rsA, csA, chunk }, workers, w.gemmPacked, fill);
   }
   const c = cPtr / 4;
   if (n8 === n) out.set(heap.subarray(c, c + m * n), outOff);

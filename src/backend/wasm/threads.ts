@@ -1,9 +1,9 @@
 /**
  * Worker threads for the wasm backend's matrix product (Node only): the threaded build of the
  * kernels shares one WebAssembly memory with workers. A product is cut into chunks of rows of A;
- * the calling thread posts the job through a shared control block, and then it and every worker
- * that is awake claim chunks from a shared counter (Atomics.add) until none is left, each with
- * its own packing scratch. Claiming, not a fixed share, is what makes threads pay on a 2-core
+ * the calling thread posts the job through a shared control block, copies the operands in and
+ * packs B once (while the workers wake), and then it and every worker that is awake claim chunks
+ * from a shared counter (Atomics.add) until none is left. Claiming, not a fixed share, is what makes threads pay on a 2-core
  * virtual machine: a worker can take tens or hundreds of microseconds to wake, and a late worker
  * simply finds fewer chunks (or none: the caller then withdraws the job instead of waiting).
  * Every chunk is a whole number of 4-row groups, so the result is the same, bit for bit, whoever
@@ -13,7 +13,7 @@
  * backend runs on one thread.
  */
 
-/** Per worker: [state, a, b, c, pack, m4, k, n, n8, rsA, csA, tB, chunk] in the control block; the shared chunk counter and a go flag follow the slots. */
+/** Per worker: [state, a, pk, c, m4, k, n8, rsA, csA, chunk] in the control block; the shared chunk counter and a go flag follow the slots. */
 const SLOT = 16;
 const IDLE = 3;
 const JOB = 1;
@@ -25,7 +25,7 @@ const workerSource = (counter: number): string => `
 const { workerData } = require('node:worker_threads');
 const { bytes, memory, ctrl, index } = workerData;
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('chainrule wasm kernel aborted'); } } });
-const matmul = instance.exports.matmulF32;
+const gemm = instance.exports.gemmPacked;
 const base = index * ${SLOT};
 Atomics.store(ctrl, base, ${IDLE});
 Atomics.notify(ctrl, base);
@@ -34,46 +34,44 @@ for (;;) {
   while ((s = Atomics.load(ctrl, base)) !== ${JOB}) Atomics.wait(ctrl, base, s);
   // The caller may have withdrawn the job (it finished every chunk itself) since we woke.
   if (Atomics.compareExchange(ctrl, base, ${JOB}, ${RUNNING}) !== ${JOB}) continue;
-  // Woken while the caller copies the operands in: wait (briefly, spinning) until they are there.
+  // Woken while the caller copies the operands in and packs B: wait (briefly, spinning) until they are there.
   while (Atomics.load(ctrl, ${counter} + 1) === 0) {}
-  const a = ctrl[base + 1], b = ctrl[base + 2], c = ctrl[base + 3], pack = ctrl[base + 4], m4 = ctrl[base + 5];
-  const k = ctrl[base + 6], n = ctrl[base + 7], n8 = ctrl[base + 8], rsA = ctrl[base + 9], csA = ctrl[base + 10], tB = ctrl[base + 11], chunk = ctrl[base + 12];
+  const a = ctrl[base + 1], pk = ctrl[base + 2], c = ctrl[base + 3], m4 = ctrl[base + 4];
+  const k = ctrl[base + 5], n8 = ctrl[base + 6], rsA = ctrl[base + 7], csA = ctrl[base + 8], chunk = ctrl[base + 9];
   for (;;) {
     const r0 = Atomics.add(ctrl, ${counter}, 1) * chunk;
     if (r0 >= m4) break;
-    matmul(a + r0 * rsA, b, c + r0 * n8 * 4, pack, Math.min(chunk, m4 - r0), k, n, n8, rsA, csA, tB);
+    gemm(a + r0 * rsA, pk, c + r0 * n8 * 4, Math.min(chunk, m4 - r0), k, n8, rsA, csA);
   }
   Atomics.store(ctrl, base, ${DONE});
   Atomics.notify(ctrl, base);
 }
 `;
 
-/** One product: C (m4 × n8, at c) = A · B as matmulF32 takes them, cut into chunks of `chunk` rows (a multiple of 4). */
+/** One product: C (m4 × n8, at c) = A · packed B as gemmPacked takes them, cut into chunks of `chunk` rows (a multiple of 4). */
 export interface ThreadedProduct {
   readonly a: number;
-  readonly b: number;
+  readonly pk: number;
   readonly c: number;
   readonly m4: number;
   readonly k: number;
-  readonly n: number;
   readonly n8: number;
   readonly rsA: number;
   readonly csA: number;
-  readonly tB: number;
   readonly chunk: number;
 }
 
-export type MatmulExport = (a: number, b: number, c: number, pack: number, m4: number, k: number, n: number, n8: number, rsA: number, csA: number, tB: number) => void;
+export type GemmExport = (a: number, pk: number, c: number, m4: number, k: number, n8: number, rsA: number, csA: number) => void;
 
 export interface ThreadPool {
   /** The workers ready to take a job now. */
   readonly ready: () => number[];
   /**
-   * Runs the product on this thread and on `workers` (each given its packing scratch in `packs`,
-   * this thread's first): wakes the workers, calls `fill` (which copies the operands in) while they
-   * wake, then computes; returns when every chunk is done.
+   * Runs the product on this thread and on `workers`: wakes the workers, calls `fill` (which
+   * copies the operands in and packs B) while they wake, then computes; returns when every chunk
+   * is done.
    */
-  run(job: ThreadedProduct, workers: readonly number[], packs: readonly number[], matmul: MatmulExport, fill: () => void): void;
+  run(job: ThreadedProduct, workers: readonly number[], gemm: GemmExport, fill: () => void): void;
   /** Waits (up to `ms`) for every worker to have started. */
   waitStarted(ms: number): void;
 }
@@ -109,12 +107,12 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
       for (let w = 0; w < count; w++) if (Atomics.load(ctrl, w * SLOT) === IDLE && !failed.has(w)) out.push(w);
       return out;
     },
-    run(job, workers, packs, matmul, fill) {
+    run(job, workers, gemm, fill) {
       Atomics.store(ctrl, counter, 0);
       Atomics.store(ctrl, go, 0);
-      workers.forEach((w, i) => {
+      workers.forEach((w) => {
         const base = w * SLOT;
-        const args = [job.a, job.b, job.c, packs[i + 1]!, job.m4, job.k, job.n, job.n8, job.rsA, job.csA, job.tB, job.chunk];
+        const args = [job.a, job.pk, job.c, job.m4, job.k, job.n8, job.rsA, job.csA, job.chunk];
         for (let j = 0; j < args.length; j++) ctrl[base + 1 + j] = args[j]!;
         Atomics.store(ctrl, base, JOB);
         Atomics.notify(ctrl, base);
@@ -124,7 +122,7 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
       for (;;) {
         const r0 = Atomics.add(ctrl, counter, 1) * job.chunk;
         if (r0 >= job.m4) break;
-        matmul(job.a + r0 * job.rsA, job.b, job.c + r0 * job.n8 * 4, packs[0]!, Math.min(job.chunk, job.m4 - r0), job.k, job.n, job.n8, job.rsA, job.csA, job.tB);
+        gemm(job.a + r0 * job.rsA, job.pk, job.c + r0 * job.n8 * 4, Math.min(job.chunk, job.m4 - r0), job.k, job.n8, job.rsA, job.csA);
       }
       for (const w of workers) {
         const base = w * SLOT;
