@@ -16,7 +16,7 @@ import { reshape } from '../ops/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { annotate } from '../autograd/annotate.js';
+import { annotate, type Composite } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
 
 /** How per-element losses are combined: their mean (default), their sum, or not at all. */
@@ -65,17 +65,32 @@ export function lossFormulas(op: string): LossFormulas | undefined {
  * for a single prediction, and as a mean or sum over N elements (rows, for class scores) otherwise.
  */
 function annotateLoss(op: string, prediction: Tensor, target: Tensor, out: Tensor, options: LossOptions, recompute: LossFunction): Tensor {
-  const f = LOSS_FORMULAS[op];
+  // Only a recorded loss is annotated (annotate ignores the rest): skip building formulas for it.
+  if (out._node === null) return out;
   const reduction = options.reduction ?? 'mean';
-  if (f === undefined || reduction === 'none') return out;
+  if (reduction === 'none') return out;
   const perRow = op === 'crossEntropy';
   const n = perRow ? (prediction.ndim === 2 ? (prediction.shape[0] ?? 1) : 1) : prediction.size;
   const scale = reduction === 'mean' && n > 1 ? n : 1;
+  const formulas = lossComposite(op, reduction, scale);
+  if (formulas === undefined) return out;
+  return annotate(out, { ...formulas, inputs: [prediction, target], recompute: ([p, t]) => recompute(p!, t!, options) });
+}
+
+type LossCompositeFormulas = Omit<Composite, 'inputs' | 'recompute'>;
+const lossComposites = new Map<string, LossCompositeFormulas>();
+
+/** The formulas of a loss's composite annotation, built once per (loss, reduction, scale): a training step only looks them up. */
+function lossComposite(op: string, reduction: 'mean' | 'sum', scale: number): LossCompositeFormulas | undefined {
+  const key = `${op}|${reduction}|${scale}`;
+  const cached = lossComposites.get(key);
+  if (cached !== undefined) return cached;
+  const f = LOSS_FORMULAS[op];
+  if (f === undefined) return undefined;
   const agg = reduction === 'mean' ? ['mean ', '\\operatorname{mean} '] : ['Σ ', '\\textstyle\\sum '];
-  return annotate(out, {
+  const made: LossCompositeFormulas = {
     op,
     role: 'loss',
-    inputs: [prediction, target],
     forward: formula(f.forward[0], f.forward[1]),
     forwardTensor: formula(agg[0] + f.forward[0], agg[1] + f.forward[1]),
     local: [formula(f.local[0], f.local[1]), null],
@@ -83,12 +98,16 @@ function annotateLoss(op: string, prediction: Tensor, target: Tensor, out: Tenso
       scale === 1 ? formula(`{g} ⊙ (${f.local[0]})`, `{g} \\odot (${f.local[1]})`) : formula(`{g} ⊙ (${f.local[0]}) / ${scale}`, `{g} \\odot \\frac{${f.local[1]}}{${scale}}`),
       null,
     ],
-    recompute: ([p, t]) => recompute(p!, t!, options),
-  });
+  };
+  // Scales are batch sizes: a few per run.
+  if (lossComposites.size < 256) lossComposites.set(key, made);
+  return made;
 }
 
 function reduce(op: string, losses: Tensor, options: LossOptions): Tensor {
   const reduction = options.reduction ?? 'mean';
+  // The mean or sum of one loss (one sample, one output, as in the tutorial) is that loss.
+  if (losses.size === 1 && (reduction === 'mean' || reduction === 'sum')) return reshape(losses, []);
   switch (reduction) {
     case 'mean':
       return mean(losses);

@@ -149,7 +149,8 @@ export abstract class Optimizer {
 
   /** Clears the gradient of every parameter. */
   zeroGrad(): void {
-    for (const p of this.params()) p.zeroGrad();
+    // Loops, not params(): this runs every step and should allocate nothing.
+    for (const group of this.groups) for (const p of group.params) p.zeroGrad();
   }
 
   /** Applies one update to every parameter that has a gradient. */

@@ -32,7 +32,10 @@ export function stridesOf(shape: Shape): number[] {
 
 /** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  if (shapes.length === 2 && shapeEqual(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
+  if (shapes.length === 2) {
+    const two = broadcastTwo(shapes[0]!, shapes[1]!);
+    if (two !== null) return two;
+  }
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (let i = 0; i < rank; i++) {
@@ -49,6 +52,22 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
           `dimension ${i - rank} is ${cur} in one and ${d} in another (sizes must match or be 1)`,
       );
     }
+  }
+  return out;
+}
+
+/** The broadcast of two shapes, or null where they do not broadcast (the general path then names the problem). */
+function broadcastTwo(a: Shape, b: Shape): number[] | null {
+  const ra = a.length;
+  const rb = b.length;
+  const r = ra > rb ? ra : rb;
+  const out = new Array<number>(r);
+  for (let i = 0; i < r; i++) {
+    const da = i < r - ra ? 1 : a[i - r + ra]!;
+    const db = i < r - rb ? 1 : b[i - r + rb]!;
+    if (da === db || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
+    else return null;
   }
   return out;
 }
@@ -94,4 +113,35 @@ export function assertShape(op: string, shape: readonly unknown[]): number[] {
     }
     return d;
   });
+}
+
+const EMPTY_SHAPE: Shape = Object.freeze([]);
+const RANK1: Shape[] = [];
+const RANK2 = new Map<number, Shape>();
+const SMALL = 1024;
+
+/**
+ * A frozen shape equal to `shape`: the same array if it is frozen already, a shared one for
+ * small shapes of rank ≤ 2 (so a training step on small tensors allocates and freezes no
+ * shape arrays), else a frozen copy.
+ */
+export function frozenShape(shape: Shape): Shape {
+  if (Object.isFrozen(shape)) return shape;
+  const r = shape.length;
+  if (r === 0) return EMPTY_SHAPE;
+  const d0 = shape[0]!;
+  if (r === 1 && Number.isInteger(d0) && d0 >= 0 && d0 < SMALL) return (RANK1[d0] ??= Object.freeze([d0]));
+  if (r === 2) {
+    const d1 = shape[1]!;
+    if (Number.isInteger(d0) && Number.isInteger(d1) && d0 >= 0 && d1 >= 0 && d0 < SMALL && d1 < SMALL) {
+      const key = d0 * SMALL + d1;
+      let cached = RANK2.get(key);
+      if (cached === undefined) {
+        cached = Object.freeze([d0, d1]);
+        if (RANK2.size < 4096) RANK2.set(key, cached);
+      }
+      return cached;
+    }
+  }
+  return Object.freeze([...shape]);
 }

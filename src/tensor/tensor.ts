@@ -1,7 +1,7 @@
 import { AutogradError, DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { isFloating, type DType, type TypedArray } from './dtype.js';
-import { formatShape, shapeEqual, shapeSize, type Shape } from './shape.js';
+import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
@@ -58,8 +58,8 @@ export class Tensor {
     }
     this.id = nextId++;
     this._data = data;
-    // A frozen shape (another tensor's) is shared as it is: it cannot change.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    // A frozen shape (another tensor's, or a shared small one) is used as it is: it cannot change.
+    this.shape = frozenShape(shape);
     this.dtype = dtype;
     this._node = node;
     this._requiresGrad = node !== null;
