@@ -45,27 +45,38 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
   return result;
 }
 
+let visitGeneration = 0;
+
 /** Every tensor that requires grad reachable from `roots`, inputs before the ops that use them. */
 export function topoSort(roots: readonly Tensor[], include: (t: Tensor) => boolean = (t) => t.requiresGrad): Tensor[] {
+  // Visited tensors are stamped with this walk's number (no Set), and the stack is two parallel
+  // arrays (no object per entry): this runs on every backward().
+  const visit = ++visitGeneration;
   const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
-  const stack: { tensor: Tensor; next: number }[] = [];
+  const stack: Tensor[] = [];
+  const next: number[] = [];
   for (const root of roots) {
-    if (visited.has(root) || !include(root)) continue;
-    visited.add(root);
-    stack.push({ tensor: root, next: 0 });
+    if (root._visit === visit || !include(root)) continue;
+    root._visit = visit;
+    stack.push(root);
+    next.push(0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const inputs = top.tensor._node?.inputs ?? [];
-      if (top.next >= inputs.length) {
+      const top = stack.length - 1;
+      const t = stack[top]!;
+      const inputs = t._node?.inputs;
+      const k = next[top]!;
+      if (inputs === undefined || k >= inputs.length) {
         stack.pop();
-        order.push(top.tensor);
+        next.pop();
+        order.push(t);
         continue;
       }
-      const child = inputs[top.next++]!;
-      if (!visited.has(child) && include(child)) {
-        visited.add(child);
-        stack.push({ tensor: child, next: 0 });
+      next[top] = k + 1;
+      const child = inputs[k]!;
+      if (child._visit !== visit && include(child)) {
+        child._visit = visit;
+        stack.push(child);
+        next.push(0);
       }
     }
   }
@@ -84,58 +95,65 @@ export interface BackwardOptions {
 /** Back-propagates `seeds` from `roots`; returns the gradients of the captured tensors. */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions): Map<Tensor, Tensor> {
   const order = topoSort(roots);
-  const grads = new Map<Tensor, Tensor>();
+  // Gradients on their way are kept on the tensors (`_pending`), not in a Map: cleared first (a
+  // backward that threw may have left some), taken as each tensor's turn comes.
+  for (let k = 0; k < order.length; k++) order[k]!._pending = null;
   const captured = new Map<Tensor, Tensor>();
   const anomaly = isAnomalyEnabled();
   withGradMode(options.createGraph, () => asBackward(() => {
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
-      const existing = grads.get(root);
-      grads.set(root, existing ? add(existing, seed) : seed);
+      const existing = root._pending;
+      root._pending = existing !== null ? add(existing, seed) : seed;
     });
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
-      const g = grads.get(t);
-      if (g === undefined) continue;
-      grads.delete(t);
+      const g = t._pending;
+      if (g === null) continue;
+      t._pending = null;
       if (options.capture === 'all' || options.capture.has(t)) captured.set(t, g);
       const node = t._node;
       if (node === null || t._retainsGrad) {
         if (options.accumulate) t.grad = t.grad === null ? g : add(t.grad, g);
       }
       if (node === null) continue;
-      propagate(node, t, g, grads, anomaly);
+      propagate(node, t, g, anomaly);
     }
   }));
   return captured;
 }
 
-function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, grads: Map<Tensor, Tensor>, anomaly: boolean): void {
+function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, anomaly: boolean): void {
   const def = PRIMITIVES[node.op];
   const rule = def.backward;
   if (rule === null) return;
-  const needsGrad = node.inputs.map((x, i) => x.requiresGrad && !def.nondifferentiable.includes(i));
-  const inputGrads = rule({ inputs: node.inputs, result, grad, params: node.params, needsGrad });
-  if (inputGrads.length !== node.inputs.length) {
-    throw new AutogradError(`internal: the gradient rule of ${node.op} returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`);
+  const inputs = node.inputs;
+  const n = inputs.length;
+  const needsGrad = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (def.nondifferentiable.length === 0 || !def.nondifferentiable.includes(i));
+  const inputGrads = rule({ inputs, result, grad, params: node.params, needsGrad });
+  if (inputGrads.length !== n) {
+    throw new AutogradError(`internal: the gradient rule of ${node.op} returned ${inputGrads.length} gradients for ${n} inputs`);
   }
-  for (let i = 0; i < node.inputs.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (!needsGrad[i]) continue;
-    const input = node.inputs[i]!;
+    const input = inputs[i]!;
     let g = inputGrads[i];
     if (g === null || g === undefined) continue;
-    if (!shapeEqual(g.shape, input.shape)) g = sumToShape(g, input.shape);
-    if (g.dtype !== input.dtype) g = cast(g, input.dtype);
-    if (!shapeEqual(g.shape, input.shape)) {
-      throw new AutogradError(
-        `internal: the gradient rule of ${node.op} returned shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
-      );
+    if (g.shape !== input.shape && !shapeEqual(g.shape, input.shape)) {
+      g = sumToShape(g, input.shape);
+      if (!shapeEqual(g.shape, input.shape)) {
+        throw new AutogradError(
+          `internal: the gradient rule of ${node.op} returned shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
+        );
+      }
     }
+    if (g.dtype !== input.dtype) g = cast(g, input.dtype);
     if (anomaly) {
       const found = firstNonFinite(g._data);
       if (found !== null) throw backwardAnomaly(node.op, i, node.inputs.map((x) => x.shape), found, node.stack);
     }
-    const existing = grads.get(input);
-    grads.set(input, existing === undefined ? g : add(existing, g));
+    const existing = input._pending;
+    input._pending = existing === null ? g : add(existing, g);
   }
 }

@@ -145,6 +145,8 @@ const LINEAR_NO_BIAS = {
   vjp: LINEAR_FORMULAS.vjp.slice(0, 2),
 } as const;
 
+const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!, b ?? null);
+
 /**
  * x·Wᵀ + b, recorded as one 'linear' step for explanations (weight [out, in], bias [out]).
  * @example linear(tensor([[1, 2]]), tensor([[3, 4]]), tensor([0.5])).toArray(); // [[11.5]]
@@ -153,13 +155,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // x·Wᵀ as one product reading W transposed: no copy of W, and no transposes in the backward pass.
   const y = x.ndim >= 2 && weight.ndim === 2 ? matmul(x, weight, { transposeB: true }) : matmul(x, weight.T);
   const out = bias === null ? y : add(y, bias);
+  if (out._node === null) return out; // not recorded (noGrad): nothing to annotate
   const f = bias === null ? LINEAR_NO_BIAS : LINEAR_FORMULAS;
+  // Written out, not spread: this runs for every layer of every step.
   return annotate(out, {
     op: 'linear',
     role: 'linear',
     inputs: bias === null ? [x, weight] : [x, weight, bias],
-    ...f,
-    recompute: ([a, w, b]) => linear(a!, w!, b ?? null),
+    forward: f.forward,
+    forwardTensor: f.forwardTensor,
+    local: f.local,
+    vjp: f.vjp,
+    recompute: recomputeLinear,
   });
 }
 

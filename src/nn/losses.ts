@@ -18,6 +18,7 @@ import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { annotate, type Composite } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
+import type { Formula } from '../ops/primitives/types.js';
 
 /** How per-element losses are combined: their mean (default), their sum, or not at all. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -74,10 +75,20 @@ function annotateLoss(op: string, prediction: Tensor, target: Tensor, out: Tenso
   const scale = reduction === 'mean' && n > 1 ? n : 1;
   const formulas = lossComposite(op, reduction, scale);
   if (formulas === undefined) return out;
-  return annotate(out, { ...formulas, inputs: [prediction, target], recompute: ([p, t]) => recompute(p!, t!, options) });
+  // Written out, not spread: this runs for every step.
+  return annotate(out, {
+    op: formulas.op,
+    role: formulas.role,
+    inputs: [prediction, target],
+    forward: formulas.forward,
+    forwardTensor: formulas.forwardTensor,
+    local: formulas.local,
+    vjp: formulas.vjp,
+    recompute: ([p, t]) => recompute(p!, t!, options),
+  });
 }
 
-type LossCompositeFormulas = Omit<Composite, 'inputs' | 'recompute'>;
+type LossCompositeFormulas = Omit<Composite, 'inputs' | 'recompute' | 'forwardTensor'> & { readonly forwardTensor: Formula };
 const lossComposites = new Map<string, LossCompositeFormulas>();
 
 /** The formulas of a loss's composite annotation, built once per (loss, reduction, scale): a training step only looks them up. */

@@ -11,11 +11,14 @@ import { sum } from './reduce.js';
  * @example arange(6).reshape([2, 3])
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const holes = shape.filter((d) => d === -1).length;
+  let holes = 0;
+  for (let i = 0; i < shape.length; i++) if (shape[i] === -1) holes++;
   if (holes > 1) throw new ShapeError(`reshape: only one dimension can be -1, got ${formatShape(shape)}`);
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     if (!Number.isInteger(d) || d < -1) throw new ShapeError(`reshape: invalid dimension ${d} in ${formatShape(shape)}`);
   }
+  if (holes === 0 && shapeEqual(shape, x.shape)) return x;
   let target = [...shape];
   if (holes === 1) {
     const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);

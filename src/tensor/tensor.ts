@@ -43,6 +43,10 @@ export class Tensor {
   readonly _node: GradNode | null;
   /** @internal */
   _retainsGrad = false;
+  /** @internal A gradient on its way to this tensor during backward() (autograd/engine.ts runBackward). */
+  _pending: Tensor | null = null;
+  /** @internal The number of the last graph walk that reached this tensor (autograd/engine.ts topoSort). */
+  _visit = 0;
   /** @internal The composite step (a Linear layer, a loss) that produced this tensor, for explanations: see autograd/annotate.ts. */
   _composite: unknown = undefined;
   private _requiresGrad: boolean;

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AnomalyError,
   AutogradError,
+  detectAnomaly,
   DTypeError,
   ShapeError,
   Tensor,
@@ -196,4 +198,16 @@ test('a fresh graph per step: training a tiny model twice gives identical gradie
   };
   assert.deepEqual(step(), step());
   assert.ok(zeros([1]) instanceof Tensor);
+});
+
+test('a backward that threw leaves nothing behind: the next backward over the same tensors gets exact gradients (regression: pending gradients are kept on tensors)', () => {
+  const x = tensor([0], { requiresGrad: true });
+  const y = x.mul(3);
+  const m = y.mul(2);
+  const L = y.sqrt().add(m).sum();
+  // ∂√y/∂y is infinite at 0: anomaly detection throws in the middle of the backward pass.
+  assert.throws(() => detectAnomaly(() => L.backward()), AnomalyError);
+  x.zeroGrad();
+  m.sum().backward();
+  assert.deepEqual(x.grad?.toArray(), [6]);
 });
