@@ -14,7 +14,7 @@ import { Tensor, type GradNode } from '../tensor/tensor.js';
 import { add, cast } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/shape.js';
 import { backwardAnomaly, captureStack, firstNonFinite, forwardAnomaly } from './anomaly.js';
-import { asBackward, isAnomalyEnabled, isGradEnabled, isInBackward, withGradMode } from './mode.js';
+import { enterBackward, isAnomalyEnabled, isGradEnabled, isInBackward, leaveBackward } from './mode.js';
 
 /** Runs primitive `op` on `inputs` with the current backend, recording a graph node when needed. */
 export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
@@ -22,14 +22,19 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
   const meta = def.infer(inputs, params);
   const backend = getBackend();
   const out = backend.allocate(meta.dtype, shapeSize(meta.shape));
-  const data = inputs.map((t) => t._data);
-  const shapes = inputs.map((t) => t.shape);
+  // Array literals for the usual one and two inputs: this runs for every op.
+  const n = inputs.length;
+  const a = inputs[0];
+  const b = inputs[1];
+  const data = n === 1 ? [a!._data] : n === 2 ? [a!._data, b!._data] : inputs.map((t) => t._data);
+  const shapes = n === 1 ? [a!.shape] : n === 2 ? [a!.shape, b!.shape] : inputs.map((t) => t.shape);
   backend.kernels[op]({ inputs: data, shapes, out, outShape: meta.shape, params });
   const anomaly = isAnomalyEnabled();
   let node: GradNode | null = null;
-  if (def.backward !== null && isFloating(meta.dtype) && isGradEnabled()) {
-    for (let i = 0; i < inputs.length; i++) {
-      if (inputs[i]?.requiresGrad === true && !def.nondifferentiable.includes(i)) {
+  if (def.backward !== null && isGradEnabled() && isFloating(meta.dtype)) {
+    const nondifferentiable = def.nondifferentiable;
+    for (let i = 0; i < n; i++) {
+      if (inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i))) {
         node = { op, params, inputs, stack: anomaly ? captureStack() : null };
         break;
       }
@@ -100,12 +105,14 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   for (let k = 0; k < order.length; k++) order[k]!._pending = null;
   const captured = new Map<Tensor, Tensor>();
   const anomaly = isAnomalyEnabled();
-  withGradMode(options.createGraph, () => asBackward(() => {
-    roots.forEach((root, i) => {
+  const previous = enterBackward(options.createGraph);
+  try {
+    for (let i = 0; i < roots.length; i++) {
+      const root = roots[i]!;
       const seed = seeds[i]!;
       const existing = root._pending;
       root._pending = existing !== null ? add(existing, seed) : seed;
-    });
+    }
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       const g = t._pending;
@@ -119,7 +126,9 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (node === null) continue;
       propagate(node, t, g, anomaly);
     }
-  }));
+  } finally {
+    leaveBackward(previous);
+  }
   return captured;
 }
 

@@ -77,3 +77,17 @@ export function detectAnomaly<T>(fn: () => T): T {
     anomalyEnabled = previous;
   }
 }
+
+/** @internal Sets recording and the backward flag at once, returning what they were (runBackward restores them in a finally). */
+export function enterBackward(record: boolean): number {
+  const previous = (gradEnabled ? 1 : 0) | (inBackward ? 2 : 0);
+  gradEnabled = record;
+  inBackward = true;
+  return previous;
+}
+
+/** @internal Restores what enterBackward returned. */
+export function leaveBackward(previous: number): void {
+  gradEnabled = (previous & 1) !== 0;
+  inBackward = (previous & 2) !== 0;
+}

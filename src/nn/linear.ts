@@ -1,7 +1,7 @@
 /** The fully connected layer y = x·Wᵀ + b. */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast } from '../ops/elementwise.js';
-import { matmul } from '../ops/linalg.js';
+import { matmul, matmulT } from '../ops/linalg.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
 import type { Generator } from '../random/generator.js';
@@ -153,7 +153,7 @@ const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!,
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   // x·Wᵀ as one product reading W transposed: no copy of W, and no transposes in the backward pass.
-  const y = x.ndim >= 2 && weight.ndim === 2 ? matmul(x, weight, { transposeB: true }) : matmul(x, weight.T);
+  const y = x.ndim >= 2 && weight.ndim === 2 ? matmulT(x, weight, false, true) : matmul(x, weight.T);
   const out = bias === null ? y : add(y, bias);
   if (out._node === null) return out; // not recorded (noGrad): nothing to annotate
   const f = bias === null ? LINEAR_NO_BIAS : LINEAR_FORMULAS;

@@ -23,33 +23,37 @@ export function asTensor(value: TensorLike, like?: TensorLike): Tensor {
 }
 
 function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
   return [asTensor(a, b), asTensor(b, a)];
 }
 
+/** The params of the ops that take none, shared (params are never mutated): no object per op. */
+const NONE = Object.freeze({});
+
 /** −x. */
-export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], {}); }
+export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], NONE); }
 /** eˣ. */
-export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], {}); }
+export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], NONE); }
 /** Natural logarithm. */
-export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], {}); }
+export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], NONE); }
 /** Square root. */
-export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], {}); }
+export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], NONE); }
 /** |x|; its gradient at 0 is 0. */
-export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], {}); }
+export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], NONE); }
 /** −1, 0 or 1 (not differentiable). */
-export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], {}); }
+export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], NONE); }
 /** Sine. */
-export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], {}); }
+export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], NONE); }
 /** Cosine. */
-export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], {}); }
+export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], NONE); }
 /** Hyperbolic tangent. */
-export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], {}); }
+export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], NONE); }
 /** The logistic sigmoid σ(x) = 1/(1+e^−x), stable for large |x|. @example sigmoid(tensor(0.3)).item() // 0.5744… */
-export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], {}); }
+export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], NONE); }
 /** max(x, 0); its gradient at 0 is 0. */
-export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], {}); }
+export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], NONE); }
 /** The error function. */
-export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], {}); }
+export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], NONE); }
 
 /** Converts to another dtype (differentiable between floating dtypes). @example tensor([1.7]).cast('int32') */
 export function cast(x: Tensor, dtype: DType): Tensor {
@@ -58,31 +62,31 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 }
 
 /** a + b with broadcasting. @example add(tensor([1, 2]), 1) // [2, 3] */
-export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), {}); }
+export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), NONE); }
 /** a − b with broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), {}); }
+export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), NONE); }
 /** a · b elementwise with broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), {}); }
+export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), NONE); }
 /** a / b with broadcasting (true division: integer inputs give float32). */
-export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), {}); }
+export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), NONE); }
 /** aᵇ with broadcasting. @example pow(tensor([2, 3]), 2) // [4, 9] */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), {}); }
+export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), NONE); }
 /** Elementwise maximum; at a tie the gradient is split evenly. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), {}); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), NONE); }
 /** Elementwise minimum; at a tie the gradient is split evenly. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), {}); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), NONE); }
 /** a = b (bool). */
-export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), {}); }
+export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), NONE); }
 /** a ≠ b (bool). */
-export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), {}); }
+export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), NONE); }
 /** a < b (bool). */
-export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), {}); }
+export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), NONE); }
 /** a ≤ b (bool). */
-export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), {}); }
+export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), NONE); }
 /** a > b (bool). */
-export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), {}); }
+export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NONE); }
 /** a ≥ b (bool). */
-export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), {}); }
+export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), NONE); }
 
 /**
  * Picks `a` where `condition` is true and `b` elsewhere, with broadcasting.

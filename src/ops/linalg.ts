@@ -49,9 +49,15 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   return out;
 }
 
+// The four parameter sets, shared (params are never mutated): no object per product.
+const PLAIN: MatmulOptions = Object.freeze({});
+const T_B: MatmulOptions = Object.freeze({ transposeA: false, transposeB: true });
+const T_A: MatmulOptions = Object.freeze({ transposeA: true, transposeB: false });
+const T_AB: MatmulOptions = Object.freeze({ transposeA: true, transposeB: true });
+
 /** op(a)·op(b) for operands of rank ≥ 2, op a transpose of the last two axes where asked: the primitive itself. */
 export function matmulT(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return apply('matmul', [a, b], transposeA || transposeB ? { transposeA, transposeB } : {});
+  return apply('matmul', [a, b], transposeA ? (transposeB ? T_AB : T_A) : transposeB ? T_B : PLAIN);
 }
 
 /** Dot product of two 1-D tensors. */

@@ -109,7 +109,7 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   }
   if (lead < 0) throw new ShapeError(`sumToShape: ${formatShape(g.shape)} has fewer dimensions than ${formatShape(shape)}`);
   // Every summed axis has size 1 (a bias [1] added to [1,1]): nothing was replicated, so the sum is a reshape.
-  if (g.size === shapeSize(shape)) return reshape(g, shape);
+  if (g.size === shapeSize(shape)) return apply('reshape', [g], { shape: [...shape] });
   return reshape(sum(g, axes, true), shape);
 }
 

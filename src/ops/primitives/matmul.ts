@@ -53,7 +53,7 @@ export const matmulDef: OpDef<'matmul'> = {
     }
     const m = a.shape[ta ? ra - 1 : ra - 2] ?? 1;
     const n = b.shape[tb ? rb - 2 : rb - 1] ?? 1;
-    return { shape: [...batch, m, n], dtype: promoteTypes(a.dtype, b.dtype) };
+    return { shape: batch.length === 0 ? [m, n] : [...batch, m, n], dtype: a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype) };
   },
   // C = op(A)·op(B): each gradient is again one product with transposed operands, never a copy.
   backward: ({ grad: g, inputs: [a, b], needsGrad, params }) => {
