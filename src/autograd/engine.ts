@@ -10,7 +10,7 @@ import { PRIMITIVES } from '../ops/primitives/index.js';
 import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape, shapeEqual, shapeSize } from '../tensor/shape.js';
-import { Tensor, type GradNode } from '../tensor/tensor.js';
+import { engineTensor, Tensor, type GradNode } from '../tensor/tensor.js';
 import { add, cast } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/shape.js';
 import { backwardAnomaly, captureStack, firstNonFinite, forwardAnomaly } from './anomaly.js';
@@ -31,16 +31,17 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
   backend.kernels[op]({ inputs: data, shapes, out, outShape: meta.shape, params });
   const anomaly = isAnomalyEnabled();
   let node: GradNode | null = null;
-  if (def.backward !== null && isGradEnabled() && isFloating(meta.dtype)) {
+  const rule = def.backward;
+  if (rule !== null && isGradEnabled() && isFloating(meta.dtype)) {
     const nondifferentiable = def.nondifferentiable;
     for (let i = 0; i < n; i++) {
       if (inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i))) {
-        node = { op, params, inputs, stack: anomaly ? captureStack() : null };
+        node = { op, params, inputs, stack: anomaly ? captureStack() : null, rule, nondifferentiable } as GradNode;
         break;
       }
     }
   }
-  const result = new Tensor(out, meta.shape, meta.dtype, node);
+  const result = engineTensor(out, meta.shape, meta.dtype, node);
   if (anomaly && !isInBackward()) {
     const found = firstNonFinite(out);
     if (found !== null) {
@@ -133,13 +134,12 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
 }
 
 function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, anomaly: boolean): void {
-  const def = PRIMITIVES[node.op];
-  const rule = def.backward;
-  if (rule === null) return;
+  const rule = node.rule;
+  const nondifferentiable = node.nondifferentiable;
   const inputs = node.inputs;
   const n = inputs.length;
   const needsGrad = new Array<boolean>(n);
-  for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (def.nondifferentiable.length === 0 || !def.nondifferentiable.includes(i));
+  for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
   const inputGrads = rule({ inputs, result, grad, params: node.params, needsGrad });
   if (inputGrads.length !== n) {
     throw new AutogradError(`internal: the gradient rule of ${node.op} returned ${inputGrads.length} gradients for ${n} inputs`);

@@ -92,7 +92,18 @@ type LossCompositeFormulas = Omit<Composite, 'inputs' | 'recompute' | 'forwardTe
 const lossComposites = new Map<string, LossCompositeFormulas>();
 
 /** The formulas of a loss's composite annotation, built once per (loss, reduction, scale): a training step only looks them up. */
+let lastComposite: { op: string; reduction: string; scale: number; made: LossCompositeFormulas } | null = null;
+
 function lossComposite(op: string, reduction: 'mean' | 'sum', scale: number): LossCompositeFormulas | undefined {
+  // A training loop asks for the same one every step.
+  const last = lastComposite;
+  if (last !== null && last.op === op && last.reduction === reduction && last.scale === scale) return last.made;
+  const made = buildLossComposite(op, reduction, scale);
+  if (made !== undefined) lastComposite = { op, reduction, scale, made };
+  return made;
+}
+
+function buildLossComposite(op: string, reduction: 'mean' | 'sum', scale: number): LossCompositeFormulas | undefined {
   const key = `${op}|${reduction}|${scale}`;
   const cached = lossComposites.get(key);
   if (cached !== undefined) return cached;

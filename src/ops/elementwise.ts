@@ -85,6 +85,10 @@ export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pa
 export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), NONE); }
 /** a > b (bool). */
 export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NONE); }
+/** The sigmoid's backward step: g·s·(1 − s), with s the sigmoid's output (PyTorch's sigmoid_backward). */
+export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply('sigmoidGrad', pair(g, s), NONE); }
+/** tanh's backward step: g·(1 − t²), with t tanh's output (PyTorch's tanh_backward). */
+export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply('tanhGrad', pair(g, t), NONE); }
 /** a ≥ b (bool). */
 export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), NONE); }
 

@@ -1,6 +1,6 @@
 import { AutogradError, DTypeError, ShapeError, ValueError } from '../errors.js';
-import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
-import { isFloating, type DType, type TypedArray } from './dtype.js';
+import type { BackwardRule, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import { allocArray, isFloating, type DType, type TypedArray } from './dtype.js';
 import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
@@ -14,6 +14,9 @@ export interface GradNode<P extends PrimitiveName = PrimitiveName> {
   readonly inputs: readonly Tensor[];
   /** Stack trace at creation (anomaly mode only). */
   readonly stack: string | null;
+  /** The primitive's gradient rule and the inputs it never differentiates (kept here so backward looks nothing up). */
+  readonly rule: BackwardRule<P>;
+  readonly nondifferentiable: readonly number[];
 }
 
 /** A number or a tensor: binary ops accept either (`x.mul(2)`). */
@@ -23,6 +26,18 @@ export type TensorLike = Tensor | number;
 export type NestedArray = number | boolean | NestedArray[];
 
 let nextId = 0;
+/** backward() captures no intermediate gradients. */
+const NO_CAPTURE: ReadonlySet<Tensor> = new Set<Tensor>();
+/** Set by engineTensor only: the engine allocated `data` for `shape`, so the constructor need not count. */
+let trusted = false;
+
+/** @internal A tensor whose storage the engine allocated for exactly this shape (apply's result): skips the size check. */
+export function engineTensor(data: TypedArray, shape: Shape, dtype: DType, node: GradNode | null): Tensor {
+  trusted = true;
+  const t = new Tensor(data, shape, dtype, node);
+  trusted = false;
+  return t;
+}
 
 /**
  * An n-dimensional array with reverse-mode autodiff. Create one with `tensor()`, `zeros()`, ….
@@ -57,7 +72,7 @@ export class Tensor {
 
   /** @internal Use `tensor()` and the creation functions instead. */
   constructor(data: TypedArray, shape: Shape, dtype: DType, node: GradNode | null = null, name?: string) {
-    if (data.length !== shapeSize(shape)) {
+    if (!trusted && data.length !== shapeSize(shape)) {
       throw new ShapeError(`Tensor: ${data.length} elements do not fill shape ${formatShape(shape)}`);
     }
     this.id = nextId++;
@@ -180,7 +195,10 @@ export class Tensor {
             'pass one of the same shape, e.g. y.backward(onesLike(y))',
         );
       }
-      seedTensor = ops.onesLike(this);
+      // ∂this/∂this = 1, made directly (this runs every training step).
+      const one = allocArray(this.dtype, 1);
+      one[0] = 1;
+      seedTensor = engineTensor(one, this.shape, this.dtype, null);
     } else {
       seedTensor = seed instanceof Tensor ? seed : ops.tensor(seed, { dtype: this.dtype });
       if (!shapeEqual(seedTensor.shape, this.shape)) {
@@ -188,7 +206,7 @@ export class Tensor {
       }
       if (seedTensor.dtype !== this.dtype) seedTensor = ops.cast(seedTensor, this.dtype);
     }
-    runBackward([this], [seedTensor], { createGraph: options.createGraph ?? false, accumulate: true, capture: new Set() });
+    runBackward([this], [seedTensor], { createGraph: options.createGraph ?? false, accumulate: true, capture: NO_CAPTURE });
   }
 
   /** Clears the accumulated gradient (sets `.grad` to null). */

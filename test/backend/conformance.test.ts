@@ -63,6 +63,7 @@ import {
   where,
   withBackend,
 } from '../../src/index.js';
+import { sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +449,8 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   add: binaryCases(add),
   sub: binaryCases(sub),
   mul: binaryCases(mul),
+  sigmoidGrad: binaryCases(sigmoidGrad),
+  tanhGrad: binaryCases(tanhGrad),
   div: binaryCases(div),
   pow: [
     ...binaryCases(pow),
@@ -578,6 +581,8 @@ const recordingKernels: Kernels = {
   add: record('add'),
   sub: record('sub'),
   mul: record('mul'),
+  sigmoidGrad: record('sigmoidGrad'),
+  tanhGrad: record('tanhGrad'),
   div: record('div'),
   pow: record('pow'),
   maximum: record('maximum'),

@@ -200,7 +200,7 @@ const unaryPrimitive = (op: 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sin' | 'co
   }));
 
 const binaryPrimitive = (
-  op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum',
+  op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'sigmoidGrad' | 'tanhGrad',
   draw: (g: Generator, aShape: readonly number[], bShape: readonly number[]) => [Tensor, Tensor],
 ): Case[] => binaryCases('', (a, b) => apply(op, [a, b], {}), draw).map((c) => ({ ...c, name: c.name.trim() }));
 
@@ -230,6 +230,8 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   add: binaryPrimitive('add', drawNormal),
   sub: binaryPrimitive('sub', drawNormal),
   mul: binaryPrimitive('mul', drawNormal),
+  sigmoidGrad: binaryPrimitive('sigmoidGrad', drawNormal),
+  tanhGrad: binaryPrimitive('tanhGrad', drawNormal),
   div: binaryPrimitive('div', drawDivisor),
   pow: binaryPrimitive('pow', drawPower),
   maximum: binaryPrimitive('maximum', separatedPair),

@@ -717,3 +717,23 @@ export function geRowImpl(
     out[outOff + i] = +(x >= y);
   }
 }
+
+/** out = g·s·(1 − s) (the sigmoid's backward step), computed in JS numbers and rounded once. */
+export function sigmoidGradRowImpl(g: TypedArray, gOff: number, gStride: number, s: TypedArray, sOff: number, sStride: number, out: TypedArray, outOff: number, n: number): void {
+  let gi = gOff;
+  let si = sOff;
+  for (let i = 0; i < n; i++, gi += gStride, si += sStride) {
+    const y = s[si]!;
+    out[outOff + i] = g[gi]! * (y * (1 - y));
+  }
+}
+
+/** out = g·(1 − t²) (tanh's backward step), computed in JS numbers and rounded once. */
+export function tanhGradRowImpl(g: TypedArray, gOff: number, gStride: number, t: TypedArray, tOff: number, tStride: number, out: TypedArray, outOff: number, n: number): void {
+  let gi = gOff;
+  let ti = tOff;
+  for (let i = 0; i < n; i++, gi += gStride, ti += tStride) {
+    const y = t[ti]!;
+    out[outOff + i] = g[gi]! * (1 - y * y);
+  }
+}

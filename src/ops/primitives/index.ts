@@ -29,6 +29,7 @@ import { reluDef } from './relu.js';
 import { reshapeDef } from './reshape.js';
 import { scatterAddDef } from './scatterAdd.js';
 import { sigmoidDef } from './sigmoid.js';
+import { sigmoidGradDef } from './sigmoidGrad.js';
 import { signDef } from './sign.js';
 import { sinDef } from './sin.js';
 import { sliceDef } from './slice.js';
@@ -37,6 +38,7 @@ import { sqrtDef } from './sqrt.js';
 import { subDef } from './sub.js';
 import { sumDef } from './sum.js';
 import { tanhDef } from './tanh.js';
+import { tanhGradDef } from './tanhGrad.js';
 import type { Formula, OpDef, OpTable, PrimitiveName, PrimitiveParams } from './types.js';
 import { whereDef } from './where.js';
 
@@ -68,6 +70,8 @@ export const PRIMITIVES: OpTable = {
   le: leDef,
   gt: gtDef,
   ge: geDef,
+  sigmoidGrad: sigmoidGradDef,
+  tanhGrad: tanhGradDef,
   where: whereDef,
   sum: sumDef,
   max: maxDef,

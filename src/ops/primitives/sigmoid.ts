@@ -1,4 +1,4 @@
-import { mul, sub } from '../elementwise.js';
+import { sigmoidGrad } from '../elementwise.js';
 import { floatUnary, formula } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -9,7 +9,7 @@ export const sigmoidDef: OpDef<'sigmoid'> = {
   nondifferentiable: [],
   saves: { inputs: [], result: true },
   infer: floatUnary,
-  backward: ({ grad, result }) => [mul(grad, mul(result, sub(1, result)))],
+  backward: ({ grad, result }) => [sigmoidGrad(grad, result)],
   forward: formula('σ({0})', '\\sigma({0})'),
   local: [formula('σ({0})(1−σ({0}))', '\\sigma({0})(1-\\sigma({0}))')],
 };

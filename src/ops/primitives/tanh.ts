@@ -1,4 +1,4 @@
-import { mul, sub } from '../elementwise.js';
+import { tanhGrad } from '../elementwise.js';
 import { floatUnary, formula } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -8,7 +8,7 @@ export const tanhDef: OpDef<'tanh'> = {
   nondifferentiable: [],
   saves: { inputs: [], result: true },
   infer: floatUnary,
-  backward: ({ grad, result }) => [mul(grad, sub(1, mul(result, result)))],
+  backward: ({ grad, result }) => [tanhGrad(grad, result)],
   forward: formula('tanh({0})', '\\tanh {0}'),
   local: [formula('1−tanh²({0})', '1-\\tanh^2 {0}')],
 };

@@ -63,6 +63,9 @@ export interface PrimitiveParams {
   le: NoParams;
   gt: NoParams;
   ge: NoParams;
+  // backward steps of activations (an upstream gradient and the activation's output)
+  sigmoidGrad: NoParams;
+  tanhGrad: NoParams;
   // ternary
   where: NoParams;
   // reductions
