@@ -2,7 +2,8 @@
 import { apply } from '../autograd/engine.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { assertShape, broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { engineTensor, type Tensor } from '../tensor/tensor.js';
+import { isGradEnabled } from '../autograd/mode.js';
 import type { SliceParams } from './primitives/types.js';
 import { sum } from './reduce.js';
 
@@ -94,6 +95,19 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   return expand(x, target);
 }
 
+/**
+ * A gradient given another shape with the same elements, inside a backward pass. Unless the
+ * backward pass is recorded (createGraph), the result shares the gradient's storage instead of
+ * copying it: gradients are never written in place (optimizers write parameters, clipping makes
+ * new tensors), so sharing is safe, and it saves an op per bias and per loss in small networks.
+ */
+export function reshapeGradient(g: Tensor, shape: Shape): Tensor {
+  if (shapeEqual(g.shape, shape)) return g;
+  if (isGradEnabled()) return apply('reshape', [g], { shape: [...shape] });
+  if (g.size !== shapeSize(shape)) throw new ShapeError(`reshapeGradient: ${formatShape(g.shape)} cannot be viewed as ${formatShape(shape)}`);
+  return engineTensor(g._data, shape, g.dtype, null);
+}
+
 /** Sums a broadcast gradient back to `shape`: the inverse of broadcasting, used by the engine. */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
   if (shapeEqual(g.shape, shape)) return g;
@@ -109,7 +123,7 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   }
   if (lead < 0) throw new ShapeError(`sumToShape: ${formatShape(g.shape)} has fewer dimensions than ${formatShape(shape)}`);
   // Every summed axis has size 1 (a bias [1] added to [1,1]): nothing was replicated, so the sum is a reshape.
-  if (g.size === shapeSize(shape)) return apply('reshape', [g], { shape: [...shape] });
+  if (g.size === shapeSize(shape)) return reshapeGradient(g, shape);
   return reshape(sum(g, axes, true), shape);
 }
 

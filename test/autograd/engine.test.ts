@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AnomalyError,
+  grad,
   AutogradError,
   detectAnomaly,
   DTypeError,
@@ -210,4 +211,16 @@ test('a backward that threw leaves nothing behind: the next backward over the sa
   x.zeroGrad();
   m.sum().backward();
   assert.deepEqual(x.grad?.toArray(), [6]);
+});
+
+test('a bias gradient un-broadcast by reshaping (sizes equal) is exact, and stays differentiable when the backward pass is recorded', () => {
+  const b = tensor([0.5], { requiresGrad: true });
+  const x = tensor([[2]]);
+  x.add(b).mul(3).sum().backward();
+  assert.deepEqual(b.grad?.shape, [1]);
+  assert.deepEqual(b.grad?.toArray(), [3]);
+  // d/db (x + b)² = 2(x + b) = 5, and d²/db² = 2: the reshape of the gradient is recorded under createGraph.
+  const first = grad((v: Tensor) => x.add(v).square().sum());
+  assert.deepEqual(first(b).toArray(), [5]);
+  assert.deepEqual(grad((v: Tensor) => first(v).sum())(b).toArray(), [2]);
 });

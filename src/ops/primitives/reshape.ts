@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError } from '../../errors.js';
 import { formatShape, shapeSize } from '../../tensor/shape.js';
-import { reshape } from '../shape.js';
+import { reshapeGradient } from '../shape.js';
 import { formula } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -18,7 +18,7 @@ export const reshapeDef: OpDef<'reshape'> = {
     }
     return { shape, dtype: x.dtype };
   },
-  backward: ({ grad, inputs: [x] }) => [reshape(grad, x!.shape)],
+  backward: ({ grad, inputs: [x] }) => [reshapeGradient(grad, x!.shape)],
   forward: formula('reshape({0})', '\\operatorname{reshape}({0})'),
   local: [formula('reshape⁻¹', '\\operatorname{reshape}^{-1}')],
 };
