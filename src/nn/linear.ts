@@ -2,6 +2,7 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast } from '../ops/elementwise.js';
 import { matmul, matmulT } from '../ops/linalg.js';
+import { apply } from '../autograd/engine.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
 import type { Generator } from '../random/generator.js';
@@ -145,6 +146,8 @@ const LINEAR_NO_BIAS = {
   vjp: LINEAR_FORMULAS.vjp.slice(0, 2),
 } as const;
 
+const NO_PARAMS = Object.freeze({});
+
 const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!, b ?? null);
 
 /**
@@ -153,8 +156,12 @@ const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!,
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   // x·Wᵀ as one product reading W transposed: no copy of W, and no transposes in the backward pass.
-  const y = x.ndim >= 2 && weight.ndim === 2 ? matmulT(x, weight, false, true) : matmul(x, weight.T);
-  const out = bias === null ? y : add(y, bias);
+  let out: Tensor;
+  if (bias !== null && x.ndim === 2 && weight.ndim === 2 && bias.ndim === 1) out = apply('linear', [x, weight, bias], NO_PARAMS);
+  else {
+    const y = x.ndim >= 2 && weight.ndim === 2 ? matmulT(x, weight, false, true) : matmul(x, weight.T);
+    out = bias === null ? y : add(y, bias);
+  }
   if (out._node === null) return out; // not recorded (noGrad): nothing to annotate
   const f = bias === null ? LINEAR_NO_BIAS : LINEAR_FORMULAS;
   // Written out, not spread: this runs for every layer of every step.

@@ -76,6 +76,7 @@ const OP_SYMBOLS: Partial<Record<PrimitiveName, string>> = {
   sigmoid: 'σ',
   relu: 'ReLU',
   sum: 'Σ',
+  linear: 'x·Wᵀ+b',
   maximum: 'max',
   minimum: 'min',
   eq: '=',

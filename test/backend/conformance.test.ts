@@ -64,6 +64,7 @@ import {
   withBackend,
 } from '../../src/index.js';
 import { sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
+import { apply } from '../../src/autograd/engine.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -327,6 +328,19 @@ const tr =
   (xs: readonly Tensor[]): Tensor =>
     matmul(at(xs, 0), at(xs, 1), { transposeA, transposeB });
 
+function linearCases(): Case[] {
+  const run = (xs: readonly Tensor[]): Tensor => apply('linear', [at(xs, 0), at(xs, 1), at(xs, 2)], {});
+  return [
+    { label: 'batch 1 [1,1]·[1,1]ᵀ + [1] (the tutorial)', inputs: () => [normal([1, 1]), normal([1, 1]), normal([1])], run },
+    { label: '[5,7]·[3,7]ᵀ + [3]', inputs: () => [normal([5, 7]), normal([3, 7]), normal([3])], run },
+    { label: '[65,300]·[67,300]ᵀ + [67] (past the blocks: wasm)', inputs: () => [normal([65, 300]), normal([67, 300]), normal([67])], run },
+    { label: 'float64 [4,6]·[5,6]ᵀ + [5]', inputs: () => [normal([4, 6], 'float64'), normal([5, 6], 'float64'), normal([5], 'float64')], run },
+    { label: 'int32 [3,4]·[2,4]ᵀ + [2]', inputs: () => [ints([3, 4]), ints([2, 4]), ints([2])], run },
+    { label: 'empty batch [0,3]·[2,3]ᵀ + [2]', inputs: () => [normal([0, 3]), normal([2, 3]), normal([2])], run },
+    { label: 'empty depth [2,0]·[3,0]ᵀ + [3] (the bias)', inputs: () => [normal([2, 0]), normal([3, 0]), normal([3])], run },
+  ];
+}
+
 function movementCases(): Record<'reshape' | 'permute' | 'expand' | 'slice' | 'concat', Case[]> {
   return {
     reshape: [
@@ -470,6 +484,7 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   argmax: argCases(argmax),
   argmin: argCases(argmin),
   matmul: matmulCases(),
+  linear: linearCases(),
   reshape: movement.reshape.map((c) => ({ ...c, exact: true })),
   permute: movement.permute.map((c) => ({ ...c, exact: true })),
   expand: movement.expand.map((c) => ({ ...c, exact: true })),
@@ -512,6 +527,13 @@ function matmulAllowance(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Sh
   const out = new Float64Array(outShape.reduce((x, y) => x * y, 1));
   batchedMatmulImpl(Float64Array.from(a, Math.abs), aShape, Float64Array.from(b, Math.abs), bShape, out, outShape, matmulImpl, ta, params.transposeB === true);
   return out.map((v) => gamma * v);
+}
+
+/** The float32 summation bound of a product kernel call: matmul's, or linear's (x·Wᵀ, then the bias). */
+function productAllowance(op: string, args: KernelArgs<PrimitiveName>): Float64Array {
+  if (op === 'linear') return matmulAllowance(args.inputs[0]!, args.shapes[0]!, args.inputs[1]!, args.shapes[1]!, args.outShape, { transposeB: true });
+  const a = args as KernelArgs<'matmul'>;
+  return matmulAllowance(a.inputs[0]!, a.shapes[0]!, a.inputs[1]!, a.shapes[1]!, a.outShape, a.params);
 }
 
 function assertSameValues(actual: TypedArray, expected: TypedArray, tol: number, where: string, allowance?: Float64Array): void {
@@ -599,6 +621,7 @@ const recordingKernels: Kernels = {
   argmax: record('argmax'),
   argmin: record('argmin'),
   matmul: record('matmul'),
+  linear: record('linear'),
   reshape: record('reshape'),
   permute: record('permute'),
   expand: record('expand'),
@@ -666,11 +689,11 @@ for (const backend of backendsUnderTest) {
         const actual = outputs(withBackend(backend, () => c.run(xs)));
         // float32 products: the summation-order bound (see matmulAllowance), from the operands as the kernel sees them.
         let allowance: Float64Array | undefined;
-        if (name === 'matmul' && expected[0]?.dtype === 'float32') {
+        if ((name === 'matmul' || name === 'linear') && expected[0]?.dtype === 'float32') {
           calls = [];
           withBackend(RECORDER, () => c.run(xs));
-          const call = calls.find((x) => x.op === 'matmul')!;
-          allowance = matmulAllowance(call.args.inputs[0]!, call.args.shapes[0]!, call.args.inputs[1]!, call.args.shapes[1]!, call.args.outShape, (call.args as KernelArgs<'matmul'>).params);
+          const call = calls.find((x) => x.op === name)!;
+          allowance = productAllowance(call.op, call.args);
         }
         assertSameTensors(actual, expected, c.exact === true, `${name} on ${backend} / ${c.label}`, allowance);
       }
@@ -688,8 +711,7 @@ for (const backend of backendsUnderTest) {
             out.fill(sentinel);
             invoke(kernels.kernels, call.op, { ...call.args, out });
             const tol = c.exact === true && call.op === name ? 0 : TOLERANCE[dtype];
-            const a = call.args as KernelArgs<'matmul'>;
-            const allowance = call.op === 'matmul' && dtype === 'float32' ? matmulAllowance(a.inputs[0]!, a.shapes[0]!, a.inputs[1]!, a.shapes[1]!, a.outShape, a.params) : undefined;
+            const allowance = (call.op === 'matmul' || call.op === 'linear') && dtype === 'float32' ? productAllowance(call.op, call.args) : undefined;
             assertSameValues(out, call.args.out, tol, `${name} / ${c.label}: call ${k} (${call.op}) with out pre-filled with ${sentinel}`, allowance);
           }
         });

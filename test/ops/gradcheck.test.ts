@@ -267,6 +267,10 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   ],
   argmax: 'not differentiable',
   argmin: 'not differentiable',
+  linear: [
+    { name: 'x [3,4], W [2,4], b [2]', fn: (x, w, b) => apply('linear', [x!, w!, b!], {}), inputs: (g) => [normal(g, [3, 4]), normal(g, [2, 4]), normal(g, [2])] },
+    { name: 'batch 1, sizes 1 (the tutorial)', fn: (x, w, b) => apply('linear', [x!, w!, b!], {}), inputs: (g) => [normal(g, [1, 1]), normal(g, [1, 1]), normal(g, [1])] },
+  ],
   matmul: [
     { name: '[2,3] by [3,4]', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 3]), normal(g, [3, 4])] },
     { name: '[2,1,2,3] by [3,3,2] (batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 1, 2, 3]), normal(g, [3, 3, 2])] },

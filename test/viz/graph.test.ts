@@ -120,15 +120,15 @@ test('graphDot draws an edge from each input to its op and one from each op to i
   assert.equal(edges.filter((e) => e.to === `op${square.id}`).length, 2);
 });
 
-test('graphDot labels ops with their symbols: σ, +, −, ×, ÷, Σ, reshape, matmul Bᵀ (a Linear layer), matmul, transpose', () => {
+test('graphDot labels ops with their symbols: x·Wᵀ+b (a Linear layer), σ, +, −, ×, ÷, Σ, reshape, matmul Bᵀ, matmul, transpose', () => {
   const labels = parseDot(graphDot(tutorialLoss())).nodes.filter((n) => n.id.startsWith('op')).map((n) => n.label);
-  // The loss of one sample is ½(y − t)² itself: its mean over one element is a reshape.
-  for (const symbol of ['σ', '+', '−', '×', 'matmul Bᵀ', 'reshape']) assert.ok(labels.includes(symbol), `an op labelled ${symbol} in ${labels.join(' ')}`);
+  // A Linear layer is one fused op; the loss of one sample is ½(y − t)² itself (its mean over one element is a reshape).
+  for (const symbol of ['x·Wᵀ+b', 'σ', '−', '×', 'reshape']) assert.ok(labels.includes(symbol), `an op labelled ${symbol} in ${labels.join(' ')}`);
   const a = tensor([[1, 2], [3, 4]], { requiresGrad: true });
   const other = parseDot(graphDot(matmul(a.T, a, { transposeB: true }).sum().add(matmul(a, a).mean())))
     .nodes.filter((n) => n.id.startsWith('op'))
     .map((n) => n.label);
-  for (const symbol of ['transpose', 'matmul Bᵀ', 'matmul', 'Σ', '÷']) assert.ok(other.includes(symbol), `an op labelled ${symbol} in ${other.join(' ')}`);
+  for (const symbol of ['transpose', 'matmul Bᵀ', 'matmul', 'Σ', '÷', '+']) assert.ok(other.includes(symbol), `an op labelled ${symbol} in ${other.join(' ')}`);
 });
 
 test('graphDot(…, { direction: "backward" }) keeps the layout and reverses every arrow', () => {
@@ -241,7 +241,7 @@ test('graphDot throws a ValueError naming the size and maxNodes for a graph past
       e.message.includes('pass a larger maxNodes'),
   );
   assert.equal(parseDot(graphDot(x, { maxNodes: 601 })).nodes.length, 601 + 300);
-  assert.throws(() => graphDot(tutorialLoss(), { maxNodes: 10 }), /the graph has 16 tensors, more than maxNodes = 10/);
+  assert.throws(() => graphDot(tutorialLoss(), { maxNodes: 10 }), /the graph has 14 tensors, more than maxNodes = 10/);
 });
 
 test('graphDot rejects an unknown direction and a maxNodes that is not a positive integer', () => {

@@ -43,7 +43,7 @@ import {
   type UnaryImpl,
 } from './elementwise.js';
 import { argmaxImpl, argminImpl, maxImpl, sumImpl } from './reduce.js';
-import { batchedMatmulImpl, matmulImpl } from './matmul.js';
+import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 
@@ -173,6 +173,7 @@ export const cpuKernels: Kernels = {
     const [outer, len, inner] = aroundAxis(shapeOf(args, 0), args.params.axis);
     argminImpl(input(args, 0), outer, len, inner, args.out);
   },
+  linear: (args) => linearImpl(input(args, 0), shapeOf(args, 0), input(args, 1), input(args, 2), args.out, args.outShape, matmulImpl),
   matmul: (args) =>
     batchedMatmulImpl(input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.out, args.outShape, matmulImpl, args.params.transposeA === true, args.params.transposeB === true),
   reshape: (args) => args.out.set(input(args, 0)),

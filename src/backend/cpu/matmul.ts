@@ -188,3 +188,20 @@ export function batchedMatmulImpl(a: TypedArray, aShape: Shape, b: TypedArray, b
     walker.next();
   }
 }
+
+/**
+ * out (m × n) = x (m × k) · wᵀ (w: n × k) + b (n): the product by `product` (reading w
+ * transposed), then the bias added to each row, each result rounded as a product and an add
+ * would round it (so the same bits as matmul then add).
+ */
+export function linearImpl(x: TypedArray, xShape: Shape, w: TypedArray, b: TypedArray, out: TypedArray, outShape: Shape, product: MatmulImpl): void {
+  const m = outShape[0]!;
+  const n = outShape[1]!;
+  const k = xShape[1]!;
+  if (out.length === 0) return;
+  product(x, 0, w, 0, m, k, n, out, 0, false, true);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + b[j]!;
+  }
+}

@@ -177,6 +177,23 @@ export const referenceKernels: Kernels = {
       }
     });
   },
+  linear: ({ inputs, shapes, out, outShape }) => {
+    const x = inputs[0] as TypedArray;
+    const w = inputs[1] as TypedArray;
+    const b = inputs[2] as TypedArray;
+    const k = (shapes[0] as Shape)[1] ?? 0;
+    const m = outShape[0] ?? 0;
+    const n = outShape[1] ?? 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += get(x, i * k + p) * get(w, j * k + p);
+        // The product, rounded to the output's dtype, then the bias: a product and an add.
+        const t = out instanceof Float32Array ? Math.fround(acc) : acc;
+        out[i * n + j] = t + get(b, j);
+      }
+    }
+  },
   reshape: ({ inputs, out }) => {
     out.set(inputs[0] as TypedArray);
   },

@@ -16,7 +16,7 @@
 import type { Backend, KernelArgs } from '../backend.js';
 import { allocArray, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from '../cpu/kernels.js';
-import { batchedMatmulImpl, matmulImpl } from '../cpu/matmul.js';
+import { batchedMatmulImpl, linearImpl, matmulImpl } from '../cpu/matmul.js';
 import { WASM_KERNELS_BASE64, WASM_KERNELS_THREADED_BASE64 } from './binary.js';
 import { startPool, type ThreadPool } from './threads.js';
 
@@ -168,6 +168,15 @@ function matmulKernel(args: KernelArgs<'matmul'>): void {
   batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl, transposeA, args.params.transposeB === true);
 }
 
+/** x·Wᵀ + b: the product as matmul runs it (wasm for float32 past the size threshold), then the bias. */
+function linearKernel(args: KernelArgs<'linear'>): void {
+  const [x, w, b] = args.inputs;
+  const xShape = args.shapes[0]!;
+  const f32 = x instanceof Float32Array && w instanceof Float32Array && args.out instanceof Float32Array;
+  const small = args.out.length * (xShape[1] ?? 0) < SMALL_PRODUCT;
+  linearImpl(x!, xShape, w!, b!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl);
+}
+
 /**
  * Swapping the last two axes of a float32 tensor (every Linear's Wᵀ, the matmul gradients'
  * transposes) in wasm: 4 × 4 blocks transposed with shuffles, about 8× faster than the JS loop;
@@ -221,7 +230,7 @@ function axpyFloat32(y: Float32Array, a: number, x: Float32Array): void {
 /** The wasm backend (register it with registerBackend; the library does when wasmSupported()). */
 export const wasmBackend: Backend = {
   name: 'wasm',
-  kernels: { ...cpuKernels, matmul: matmulKernel, permute: permuteKernel },
+  kernels: { ...cpuKernels, matmul: matmulKernel, linear: linearKernel, permute: permuteKernel },
   allocate: allocArray,
   axpyFloat32,
 };

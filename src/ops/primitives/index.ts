@@ -16,6 +16,7 @@ import { gtDef } from './gt.js';
 import { leDef } from './le.js';
 import { logDef } from './log.js';
 import { ltDef } from './lt.js';
+import { linearDef } from './linear.js';
 import { matmulDef } from './matmul.js';
 import { maxDef } from './max.js';
 import { maximumDef } from './maximum.js';
@@ -78,6 +79,7 @@ export const PRIMITIVES: OpTable = {
   argmax: argmaxDef,
   argmin: argminDef,
   matmul: matmulDef,
+  linear: linearDef,
   reshape: reshapeDef,
   permute: permuteDef,
   expand: expandDef,

@@ -76,6 +76,8 @@ export interface PrimitiveParams {
   // linear algebra
   /** transposeA / transposeB: the operand's last two axes are swapped before the product (no copy is made). */
   matmul: MatmulParams;
+  /** x·Wᵀ + b (x [m, k], W [n, k], b [n]): Linear's product and bias in one op. */
+  linear: NoParams;
   // movement
   reshape: { readonly shape: readonly number[] };
   permute: { readonly axes: readonly number[] };
