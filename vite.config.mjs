@@ -5,6 +5,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
   root: here('./web'),
@@ -19,6 +20,8 @@ export default defineConfig({
     // The playground, and the backend self-test page (the wasm kernels against cpu in the browser).
     rollupOptions: { input: { index: here('./web/index.html'), selftest: here('./web/selftest.html') } },
   },
-  server: { host: 'localhost', port: 5173 },
-  preview: { host: 'localhost', port: 4173 },
+  // Cross-origin isolation (SharedArrayBuffer): the library's wasm kernels may then use threads
+  // in the training worker. A static host without these headers gets one thread, same results.
+  server: { host: 'localhost', port: 5173, headers: ISOLATION },
+  preview: { host: 'localhost', port: 4173, headers: ISOLATION },
 });

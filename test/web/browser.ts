@@ -30,9 +30,9 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(): Promise<Site> {
+export async function startSite(options: { isolated?: boolean } = {}): Promise<Site> {
   assert.ok(existsSync(join(DIST, 'index.html')), 'web/dist is missing: run npm run build:web (npm test does)');
-  const server = await serveStatic(DIST);
+  const server = await serveStatic(DIST, options);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

@@ -35,6 +35,9 @@ test('npm run playground serves the app on localhost and prints its URL', async 
     assert.equal(url, `http://localhost:${port}/`);
     const page = await fetch(url);
     assert.equal(page.status, 200);
+    // Cross-origin isolated, so the wasm kernels may use threads in the training worker.
+    assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(page.headers.get('cross-origin-embedder-policy'), 'require-corp');
     assert.match(await page.text(), /<title>chainrule playground/);
     const state = await fetch(`${url}src/state.ts`);
     assert.equal(state.status, 200);

@@ -15,7 +15,12 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serves `dir`; with `isolated`, every response carries the COOP/COEP headers that make a page
+ * cross-origin isolated (SharedArrayBuffer, so the wasm backend can use threads in a worker).
+ */
+export async function serveStatic(dir: string, options: { isolated?: boolean } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const isolation: Record<string, string> = options.isolated === true ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const root = resolve(dir);
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -27,7 +32,7 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
       }
       try {
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...isolation }).end(body);
       } catch {
         res.writeHead(404).end('not found');
       }

@@ -1,6 +1,7 @@
 // The backend self-test page (web/selftest.html): the wasm backend against cpu in this browser.
 // Results go to <pre id="result"> as JSON and to window.__selftest (read by test/web/wasm.e2e.test.ts).
 import { crossEntropy, Generator, getBackend, listBackends, matmul, mlp, rand, randint, SGD, withBackend } from 'chainrule';
+import type { WorkerSelfTest } from './selftest-worker.js';
 
 interface ProductCheck {
   readonly shape: string;
@@ -18,6 +19,8 @@ export interface SelfTest {
   /** Median ms of a 256 × 256 float32 product on each backend. */
   readonly ms: { readonly cpu: number; readonly wasm: number };
   readonly error?: string;
+  /** The same backend in a Web Worker (threads there where the page is cross-origin isolated). */
+  readonly worker?: WorkerSelfTest;
 }
 
 declare global {
@@ -92,5 +95,14 @@ try {
 } catch (e) {
   result = { defaultBackend, backends: listBackends(), products: [], losses: { cpu: [], wasm: [] }, ms: { cpu: NaN, wasm: NaN }, error: e instanceof Error ? e.message : String(e) };
 }
-window.__selftest = result;
-document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
+const worker = new Worker(new URL('./selftest-worker.ts', import.meta.url), { type: 'module' });
+worker.onmessage = (event: MessageEvent<WorkerSelfTest>) => {
+  result = { ...result, worker: event.data };
+  window.__selftest = result;
+  document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
+};
+worker.onerror = (event) => {
+  result = { ...result, worker: { crossOriginIsolated: false, threads: 0, maxDiff: NaN, bound: NaN, error: event.message } };
+  window.__selftest = result;
+  document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
+};

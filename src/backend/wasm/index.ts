@@ -50,15 +50,33 @@ const abort = () => {
   throw new Error('chainrule wasm kernel aborted');
 };
 
-/** Worker threads to add to the calling one: Node with shared memory, one per further core (at most 7; CHAINRULE_WASM_THREADS caps the total). */
+/**
+ * Worker threads to add to the calling one (at most 7 in all; CHAINRULE_WASM_THREADS caps the
+ * total in Node): in Node, one per further core; in a browser, one per further core when the page
+ * is cross-origin isolated (SharedArrayBuffer) and the library runs in a Web Worker (the main
+ * thread may not block in Atomics.wait); else none.
+ */
 function workerCount(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function' || typeof SharedArrayBuffer === 'undefined') return 0;
-  const os = proc.getBuiltinModule.call(proc, 'node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
-  const cores = os === undefined ? 1 : (os.availableParallelism?.() ?? os.cpus().length);
-  const cap = Number(proc.env?.['CHAINRULE_WASM_THREADS'] ?? NaN);
-  const threads = Math.min(8, cores, Number.isInteger(cap) && cap >= 1 ? cap : Infinity);
-  return Math.max(0, threads - 1);
+  if (typeof SharedArrayBuffer === 'undefined') return 0;
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
+    crossOriginIsolated?: boolean;
+    WorkerGlobalScope?: unknown;
+    Worker?: unknown;
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const proc = g.process;
+  let cores = 1;
+  let cap = Infinity;
+  if (typeof proc?.getBuiltinModule === 'function') {
+    const os = proc.getBuiltinModule.call(proc, 'node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
+    cores = os === undefined ? 1 : (os.availableParallelism?.() ?? os.cpus().length);
+    const env = Number(proc.env?.['CHAINRULE_WASM_THREADS'] ?? NaN);
+    if (Number.isInteger(env) && env >= 1) cap = env;
+  } else if (g.crossOriginIsolated === true && g.WorkerGlobalScope !== undefined && typeof g.Worker === 'function') {
+    cores = g.navigator?.hardwareConcurrency ?? 1;
+  } else return 0;
+  return Math.max(0, Math.min(8, cores, cap) - 1);
 }
 
 function kernels(): KernelExports | null {
@@ -96,8 +114,10 @@ function helpers(m4: number, work: number): number[] {
       threading = null;
       return [];
     }
-    // Workers start in tens of milliseconds on their own threads: wait once, so the first large product is shared too.
-    pool.waitStarted(1000);
+    // Node workers start in tens of milliseconds on their own threads: wait once, so the first
+    // large product is shared too. A browser starts nested Web Workers only once this thread
+    // returns to its event loop: there they join the products that come after.
+    if (typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === 'function') pool.waitStarted(1000);
   }
   return pool.ready();
 }

@@ -9,8 +9,9 @@
  * Every chunk is a whole number of 4-row groups, so the result is the same, bit for bit, whoever
  * computes which rows. Workers are unref()'d: they never keep a process alive.
  *
- * In a browser (no node:worker_threads, and Atomics.wait is refused on the main thread) the
- * backend runs on one thread.
+ * In a browser the workers are Web Workers (a script made from a Blob), started when the page
+ * is cross-origin isolated (COOP/COEP headers, so SharedArrayBuffer exists) and the library itself
+ * runs in a Web Worker, since the main thread may not block in Atomics.wait (index.ts decides).
  */
 
 /** Per worker: [state, a, pk, c, m4, k, n8, rsA, csA, chunk] in the control block; the shared chunk counter and a go flag follow the slots. */
@@ -21,9 +22,9 @@ const DONE = 2;
 const RUNNING = 4;
 
 /** What a worker runs: instantiate the threaded module on the shared memory, then serve jobs. */
-const workerSource = (counter: number): string => `
-const { workerData } = require('node:worker_threads');
-const { bytes, memory, ctrl, index } = workerData;
+const workerSource = (counter: number, browser: boolean): string => `
+${browser ? 'self.onmessage = (event) => {\n  self.onmessage = null;\n  serve(event.data);\n};' : "serve(require('node:worker_threads').workerData);"}
+function serve({ bytes, memory, ctrl, index }) {
 const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new Error('chainrule wasm kernel aborted'); } } });
 const gemm = instance.exports.gemmPacked;
 const base = index * ${SLOT};
@@ -45,6 +46,7 @@ for (;;) {
   }
   Atomics.store(ctrl, base, ${DONE});
   Atomics.notify(ctrl, base);
+}
 }
 `;
 
@@ -84,23 +86,42 @@ interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
 }
 
+interface WebWorkerLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'error', listener: () => void): void;
+}
+
 /** Starts `count` workers on `memory` (shared) with the threaded module's bytes; null where threads are unavailable. */
 export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: number): ThreadPool | null {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof get !== 'function' || count < 1 || typeof SharedArrayBuffer === 'undefined') return null;
-  const threads = get.call((globalThis as { process?: unknown }).process, 'node:worker_threads') as WorkerThreads | undefined;
-  if (threads === undefined) return null;
+  if (count < 1 || typeof SharedArrayBuffer === 'undefined') return null;
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    Worker?: new (url: string) => WebWorkerLike;
+    Blob?: new (parts: string[], options: { type: string }) => unknown;
+    URL?: { createObjectURL(blob: unknown): string };
+  };
+  const get = g.process?.getBuiltinModule;
+  const threads = typeof get === 'function' ? (get.call(g.process, 'node:worker_threads') as WorkerThreads | undefined) : undefined;
   const counter = count * SLOT;
   const go = counter + 1;
   const ctrl = new Int32Array(new SharedArrayBuffer((count * SLOT + 2) * 4));
   const failed = new Set<number>();
-  const source = workerSource(counter);
-  for (let index = 0; index < count; index++) {
-    const worker = new threads.Worker(source, { eval: true, workerData: { bytes, memory, ctrl, index } });
-    worker.unref();
-    // A worker that fails to start is never used (its slot never says IDLE, or it is marked failed).
-    worker.on('error', () => failed.add(index));
-  }
+  if (threads !== undefined) {
+    const source = workerSource(counter, false);
+    for (let index = 0; index < count; index++) {
+      const worker = new threads.Worker(source, { eval: true, workerData: { bytes, memory, ctrl, index } });
+      worker.unref();
+      // A worker that fails to start is never used (its slot never says IDLE, or it is marked failed).
+      worker.on('error', () => failed.add(index));
+    }
+  } else if (typeof g.Worker === 'function' && g.Blob !== undefined && g.URL !== undefined) {
+    const url = g.URL.createObjectURL(new g.Blob([workerSource(counter, true)], { type: 'text/javascript' }));
+    for (let index = 0; index < count; index++) {
+      const worker = new g.Worker(url);
+      worker.addEventListener('error', () => failed.add(index));
+      worker.postMessage({ bytes, memory, ctrl, index });
+    }
+  } else return null;
   return {
     ready: () => {
       const out: number[] = [];
