@@ -157,8 +157,10 @@ const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!,
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   // x·Wᵀ as one product reading W transposed: no copy of W, and no transposes in the backward pass.
   let out: Tensor;
-  if (bias !== null && x.ndim === 2 && weight.ndim === 2 && bias.ndim === 1) out = apply('linear', [x, weight, bias], NO_PARAMS);
-  else {
+  // The fused op takes a bias of exactly [out]; any other (a broadcast [1]) goes the general way.
+  if (bias !== null && x.ndim === 2 && weight.ndim === 2 && bias.ndim === 1 && bias.shape[0] === weight.shape[0]) {
+    out = apply('linear', [x, weight, bias], NO_PARAMS);
+  } else {
     const y = x.ndim >= 2 && weight.ndim === 2 ? matmulT(x, weight, false, true) : matmul(x, weight.T);
     out = bias === null ? y : add(y, bias);
   }

@@ -3,7 +3,7 @@ import { apply } from '../autograd/engine.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { assertShape, broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
 import { engineTensor, type Tensor } from '../tensor/tensor.js';
-import { isGradEnabled } from '../autograd/mode.js';
+import { isGradEnabled, isInBackward } from '../autograd/mode.js';
 import type { SliceParams } from './primitives/types.js';
 import { sum } from './reduce.js';
 
@@ -100,10 +100,12 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * backward pass is recorded (createGraph), the result shares the gradient's storage instead of
  * copying it: gradients are never written in place (optimizers write parameters, clipping makes
  * new tensors), so sharing is safe, and it saves an op per bias and per loss in small networks.
+ * Outside a backward pass (sumToShape called under noGrad, say on a parameter) it copies, as
+ * reshape does: the input may be a tensor that is written in place later.
  */
 export function reshapeGradient(g: Tensor, shape: Shape): Tensor {
   if (shapeEqual(g.shape, shape)) return g;
-  if (isGradEnabled()) return apply('reshape', [g], { shape: [...shape] });
+  if (isGradEnabled() || !isInBackward()) return apply('reshape', [g], { shape: [...shape] });
   if (g.size !== shapeSize(shape)) throw new ShapeError(`reshapeGradient: ${formatShape(g.shape)} cannot be viewed as ${formatShape(shape)}`);
   return engineTensor(g._data, shape, g.dtype, null);
 }

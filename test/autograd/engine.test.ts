@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   AnomalyError,
   grad,
+  SGD,
+  sumToShape,
   AutogradError,
   detectAnomaly,
   DTypeError,
@@ -223,4 +225,14 @@ test('a bias gradient un-broadcast by reshaping (sizes equal) is exact, and stay
   const first = grad((v: Tensor) => x.add(v).square().sum());
   assert.deepEqual(first(b).toArray(), [5]);
   assert.deepEqual(grad((v: Tensor) => first(v).sum())(b).toArray(), [2]);
+});
+
+test('sumToShape outside a backward pass copies: under noGrad its result does not alias the input (regression: it shared a parameter\'s storage and changed with the optimizer step)', () => {
+  const w = tensor([[1, 2, 3]], { requiresGrad: true });
+  const summed = noGrad(() => sumToShape(w, [3]));
+  assert.deepEqual(summed.toArray(), [1, 2, 3]);
+  w.mul(tensor([[1, 1, 1]])).sum().backward();
+  new SGD([w], { lr: 1 }).step();
+  assert.deepEqual(w.toArray(), [[0, 1, 2]]);
+  assert.deepEqual(summed.toArray(), [1, 2, 3]);
 });

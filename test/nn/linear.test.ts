@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DTypeError, Generator, ShapeError, ValueError, manualSeed, tensor, zeros } from '../../src/index.js';
+import { DTypeError, Generator, ShapeError, ValueError, linear, manualSeed, noGrad, tensor, zeros } from '../../src/index.js';
 import { Linear } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/assert.js';
 
@@ -125,4 +125,16 @@ test('Linear rejects weights of the wrong shape, bad sizes, bad dtypes and bad i
     () => layer.forward(zeros([4, 3])),
     (e: unknown) => e instanceof ShapeError && e.message === 'Linear(2 → 8): expected an input whose last dimension is 2 (e.g. [batch, 2]), got shape [4,3]',
   );
+});
+
+test('linear() broadcasts a one-element bias over every output, recorded or not (regression: the fused path rejected a bias [1])', () => {
+  const x = tensor([[1, 2]], { dtype: 'float64' });
+  const w = tensor([[3, 4], [5, 6]], { dtype: 'float64', requiresGrad: true });
+  const b = tensor([0.5], { dtype: 'float64', requiresGrad: true });
+  assert.deepEqual(noGrad(() => linear(x, w, b)).toArray(), [[11.5, 17.5]]);
+  const y = linear(x, w, b);
+  assert.deepEqual(y.toArray(), [[11.5, 17.5]]);
+  y.sum().backward();
+  assert.deepEqual(b.grad?.toArray(), [2]);
+  assert.deepEqual(w.grad?.toArray(), [[1, 2], [1, 2]]);
 });
