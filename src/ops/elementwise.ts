@@ -87,6 +87,8 @@ export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pa
 export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NONE); }
 /** The sigmoid's backward step: g·s·(1 − s), with s the sigmoid's output (PyTorch's sigmoid_backward). */
 export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply('sigmoidGrad', pair(g, s), NONE); }
+/** ReLU's backward step: g where x > 0, else 0 (PyTorch's threshold_backward). */
+export function reluGrad(g: TensorLike, x: TensorLike): Tensor { return apply('reluGrad', pair(g, x), NONE); }
 /** tanh's backward step: g·(1 − t²), with t tanh's output (PyTorch's tanh_backward). */
 export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply('tanhGrad', pair(g, t), NONE); }
 /** a ≥ b (bool). */

@@ -93,5 +93,5 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax(x)) computed as x − logsumexp(x), stable for large inputs. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
-  return sub(x, logsumexp(x, a, true));
+  return apply('logSoftmax', [x], { axis: a });
 }

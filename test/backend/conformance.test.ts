@@ -59,11 +59,12 @@ import {
   sum,
   tanh,
   tensor,
+  logSoftmax,
   transpose,
   where,
   withBackend,
 } from '../../src/index.js';
-import { sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
+import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
 import { apply } from '../../src/autograd/engine.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
 
@@ -328,6 +329,22 @@ const tr =
   (xs: readonly Tensor[]): Tensor =>
     matmul(at(xs, 0), at(xs, 1), { transposeA, transposeB });
 
+function logSoftmaxCases(): Case[] {
+  const along = (axis: number) => (xs: readonly Tensor[]): Tensor => logSoftmax(at(xs, 0), axis);
+  return [
+    { label: 'float32 [4,10] along the classes', inputs: () => [normal([4, 10])], run: along(1) },
+    { label: 'float32 [4,10] along axis 0', inputs: () => [normal([4, 10])], run: along(0) },
+    { label: 'float32 [2,3,5] along the middle axis', inputs: () => [normal([2, 3, 5])], run: along(1) },
+    { label: 'float64 [3,7]', inputs: () => [normal([3, 7], 'float64')], run: along(1) },
+    { label: 'large inputs ±1000 [2,3]', inputs: () => [tensor([[1000, 0, -1000], [-1000, -1000, 999]])], run: along(1) },
+    { label: 'int32 [2,4] (float32 out)', inputs: () => [ints([2, 4])], run: along(1) },
+    { label: 'a single class [3,1]', inputs: () => [normal([3, 1])], run: along(1) },
+    { label: 'special values along rows', inputs: () => [special('float32', [SPECIAL.length, 1]).reshape([1, SPECIAL.length])], run: along(1) },
+    { label: 'special values, one per row', inputs: () => [special('float32', [SPECIAL.length, 1])], run: along(1) },
+    { label: 'empty [0,3]', inputs: () => [normal([0, 3])], run: along(1) },
+  ];
+}
+
 function linearCases(): Case[] {
   const run = (xs: readonly Tensor[]): Tensor => apply('linear', [at(xs, 0), at(xs, 1), at(xs, 2)], {});
   return [
@@ -465,6 +482,8 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   mul: binaryCases(mul),
   sigmoidGrad: binaryCases(sigmoidGrad),
   tanhGrad: binaryCases(tanhGrad),
+  reluGrad: binaryCases(reluGrad),
+  logSoftmax: logSoftmaxCases(),
   div: binaryCases(div),
   pow: [
     ...binaryCases(pow),
@@ -605,6 +624,8 @@ const recordingKernels: Kernels = {
   mul: record('mul'),
   sigmoidGrad: record('sigmoidGrad'),
   tanhGrad: record('tanhGrad'),
+  reluGrad: record('reluGrad'),
+  logSoftmax: record('logSoftmax'),
   div: record('div'),
   pow: record('pow'),
   maximum: record('maximum'),

@@ -204,6 +204,9 @@ const binaryPrimitive = (
   draw: (g: Generator, aShape: readonly number[], bShape: readonly number[]) => [Tensor, Tensor],
 ): Case[] => binaryCases('', (a, b) => apply(op, [a, b], {}), draw).map((c) => ({ ...c, name: c.name.trim() }));
 
+const X_AWAY = tensor([[0.5, -0.7, 1.2, -0.3], [-1.1, 0.4, 0.9, -2], [0.25, 0.6, -0.45, 1.5]], { dtype: 'float64' });
+const X_ROW = tensor([0.8, -0.6, 0.3, -1.2], { dtype: 'float64' });
+
 /** Keyed by primitive name: a primitive added to PrimitiveParams without an entry here fails to compile. */
 const PRIMITIVE_CASES: PrimitiveCases = {
   neg: unaryPrimitive('neg', normal),
@@ -232,6 +235,17 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   mul: binaryPrimitive('mul', drawNormal),
   sigmoidGrad: binaryPrimitive('sigmoidGrad', drawNormal),
   tanhGrad: binaryPrimitive('tanhGrad', drawNormal),
+  reluGrad: [
+    // In g only: x selects (not differentiable); x is kept away from the kink at 0.
+    { name: 'g [3,4] with x [3,4]', fn: (g) => apply('reluGrad', [g!, X_AWAY], {}), inputs: (g) => [normal(g, [3, 4])] },
+    { name: 'g [3,4] with x broadcast [4]', fn: (g) => apply('reluGrad', [g!, X_ROW], {}), inputs: (g) => [normal(g, [3, 4])] },
+  ],
+  logSoftmax: [
+    { name: '[3,5] along the last axis', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [3, 5])] },
+    { name: '[3,5] along axis 0', fn: (x) => apply('logSoftmax', [x!], { axis: 0 }), inputs: (g) => [normal(g, [3, 5])] },
+    { name: '[2,3,4] along the middle axis', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 3, 4])] },
+    { name: '[2,1] (a single class)', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 1])] },
+  ],
   div: binaryPrimitive('div', drawDivisor),
   pow: binaryPrimitive('pow', drawPower),
   maximum: binaryPrimitive('maximum', separatedPair),
@@ -625,6 +639,8 @@ const SECOND_ORDER: Record<string, Case> = {
   erf: secondOrderUnary((x) => erf(x)),
   'logsumexp (axis -1, keepdims)': secondOrderUnary((x) => logsumexp(x, -1, true)),
   'softmax (axis 0)': secondOrderUnary((x) => softmax(x, 0)),
+  'logSoftmax (last axis)': secondOrderUnary((x) => logSoftmax(x)),
+  'relu': secondOrderUnary((x) => relu(x).mul(x), (g, s) => awayFrom(g, s)),
   'std (axis 1)': secondOrderUnary((x) => std(x, 1, true)),
   'max (axis 1)': secondOrderUnary((x) => max(x, 1, true).square(), distinct),
   mul: secondOrderBinary(mul, (g) => [normal(g, [2, 3]), normal(g, [3]), normal(g, [2, 3])]),

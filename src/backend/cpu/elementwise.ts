@@ -737,3 +737,10 @@ export function tanhGradRowImpl(g: TypedArray, gOff: number, gStride: number, t:
     out[outOff + i] = g[gi]! * (1 - y * y);
   }
 }
+
+/** out = g where x > 0, else 0 (ReLU's backward step; NaN x gives 0, as where(gt(x, 0), g, 0)). */
+export function reluGradRowImpl(g: TypedArray, gOff: number, gStride: number, x: TypedArray, xOff: number, xStride: number, out: TypedArray, outOff: number, n: number): void {
+  let gi = gOff;
+  let xi = xOff;
+  for (let i = 0; i < n; i++, gi += gStride, xi += xStride) out[outOff + i] = x[xi]! > 0 ? g[gi]! : 0;
+}

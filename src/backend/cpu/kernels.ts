@@ -36,13 +36,14 @@ import {
   subRowImpl,
   tanhImpl,
   tanhGradRowImpl,
+  reluGradRowImpl,
   whereBitsRowImpl,
   whereRowImpl,
   int32View,
   type BinaryRowImpl,
   type UnaryImpl,
 } from './elementwise.js';
-import { argmaxImpl, argminImpl, maxImpl, sumImpl } from './reduce.js';
+import { argmaxImpl, argminImpl, logSoftmaxImpl, maxImpl, sumImpl } from './reduce.js';
 import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
@@ -152,6 +153,8 @@ export const cpuKernels: Kernels = {
   mul: binary(mulRowImpl),
   sigmoidGrad: binary(sigmoidGradRowImpl),
   tanhGrad: binary(tanhGradRowImpl),
+  reluGrad: binary(reluGradRowImpl),
+  logSoftmax: (args) => logSoftmaxImpl(input(args, 0), shapeOf(args, 0), args.params.axis, args.out),
   div: binary(divRowImpl),
   pow: binary(powRowImpl),
   maximum: binary(maximumRowImpl),

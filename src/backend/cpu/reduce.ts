@@ -145,3 +145,30 @@ export function argmaxImpl(x: TypedArray, outer: number, len: number, inner: num
 export function argminImpl(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
   argReduceImpl(x, outer, len, inner, out, -1);
 }
+
+/**
+ * log softmax of x (shape) along `axis` into out: per slice, x − m − log Σ exp(x − m) with m the
+ * slice's max, in JS numbers, each output rounded once. An all −∞ slice gives NaN (as
+ * x − logsumexp(x) does); a +∞ gives NaN; NaN propagates.
+ */
+export function logSoftmaxImpl(x: TypedArray, shape: readonly number[], axis: number, out: TypedArray): void {
+  const n = shape[axis] ?? 1;
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  const outer = n === 0 || inner === 0 ? 0 : x.length / (n * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let m = -Infinity;
+      for (let j = 0, p = base; j < n; j++, p += inner) {
+        const v = x[p]!;
+        if (v > m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(v)) break;
+      }
+      let s = 0;
+      for (let j = 0, p = base; j < n; j++, p += inner) s += Math.exp(x[p]! - m);
+      const lse = m + Math.log(s);
+      for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p]! - lse;
+    }
+  }
+}

@@ -134,6 +134,26 @@ export const referenceKernels: Kernels = {
   mul: nary((a, b) => (a ?? 0) * (b ?? 0)),
   sigmoidGrad: nary((g, s) => (g ?? 0) * ((s ?? 0) * (1 - (s ?? 0)))),
   tanhGrad: nary((g, t) => (g ?? 0) * (1 - (t ?? 0) * (t ?? 0))),
+  reluGrad: nary((g, x) => ((x ?? 0) > 0 ? (g ?? 0) : 0)),
+  logSoftmax: ({ inputs, shapes, out, params }) => {
+    // The definition: per slice along the axis, x − m − log Σ exp(x − m), m the slice's max.
+    const x = inputs[0] as TypedArray;
+    const shape = shapes[0] as Shape;
+    const strides = stridesOf(shape);
+    const n = shape[params.axis] ?? 1;
+    const step = strides[params.axis] ?? 1;
+    const sliceShape = shape.map((d, i) => (i === params.axis ? 1 : d));
+    forEachIndex(sliceShape, (index) => {
+      const base = dot(index, strides);
+      const values: number[] = [];
+      for (let j = 0; j < n; j++) values.push(get(x, base + j * step));
+      const m = values.some(Number.isNaN) ? NaN : Math.max(...values);
+      const lse = m + Math.log(values.reduce((s, v) => s + Math.exp(v - m), 0));
+      values.forEach((v, j) => {
+        out[base + j * step] = v - lse;
+      });
+    });
+  },
   div: nary((a, b) => (a ?? 0) / (b ?? 0)),
   pow: nary((a, b) => Math.pow(a ?? 0, b ?? 0)),
   maximum: nary((a, b) => maximumImpl(a ?? 0, b ?? 0)),

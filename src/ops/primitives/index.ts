@@ -15,6 +15,7 @@ import { geDef } from './ge.js';
 import { gtDef } from './gt.js';
 import { leDef } from './le.js';
 import { logDef } from './log.js';
+import { logSoftmaxDef } from './logSoftmax.js';
 import { ltDef } from './lt.js';
 import { linearDef } from './linear.js';
 import { matmulDef } from './matmul.js';
@@ -27,6 +28,7 @@ import { negDef } from './neg.js';
 import { permuteDef } from './permute.js';
 import { powDef } from './pow.js';
 import { reluDef } from './relu.js';
+import { reluGradDef } from './reluGrad.js';
 import { reshapeDef } from './reshape.js';
 import { scatterAddDef } from './scatterAdd.js';
 import { sigmoidDef } from './sigmoid.js';
@@ -73,11 +75,13 @@ export const PRIMITIVES: OpTable = {
   ge: geDef,
   sigmoidGrad: sigmoidGradDef,
   tanhGrad: tanhGradDef,
+  reluGrad: reluGradDef,
   where: whereDef,
   sum: sumDef,
   max: maxDef,
   argmax: argmaxDef,
   argmin: argminDef,
+  logSoftmax: logSoftmaxDef,
   matmul: matmulDef,
   linear: linearDef,
   reshape: reshapeDef,

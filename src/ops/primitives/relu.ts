@@ -1,4 +1,4 @@
-import { gt, where } from '../elementwise.js';
+import { reluGrad } from '../elementwise.js';
 import { formula, numericUnary } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -9,7 +9,7 @@ export const reluDef: OpDef<'relu'> = {
   saves: { inputs: [0], result: false },
   infer: numericUnary('relu'),
   // NOTE: relu'(0) = 0 (docs/gradients.md).
-  backward: ({ grad, inputs: [x] }) => [where(gt(x!, 0), grad, 0)],
+  backward: ({ grad, inputs: [x] }) => [reluGrad(grad, x!)],
   forward: formula('relu({0})', '\\operatorname{ReLU}({0})'),
   local: [formula('[{0} > 0]', '\\mathbb 1[{0} > 0]')],
 };

@@ -66,6 +66,7 @@ export interface PrimitiveParams {
   // backward steps of activations (an upstream gradient and the activation's output)
   sigmoidGrad: NoParams;
   tanhGrad: NoParams;
+  reluGrad: NoParams;
   // ternary
   where: NoParams;
   // reductions
@@ -73,6 +74,8 @@ export interface PrimitiveParams {
   max: AxesParams;
   argmax: ArgParams;
   argmin: ArgParams;
+  /** log softmax along `axis` (normalized, non-negative). */
+  logSoftmax: { readonly axis: number };
   // linear algebra
   /** transposeA / transposeB: the operand's last two axes are swapped before the product (no copy is made). */
   matmul: MatmulParams;
