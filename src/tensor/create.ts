@@ -127,7 +127,9 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return new Tensor(data, [], dtype);
 }
 
-function shapeOf(op: string, shape: number | readonly number[]): number[] {
+function shapeOf(op: string, shape: number | readonly number[]): readonly number[] {
+  // A frozen shape is a tensor's (zerosLike, onesLike, backward's seed): valid already.
+  if (typeof shape !== 'number' && Object.isFrozen(shape)) return shape;
   return assertShape(op, typeof shape === 'number' ? [shape] : shape);
 }
 

@@ -1,6 +1,6 @@
 import { AutogradError, DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { BackwardRule, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
-import { allocArray, isFloating, type DType, type TypedArray } from './dtype.js';
+import { isFloating, type DType, type TypedArray } from './dtype.js';
 import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
@@ -195,10 +195,7 @@ export class Tensor {
             'pass one of the same shape, e.g. y.backward(onesLike(y))',
         );
       }
-      // ∂this/∂this = 1, made directly (this runs every training step).
-      const one = allocArray(this.dtype, 1);
-      one[0] = 1;
-      seedTensor = engineTensor(one, this.shape, this.dtype, null);
+      seedTensor = ops.onesLike(this);
     } else {
       seedTensor = seed instanceof Tensor ? seed : ops.tensor(seed, { dtype: this.dtype });
       if (!shapeEqual(seedTensor.shape, this.shape)) {
