@@ -35,7 +35,7 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
   if (rule !== null && isGradEnabled() && isFloating(meta.dtype)) {
     const nondifferentiable = def.nondifferentiable;
     for (let i = 0; i < n; i++) {
-      if (inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i))) {
+      if (wantsGrad(inputs[i]!, i, nondifferentiable)) {
         node = { op, params, inputs, stack: anomaly ? captureStack() : null, rule, nondifferentiable } as GradNode;
         break;
       }
@@ -49,6 +49,11 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
     }
   }
   return result;
+}
+
+/** Whether input `i` of an op receives a gradient: it requires grad and the op differentiates it. */
+function wantsGrad(input: Tensor, i: number, nondifferentiable: readonly number[]): boolean {
+  return input.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
 }
 
 let visitGeneration = 0;
@@ -139,7 +144,7 @@ function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, g
   const inputs = node.inputs;
   const n = inputs.length;
   const needsGrad = new Array<boolean>(n);
-  for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
+  for (let i = 0; i < n; i++) needsGrad[i] = wantsGrad(inputs[i]!, i, nondifferentiable);
   const inputGrads = rule({ inputs, result, grad, params: node.params, needsGrad });
   if (inputGrads.length !== n) {
     throw new AutogradError(`internal: the gradient rule of ${node.op} returned ${inputGrads.length} gradients for ${n} inputs`);

@@ -3,6 +3,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast } from '../ops/elementwise.js';
 import { matmul, matmulT } from '../ops/linalg.js';
 import { apply } from '../autograd/engine.js';
+import { NO_PARAMS } from '../ops/primitives/helpers.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
 import type { Generator } from '../random/generator.js';
@@ -145,8 +146,6 @@ const LINEAR_NO_BIAS = {
   local: LINEAR_FORMULAS.local.slice(0, 2),
   vjp: LINEAR_FORMULAS.vjp.slice(0, 2),
 } as const;
-
-const NO_PARAMS = Object.freeze({});
 
 const recomputeLinear = ([a, w, b]: readonly Tensor[]): Tensor => linear(a!, w!, b ?? null);
 

@@ -1,7 +1,7 @@
 /** Elementwise ops: primitives applied through the engine, and composites built from them. */
 import { apply } from '../autograd/engine.js';
 import { annotate } from '../autograd/annotate.js';
-import { formula } from './primitives/helpers.js';
+import { formula, NO_PARAMS } from './primitives/helpers.js';
 import { DTypeError } from '../errors.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
 import { scalar } from '../tensor/create.js';
@@ -27,33 +27,31 @@ function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   return [asTensor(a, b), asTensor(b, a)];
 }
 
-/** The params of the ops that take none, shared (params are never mutated): no object per op. */
-const NONE = Object.freeze({});
 
 /** −x. */
-export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], NONE); }
+export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], NO_PARAMS); }
 /** eˣ. */
-export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], NONE); }
+export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], NO_PARAMS); }
 /** Natural logarithm. */
-export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], NONE); }
+export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], NO_PARAMS); }
 /** Square root. */
-export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], NONE); }
+export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], NO_PARAMS); }
 /** |x|; its gradient at 0 is 0. */
-export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], NONE); }
+export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], NO_PARAMS); }
 /** −1, 0 or 1 (not differentiable). */
-export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], NONE); }
+export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], NO_PARAMS); }
 /** Sine. */
-export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], NONE); }
+export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], NO_PARAMS); }
 /** Cosine. */
-export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], NONE); }
+export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], NO_PARAMS); }
 /** Hyperbolic tangent. */
-export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], NONE); }
+export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], NO_PARAMS); }
 /** The logistic sigmoid σ(x) = 1/(1+e^−x), stable for large |x|. @example sigmoid(tensor(0.3)).item() // 0.5744… */
-export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], NONE); }
+export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], NO_PARAMS); }
 /** max(x, 0); its gradient at 0 is 0. */
-export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], NONE); }
+export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], NO_PARAMS); }
 /** The error function. */
-export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], NONE); }
+export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], NO_PARAMS); }
 
 /** Converts to another dtype (differentiable between floating dtypes). @example tensor([1.7]).cast('int32') */
 export function cast(x: Tensor, dtype: DType): Tensor {
@@ -62,37 +60,37 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 }
 
 /** a + b with broadcasting. @example add(tensor([1, 2]), 1) // [2, 3] */
-export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), NONE); }
+export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), NO_PARAMS); }
 /** a − b with broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), NONE); }
+export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), NO_PARAMS); }
 /** a · b elementwise with broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), NONE); }
+export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), NO_PARAMS); }
 /** a / b with broadcasting (true division: integer inputs give float32). */
-export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), NONE); }
+export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), NO_PARAMS); }
 /** aᵇ with broadcasting. @example pow(tensor([2, 3]), 2) // [4, 9] */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), NONE); }
+export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), NO_PARAMS); }
 /** Elementwise maximum; at a tie the gradient is split evenly. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), NONE); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), NO_PARAMS); }
 /** Elementwise minimum; at a tie the gradient is split evenly. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), NONE); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), NO_PARAMS); }
 /** a = b (bool). */
-export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), NONE); }
+export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), NO_PARAMS); }
 /** a ≠ b (bool). */
-export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), NONE); }
+export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), NO_PARAMS); }
 /** a < b (bool). */
-export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), NONE); }
+export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), NO_PARAMS); }
 /** a ≤ b (bool). */
-export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), NONE); }
+export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), NO_PARAMS); }
 /** a > b (bool). */
-export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NONE); }
+export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NO_PARAMS); }
 /** The sigmoid's backward step: g·s·(1 − s), with s the sigmoid's output (PyTorch's sigmoid_backward). */
-export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply('sigmoidGrad', pair(g, s), NONE); }
+export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply('sigmoidGrad', pair(g, s), NO_PARAMS); }
 /** ReLU's backward step: g where x > 0, else 0 (PyTorch's threshold_backward). */
-export function reluGrad(g: TensorLike, x: TensorLike): Tensor { return apply('reluGrad', pair(g, x), NONE); }
+export function reluGrad(g: TensorLike, x: TensorLike): Tensor { return apply('reluGrad', pair(g, x), NO_PARAMS); }
 /** tanh's backward step: g·(1 − t²), with t tanh's output (PyTorch's tanh_backward). */
-export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply('tanhGrad', pair(g, t), NONE); }
+export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply('tanhGrad', pair(g, t), NO_PARAMS); }
 /** a ≥ b (bool). */
-export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), NONE); }
+export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), NO_PARAMS); }
 
 /**
  * Picks `a` where `condition` is true and `b` elsewhere, with broadcasting.

@@ -1,4 +1,5 @@
 import { apply } from '../autograd/engine.js';
+import { NO_PARAMS } from './primitives/helpers.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -50,14 +51,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 }
 
 // The four parameter sets, shared (params are never mutated): no object per product.
-const PLAIN: MatmulOptions = Object.freeze({});
 const T_B: MatmulOptions = Object.freeze({ transposeA: false, transposeB: true });
 const T_A: MatmulOptions = Object.freeze({ transposeA: true, transposeB: false });
 const T_AB: MatmulOptions = Object.freeze({ transposeA: true, transposeB: true });
 
 /** op(a)·op(b) for operands of rank ≥ 2, op a transpose of the last two axes where asked: the primitive itself. */
 export function matmulT(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return apply('matmul', [a, b], transposeA ? (transposeB ? T_AB : T_A) : transposeB ? T_B : PLAIN);
+  return apply('matmul', [a, b], transposeA ? (transposeB ? T_AB : T_A) : transposeB ? T_B : NO_PARAMS);
 }
 
 /** Dot product of two 1-D tensors. */

@@ -3,6 +3,9 @@ import { promoteTypes, toFloating, type DType } from '../../tensor/dtype.js';
 import { broadcastShapes, shapeEqual } from '../../tensor/shape.js';
 import type { Formula, TensorMeta } from './types.js';
 
+/** The params of the primitives that take none, shared (params are never mutated): no object per op. */
+export const NO_PARAMS: Readonly<Record<never, never>> = Object.freeze({});
+
 export function formula(text: string, latex: string): Formula {
   return { text, latex };
 }

@@ -2,8 +2,7 @@ import { DTypeError, ShapeError } from '../../errors.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { formatShape } from '../../tensor/shape.js';
 import { matmulT } from '../linalg.js';
-import { sum } from '../reduce.js';
-import { reshapeGradient } from '../shape.js';
+import { sumToShape } from '../shape.js';
 import { formula } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -33,8 +32,8 @@ export const linearDef: OpDef<'linear'> = {
   backward: ({ grad, inputs: [x, w], needsGrad }) => [
     needsGrad[0] ? matmulT(grad, w!, false, false) : null,
     needsGrad[1] ? matmulT(grad, x!, true, false) : null,
-    // Σ over the batch; one row is a reshape.
-    needsGrad[2] ? (grad.shape[0] === 1 ? reshapeGradient(grad, [grad.shape[1]!]) : sum(grad, 0)) : null,
+    // Σ over the batch, as any broadcast gradient is summed back (one row is a reshape there).
+    needsGrad[2] ? sumToShape(grad, [grad.shape[1]!]) : null,
   ],
   forward: formula('{0}·{1}ᵀ + {2}', '{0} {1}^\\top + {2}'),
   local: [formula('grad·{1}', '\\bar{g}\\,{1}'), formula('gradᵀ·{0}', '\\bar{g}^\\top {0}'), formula('Σ_batch grad', '\\textstyle\\sum_{\\text{batch}} \\bar{g}')],
