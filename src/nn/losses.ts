@@ -89,24 +89,14 @@ function annotateLoss(op: string, prediction: Tensor, target: Tensor, out: Tenso
 }
 
 type LossCompositeFormulas = Omit<Composite, 'inputs' | 'recompute' | 'forwardTensor'> & { readonly forwardTensor: Formula };
-const lossComposites = new Map<string, LossCompositeFormulas>();
 
-/** The formulas of a loss's composite annotation, built once per (loss, reduction, scale): a training step only looks them up. */
+/** The last formulas built: a training loop asks for the same (loss, reduction, scale) every step. */
 let lastComposite: { op: string; reduction: string; scale: number; made: LossCompositeFormulas } | null = null;
 
+/** The formulas of a loss's composite annotation for (loss, reduction, scale); undefined for a loss without formulas. */
 function lossComposite(op: string, reduction: 'mean' | 'sum', scale: number): LossCompositeFormulas | undefined {
-  // A training loop asks for the same one every step.
   const last = lastComposite;
   if (last !== null && last.op === op && last.reduction === reduction && last.scale === scale) return last.made;
-  const made = buildLossComposite(op, reduction, scale);
-  if (made !== undefined) lastComposite = { op, reduction, scale, made };
-  return made;
-}
-
-function buildLossComposite(op: string, reduction: 'mean' | 'sum', scale: number): LossCompositeFormulas | undefined {
-  const key = `${op}|${reduction}|${scale}`;
-  const cached = lossComposites.get(key);
-  if (cached !== undefined) return cached;
   const f = LOSS_FORMULAS[op];
   if (f === undefined) return undefined;
   const agg = reduction === 'mean' ? ['mean ', '\\operatorname{mean} '] : ['Σ ', '\\textstyle\\sum '];
@@ -121,8 +111,7 @@ function buildLossComposite(op: string, reduction: 'mean' | 'sum', scale: number
       null,
     ],
   };
-  // Scales are batch sizes: a few per run.
-  if (lossComposites.size < 256) lossComposites.set(key, made);
+  lastComposite = { op, reduction, scale, made };
   return made;
 }
 
