@@ -114,10 +114,6 @@ function helpers(m4: number, work: number): number[] {
       threading = null;
       return [];
     }
-    // Node workers start in tens of milliseconds on their own threads: wait once, so the first
-    // large product is shared too. A browser starts nested Web Workers only once this thread
-    // returns to its event loop: there they join the products that come after.
-    if (typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === 'function') pool.waitStarted(1000);
   }
   return pool.ready();
 }

@@ -74,8 +74,6 @@ export interface ThreadPool {
    * is done.
    */
   run(job: ThreadedProduct, workers: readonly number[], gemm: GemmExport, fill: () => void): void;
-  /** Waits (up to `ms`) for every worker to have started. */
-  waitStarted(ms: number): void;
 }
 
 interface WorkerLike {
@@ -84,6 +82,18 @@ interface WorkerLike {
 }
 interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+}
+
+/** Waits (up to `ms`) for every worker to say it is ready. */
+function waitStarted(ctrl: Int32Array, count: number, failed: ReadonlySet<number>, ms: number): void {
+  const end = Date.now() + ms;
+  for (let w = 0; w < count; w++) {
+    while (Atomics.load(ctrl, w * SLOT) !== IDLE && !failed.has(w)) {
+      const left = end - Date.now();
+      if (left <= 0) return;
+      Atomics.wait(ctrl, w * SLOT, Atomics.load(ctrl, w * SLOT), Math.min(left, 50));
+    }
+  }
 }
 
 interface WebWorkerLike {
@@ -114,6 +124,10 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
       // A worker that fails to start is never used (its slot never says IDLE, or it is marked failed).
       worker.on('error', () => failed.add(index));
     }
+    // Node workers start in tens of milliseconds on their own threads: wait (up to a second), so
+    // the first large product is shared too. A browser starts nested Web Workers only once this
+    // thread returns to its event loop: there they join the products that come after.
+    waitStarted(ctrl, count, failed, 1000);
   } else if (typeof g.Worker === 'function' && g.Blob !== undefined && g.URL !== undefined) {
     const url = g.URL.createObjectURL(new g.Blob([workerSource(counter, true)], { type: 'text/javascript' }));
     for (let index = 0; index < count; index++) {
@@ -152,16 +166,6 @@ export function startPool(bytes: Uint8Array, memory: WebAssembly.Memory, count: 
         let s;
         while ((s = Atomics.load(ctrl, base)) !== DONE) Atomics.wait(ctrl, base, s);
         Atomics.store(ctrl, base, IDLE);
-      }
-    },
-    waitStarted(ms) {
-      const end = Date.now() + ms;
-      for (let w = 0; w < count; w++) {
-        while (Atomics.load(ctrl, w * SLOT) !== IDLE && !failed.has(w)) {
-          const left = end - Date.now();
-          if (left <= 0) return;
-          Atomics.wait(ctrl, w * SLOT, Atomics.load(ctrl, w * SLOT), Math.min(left, 50));
-        }
       }
     },
   };
