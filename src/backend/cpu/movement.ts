@@ -53,27 +53,6 @@ export function stridedCopyImpl(x: TypedArray, xOff: number, shape: Shape, xStri
  * columns), in TRANSPOSE_TILE-square tiles.
  */
 export function transposeBlockImpl(x: TypedArray, xOff: number, colStride: number, out: TypedArray, outOff: number, rows: number, cols: number): void {
-  // float32 → float32 (every Linear's Wᵀ and the matmul gradients' transposes) in a loop of its
-  // own: V8 compiles it for one array type, about 3× faster than the loop below, which sees them all.
-  if (x instanceof Float32Array && out instanceof Float32Array) {
-    transposeFloat32(x, xOff, colStride, out, outOff, rows, cols);
-    return;
-  }
-  const T = TRANSPOSE_TILE;
-  for (let i0 = 0; i0 < rows; i0 += T) {
-    const i1 = Math.min(rows, i0 + T);
-    for (let j0 = 0; j0 < cols; j0 += T) {
-      const j1 = Math.min(cols, j0 + T);
-      for (let i = i0; i < i1; i++) {
-        const o = outOff + i * cols;
-        let xi = xOff + i + j0 * colStride;
-        for (let j = j0; j < j1; j++, xi += colStride) out[o + j] = x[xi]!;
-      }
-    }
-  }
-}
-
-function transposeFloat32(x: Float32Array, xOff: number, colStride: number, out: Float32Array, outOff: number, rows: number, cols: number): void {
   const T = TRANSPOSE_TILE;
   for (let i0 = 0; i0 < rows; i0 += T) {
     const i1 = Math.min(rows, i0 + T);
