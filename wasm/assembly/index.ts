@@ -132,34 +132,35 @@ function packTransposed(b: usize, pack: usize, p0: i32, kc: i32, j0: i32, nc: i3
       for (let p: i32 = 0; p < kc4; p += 4) {
         const s = r0 + (<usize>p << 2);
         const dst = panel + (<usize>(p << 3) << 2);
-        for (let h: i32 = 0; h < 2; h++) {
-          const sh = s + <usize>(h * 4) * rowBytes;
-          const x0 = v128.load(sh);
-          const x1 = v128.load(sh + rowBytes);
-          const x2 = v128.load(sh + 2 * rowBytes);
-          const x3 = v128.load(sh + 3 * rowBytes);
-          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
-          const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
-          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-          const d = dst + (<usize>h << 4);
-          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-          v128.store(d + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-          v128.store(d + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-          v128.store(d + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
-        }
-      }
-      for (let p: i32 = kc4; p < kc; p++) {
-        const dst = panel + (<usize>(p << 3) << 2);
-        for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), load<f32>(b + ((<usize>(col + q) * <usize>k + <usize>(p0 + p)) << 2)));
-      }
-    } else {
-      for (let p: i32 = 0; p < kc; p++) {
-        const dst = panel + (<usize>(p << 3) << 2);
-        for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(b + ((<usize>(col + q) * <usize>k + <usize>(p0 + p)) << 2)) : 0);
+        // Columns col..col+3, then col+4..col+7: each a 4 × 4 block into its half of the 8-wide rows.
+        transpose4x4(s, rowBytes, dst, 32);
+        transpose4x4(s + 4 * rowBytes, rowBytes, dst + 16, 32);
       }
     }
+    // The depth tail of a full panel, or every depth of the last panel (zero past n), one by one.
+    for (let p: i32 = col + 8 <= n ? kc4 : 0; p < kc; p++) {
+      const dst = panel + (<usize>(p << 3) << 2);
+      for (let q: i32 = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), col + q < n ? load<f32>(b + ((<usize>(col + q) * <usize>k + <usize>(p0 + p)) << 2)) : 0);
+    }
   }
+}
+
+/** The 4 × 4 float32 block at src (rows srcStride bytes apart), transposed in registers with shuffles, to dst (rows dstStride apart). */
+// @ts-ignore: decorator
+@inline
+function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 /**
@@ -178,20 +179,7 @@ export function transposeF32(src: usize, dst: usize, rows: i32, cols: i32): void
       const j1 = min(c4, j0 + 32);
       for (let i = i0; i < i1; i += 4) {
         for (let j = j0; j < j1; j += 4) {
-          const s = src + ((<usize>i * <usize>cols + <usize>j) << 2);
-          const r0 = v128.load(s);
-          const r1 = v128.load(s + rs);
-          const r2 = v128.load(s + 2 * rs);
-          const r3 = v128.load(s + 3 * rs);
-          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-          const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-          const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          const d = dst + ((<usize>j * <usize>rows + <usize>i) << 2);
-          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-          v128.store(d + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-          v128.store(d + 2 * ds, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-          v128.store(d + 3 * ds, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+          transpose4x4(src + ((<usize>i * <usize>cols + <usize>j) << 2), rs, dst + ((<usize>j * <usize>rows + <usize>i) << 2), ds);
         }
       }
     }
