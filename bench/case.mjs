@@ -35,10 +35,20 @@ async function timeBatched(fn, { warm, batches, per }) {
   return median(times);
 }
 
+/** A seeded linear congruential generator of numbers in [0, 1): the same data for every implementation. */
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** The losses of the first CHECK_STEPS calls of `step` (each returns its loss as a number), for the cross-check. */
+function firstLosses(step) {
+  return Array.from({ length: CHECK_STEPS }, () => step());
+}
+
 function mnistLike(batch, seed) {
   // Deterministic inputs in [0, 1) and labels 0–9 (the values do not change the work done).
-  let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = lcg(seed);
   const x = new Float32Array(batch * 784);
   for (let i = 0; i < x.length; i++) x[i] = next();
   const y = new Int32Array(batch);
@@ -55,8 +65,7 @@ const CHECK_STEPS = 3;
  * row-major (uniform in ±1/√in, as PyTorch's default Linear init), biases zero.
  */
 function initialWeights() {
-  let s = 12345;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = lcg(12345);
   const ws = [];
   for (let i = 0; i < 3; i++) {
     const bound = 1 / Math.sqrt(SIZES[i]);
@@ -67,19 +76,9 @@ function initialWeights() {
   return ws;
 }
 
-/** [in, out] row-major → [out, in] (chainrule's Linear layout). */
-function transposed(w, rows, cols) {
-  const t = new Float32Array(w.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j];
-  return t;
-}
-
 /** Inputs for the product, the same for every implementation: uniform in [0, 1). */
 function matrix(n, seed) {
-  let s = seed >>> 0;
-  const a = new Float32Array(n * n);
-  for (let i = 0; i < a.length; i++) a[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return a;
+  return Float32Array.from({ length: n * n }, lcg(seed));
 }
 
 /** A checksum of a product for the cross-check: the mean of its entries. */
@@ -104,7 +103,8 @@ async function chainrule(backend) {
       // The shared initial weights, through the public API (the state dict's names: 0.weight, 0.bias, 2.weight, …).
       const state = {};
       initialWeights().forEach((w, i) => {
-        state[`${2 * i}.weight`] = cr.tensor(transposed(w, SIZES[i], SIZES[i + 1]), { shape: [SIZES[i + 1], SIZES[i]] });
+        // Stored [in, out]; Linear's weight is [out, in].
+        state[`${2 * i}.weight`] = cr.tensor(w, { shape: [SIZES[i], SIZES[i + 1]] }).transpose();
         state[`${2 * i}.bias`] = cr.zeros([SIZES[i + 1]]);
       });
       model.loadStateDict(state);
@@ -119,8 +119,7 @@ async function chainrule(backend) {
         opt.step();
         return loss;
       };
-      const check = [];
-      for (let i = 0; i < CHECK_STEPS; i++) check.push(step().item());
+      const check = firstLosses(() => step().item());
       return { ms: await timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 }), check };
     },
     async tutorial() {
@@ -134,8 +133,7 @@ async function chainrule(backend) {
         opt.step();
         return loss;
       };
-      const check = [];
-      for (let i = 0; i < CHECK_STEPS; i++) check.push(step().item());
+      const check = firstLosses(() => step().item());
       return { ms: await timeBatched(step, quick ? { warm: 10, batches: 3, per: 50 } : { warm: 5000, batches: 9, per: 4000 }), check };
     },
   };
@@ -182,8 +180,7 @@ async function tfjs(backend) {
           // Wait for the update to land (the wasm and cpu backends are synchronous; this reads one value back).
           bs[0].dataSync();
         });
-      const check = [];
-      for (let i = 0; i < CHECK_STEPS; i++) check.push(tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
+      const check = firstLosses(() => tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
       return { ms: await timeIt(step, quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30 }), check };
     },
     async tutorial() {
@@ -200,8 +197,7 @@ async function tfjs(backend) {
         return tf.mul(0.5, tf.square(tf.sub(y, t)));
       };
       const step = () => tf.tidy(() => opt.minimize(loss));
-      const check = [];
-      for (let i = 0; i < CHECK_STEPS; i++) check.push(tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
+      const check = firstLosses(() => tf.tidy(() => opt.minimize(loss, true).dataSync()[0]));
       return { ms: await timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 500, batches: 7, per: 500 }), check };
     },
   };
@@ -228,11 +224,10 @@ function plainJs() {
         b1 -= lr * dz1;
         sink += dy;
       };
-      const check = [];
-      for (let i = 0; i < CHECK_STEPS; i++) {
+      const check = firstLosses(() => {
         step();
-        check.push(loss);
-      }
+        return loss;
+      });
       const ms = await timeBatched(step, { warm: 10000, batches: 9, per: quick ? 1000 : 1_000_000 });
       if (Number.isNaN(sink)) throw new Error('unreachable');
       return { ms, check };
