@@ -1,13 +1,14 @@
 /**
- * The wasm backend: the cpu backend's kernels, with the matrix product and transposes in
- * WebAssembly SIMD (wasm/assembly/index.ts: f32x4, cache-blocked, a 4 × 8 micro-kernel; 4 × 4
- * shuffle transposes). Tensors stay in the JS
- * heap; a product copies its operands into the module's memory, multiplies and copies the result
- * out (O(n²) copies against O(n³) work). float32 products run in wasm; other dtypes use the cpu
- * kernel (float64 sums there are exact to the reference's order).
+ * The wasm backend: the cpu backend's kernels, with the matrix products (matmul and the fused
+ * linear), transposes and the optimizer update in WebAssembly SIMD (wasm/assembly/index.ts:
+ * f32x4, B packed once, a cache-blocked 4 × 8 micro-kernel; 4 × 4 shuffle transposes). Tensors
+ * stay in the JS heap; a product copies its operands into the module's memory, multiplies and
+ * copies the result out (O(n²) copies against O(n³) work). float32 products run in wasm; small
+ * ones and other dtypes use the cpu routine (float64 sums there are exact to the reference's order).
  *
- * In Node, large products are shared among worker threads (threads.ts; one per further core,
- * CHAINRULE_WASM_THREADS caps the total), on the threaded build of the same kernels.
+ * Large products are shared among worker threads (threads.ts; in Node one per further core,
+ * CHAINRULE_WASM_THREADS caps the total; in a browser only on a cross-origin-isolated page, from
+ * a Web Worker), on the threaded build of the same kernels.
  *
  * The module is compiled synchronously from bytes embedded in the library (binary.ts): no file,
  * no fetch, nothing downloaded. Where WebAssembly SIMD is missing, `wasmSupported()` is false and
@@ -136,12 +137,13 @@ function heapFor(w: KernelExports, end: number): Float32Array {
  * and packs B from either layout, so no transposed copy is ever made.
  */
 const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number, transposeA: boolean, transposeB: boolean): void => {
-  const w = kernels()!;
-  if (m === 0 || n === 0) return;
-  if (k === 0) {
-    out.fill(0, outOff, outOff + m * n);
+  // Other dtypes, and small products (the tutorial's 1 × 1: the copies in and out of wasm memory
+  // cost more than the arithmetic) and empty ones, run the cpu routine.
+  if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) || m * n * k < SMALL_PRODUCT) {
+    matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
     return;
   }
+  const w = kernels()!;
   const m4 = (m + 3) & ~3;
   const n8 = (n + 7) & ~7;
   const workers = helpers(m4, m * k * n);
@@ -176,26 +178,17 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
 function matmulKernel(args: KernelArgs<'matmul'>): void {
   const [a, b] = args.inputs;
   const [aShape, bShape] = args.shapes;
-  const f32 = a instanceof Float32Array && b instanceof Float32Array && args.out instanceof Float32Array;
-  // Small products (the tutorial's 1 × 1) cost less in JS than the copies in and out of wasm memory.
-  const transposeA = args.params.transposeA === true;
-  const k = aShape![aShape!.length - (transposeA ? 2 : 1)] ?? 0;
-  const small = args.out.length * k < SMALL_PRODUCT;
-  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl, transposeA, args.params.transposeB === true);
+  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, wasmMatmul, args.params.transposeA === true, args.params.transposeB === true);
 }
 
-/** x·Wᵀ + b: the product as matmul runs it (wasm for float32 past the size threshold), then the bias. */
+/** x·Wᵀ + b: the product as matmul runs it, then the bias. */
 function linearKernel(args: KernelArgs<'linear'>): void {
   const [x, w, b] = args.inputs;
-  const xShape = args.shapes[0]!;
-  const f32 = x instanceof Float32Array && w instanceof Float32Array && args.out instanceof Float32Array;
-  const small = args.out.length * (xShape[1] ?? 0) < SMALL_PRODUCT;
-  linearImpl(x!, xShape, w!, b!, args.out, args.outShape, f32 && !small ? wasmMatmul : matmulImpl);
+  linearImpl(x!, args.shapes[0]!, w!, b!, args.out, args.outShape, wasmMatmul);
 }
 
 /**
- * Swapping the last two axes of a float32 tensor (every Linear's Wᵀ, the matmul gradients'
- * transposes) in wasm: 4 × 4 blocks transposed with shuffles, about 8× faster than the JS loop;
+ * Swapping the last two axes of a float32 tensor (an explicit `x.T`) in wasm: 4 × 4 blocks transposed with shuffles, about 8× faster than the JS loop;
  * any other permutation, dtype or a small tensor goes to the cpu kernel.
  */
 function permuteKernel(args: KernelArgs<'permute'>): void {
