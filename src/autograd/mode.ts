@@ -45,17 +45,6 @@ export function isInBackward(): boolean {
   return inBackward;
 }
 
-/** @internal Runs `fn` as the backward pass (see isInBackward). */
-export function asBackward<T>(fn: () => T): T {
-  const previous = inBackward;
-  inBackward = true;
-  try {
-    return fn();
-  } finally {
-    inBackward = previous;
-  }
-}
-
 /** Switches anomaly detection on or off globally (see `detectAnomaly`). */
 export function setDetectAnomaly(enabled: boolean): void {
   anomalyEnabled = enabled;
