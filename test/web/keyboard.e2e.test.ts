@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startSite, text, type Site } from './browser.js';
+import { phase, startSite, text, type Site } from './browser.js';
 
 let site: Site;
 before(async () => {
@@ -15,10 +15,6 @@ after(async () => {
 
 /** The focused element: its id, else its aria-label. */
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || document.activeElement?.tagName);
-
-async function phase(page: Page, value: string): Promise<void> {
-  await page.waitForSelector(`#view-step[data-phase="${value}"]`, { timeout: 20_000 });
-}
 
 test('a keyboard user goes Forward, Backward, Update and Run with Enter alone: focus moves on to the next button', async () => {
   const { page, problems } = await site.open('#view=step');

@@ -3,13 +3,12 @@
 // to test-output/playground/, and the measured frame rate to test-output/playground/fps.json.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { countCorrect, loadFromText, parseCsv } from '../../src/index.js';
 import { chainrule } from '../cli/run.js';
-import { SHOTS, startSite, text, type Site } from './browser.js';
+import { SHOTS, csvFile, exportFiles, goodCsv, ready, startSite, text, type Site } from './browser.js';
 
 let site: Site;
 before(async () => {
@@ -19,23 +18,6 @@ after(async () => {
   await site?.close();
 });
 const open = (hash: string, viewport?: { width: number; height: number }) => site.open(hash, viewport);
-
-/** Clicks Export model and Export test data; the downloads, written to a new directory as model.json and test.csv. */
-async function exportFiles(page: Page): Promise<{ dir: string; modelText: string; csvText: string; modelName: string }> {
-  const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
-  const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
-  const modelText = readFileSync((await modelDownload.path())!, 'utf8');
-  const csvText = readFileSync((await dataDownload.path())!, 'utf8');
-  const dir = mkdtempSync(join(tmpdir(), 'chainrule-playground-'));
-  writeFileSync(join(dir, 'model.json'), modelText);
-  writeFileSync(join(dir, 'test.csv'), csvText);
-  return { dir, modelText, csvText, modelName: modelDownload.suggestedFilename() };
-}
-
-/** Waits for the worker's first snapshot to be drawn. */
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window.__playground?.snapshots ?? 0) > 0 && document.querySelector('#pg-train-loss')?.textContent !== '—');
-}
 
 test('the playground trains circles to ≥ 95% test accuracy, and the exported model gives the same accuracy in the library and the CLI', async () => {
   const { page, problems } = await open('#view=playground&dataset=circles&seed=1');
@@ -138,9 +120,7 @@ test('an uploaded CSV trains; a CSV with a bad row shows an error naming the lin
   const { page, problems } = await open('#view=playground');
   try {
     await ready(page);
-    const good = ['x,y,label'];
-    for (let i = 0; i < 60; i++) good.push(`${((i % 10) - 4.5) / 5},${(Math.floor(i / 10) - 2.5) / 3},${i % 10 < 5 ? 'left' : 'right'}`);
-    await page.setInputFiles('#pg-csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(good.join('\n') + '\n') });
+    await page.setInputFiles('#pg-csv', csvFile('points.csv', goodCsv()));
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#pg-dataset')?.value === 'csv');
     await page.waitForFunction(() => document.querySelector('#pg-train-loss')?.textContent !== '—');
     assert.equal(await page.isHidden('#pg-csv-error'), true);
@@ -148,7 +128,7 @@ test('an uploaded CSV trains; a CSV with a bad row shows an error naming the lin
     await page.waitForFunction(() => document.querySelector('#pg-epoch')?.textContent === '1');
 
     const bad = 'x,y,label\n0.1,0.2,a\n0.3,0.4,b\n0.5,oops,a\n';
-    await page.setInputFiles('#pg-csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.setInputFiles('#pg-csv', csvFile('bad.csv', bad));
     await page.waitForSelector('#pg-csv-error:not([hidden])');
     const message = await text(page, '#pg-csv-error');
     assert.match(message, /^bad\.csv:4: column 'y' is 'oops', not a number/);

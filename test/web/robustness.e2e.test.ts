@@ -2,13 +2,11 @@
 // files it cannot use, a run that diverges, a link opened in the same tab, uploaded data exported.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { loadFromText } from '../../src/index.js';
 import { chainrule } from '../cli/run.js';
-import { startSite, text, type Site } from './browser.js';
+import { csvFile, exportFiles, goodCsv, ready, startSite, text, type Site } from './browser.js';
 
 declare global {
   interface Window {
@@ -24,19 +22,6 @@ before(async () => {
 after(async () => {
   await site?.close();
 });
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window.__playground?.snapshots ?? 0) > 0 && document.querySelector('#pg-train-loss')?.textContent !== '—');
-}
-
-const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
-
-/** Two classes, left and right, on a grid of 60 points. */
-function goodCsv(): string {
-  const rows = ['x,y,label'];
-  for (let i = 0; i < 60; i++) rows.push(`${((i % 10) - 4.5) / 5},${(Math.floor(i / 10) - 2.5) / 3},${i % 10 < 5 ? 'left' : 'right'}`);
-  return rows.join('\n') + '\n';
-}
 
 test('Reset while training drops what the old run still had in flight: the new run starts at epoch 0, charts included', async () => {
   const { page, problems } = await site.open('#view=playground&dataset=spiral&hidden=8,8', undefined, {
@@ -195,10 +180,7 @@ test("a model trained on an uploaded CSV exports with that file's column and cla
       await page.waitForFunction((n) => document.querySelector('#pg-epoch')?.textContent === String(n), i);
     }
     const shown = await text(page, '#pg-test-acc');
-    const [modelDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export')]);
-    const [dataDownload] = await Promise.all([page.waitForEvent('download'), page.click('#pg-export-data')]);
-    const modelText = readFileSync((await modelDownload.path())!, 'utf8');
-    const csvText = readFileSync((await dataDownload.path())!, 'utf8');
+    const { dir, modelText, csvText } = await exportFiles(page);
     const { metadata } = loadFromText('model.json', modelText);
     assert.equal(metadata['task'], 'multiclass');
     assert.deepEqual(metadata['featureNames'], ['a', 'b']);
@@ -206,9 +188,6 @@ test("a model trained on an uploaded CSV exports with that file's column and cla
     assert.deepEqual(metadata['classes'], ['dark, blue', 'green', 'red']);
     assert.equal(csvText.split('\n')[0], 'a,b,kind');
 
-    const dir = mkdtempSync(join(tmpdir(), 'chainrule-playground-csv-'));
-    writeFileSync(join(dir, 'model.json'), modelText);
-    writeFileSync(join(dir, 'test.csv'), csvText);
     writeFileSync(join(dir, 'clusters.csv'), original);
     const predicted = chainrule(['predict', '--model', 'model.json', '--data', 'clusters.csv'], { cwd: dir });
     assert.equal(predicted.status, 0, predicted.stderr);
@@ -239,11 +218,11 @@ test('leaving the playground pauses its training; choosing the same CSV file aga
     assert.equal(await page.textContent('#pg-play'), 'Play');
 
     const bad = 'x,y,label\n0.1,0.2,a\n0.3,oops,b\n';
-    await page.setInputFiles('#pg-csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.setInputFiles('#pg-csv', csvFile('points.csv', bad));
     await page.waitForSelector('#pg-csv-error:not([hidden])');
     assert.match((await page.textContent('#pg-csv-error')) ?? '', /^points\.csv:3:/);
     const good = ['x,y,label', ...Array.from({ length: 40 }, (_, i) => `${(i % 8) / 4 - 1},${Math.floor(i / 8) / 2 - 1},${i % 8 < 4 ? 'a' : 'b'}`)].join('\n') + '\n';
-    await page.setInputFiles('#pg-csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.setInputFiles('#pg-csv', csvFile('points.csv', good));
     await page.waitForSelector('#pg-csv-error', { state: 'hidden' });
     await page.waitForFunction(() => document.querySelector('#pg-train-loss')?.textContent !== '—');
     assert.deepEqual(problems, []);

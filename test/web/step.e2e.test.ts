@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { trainTutorial } from '../../src/index.js';
-import { SHOTS, startSite, text, type Site } from './browser.js';
+import { SHOTS, phase, startSite, text, type Site } from './browser.js';
 
 let site: Site;
 before(async () => {
@@ -15,8 +15,11 @@ after(async () => {
   await site?.close();
 });
 
-async function phase(page: Page, value: string): Promise<void> {
-  await page.waitForSelector(`#view-step[data-phase="${value}"], #view-step [data-phase="${value}"]`, { timeout: 20_000 });
+/** Presses Run N epochs and waits for the run to end at `epoch`. */
+async function runTo(page: Page, epoch: number): Promise<void> {
+  await page.click('#step-run');
+  await page.waitForFunction((n) => document.querySelector('#step-epoch')?.textContent?.trim() === String(n), epoch, { timeout: 30_000 });
+  await phase(page, 'idle');
 }
 
 async function values(page: Page, attr: string, names: readonly string[]): Promise<Record<string, string>> {
@@ -53,9 +56,7 @@ test('the step-by-step view reproduces the reference numbers after Forward, Back
 test('Run 60 epochs trains as the tutorial does: the same final loss, charts grow, the URL keeps the values', async () => {
   const { page, problems } = await site.open('#view=step');
   try {
-    await page.click('#step-run');
-    await page.waitForFunction(() => document.querySelector('#step-epoch')?.textContent?.trim() === '60', undefined, { timeout: 30_000 });
-    await phase(page, 'idle');
+    await runTo(page, 60);
     const run = trainTutorial();
     const last = run.history.epochs[run.history.epochs.length - 1]!;
     // The loss after 60 updates, from the library run in Node (the view shows the latest loss).
@@ -125,9 +126,7 @@ test('with a tiny learning rate the update table still shows each step (not +0.0
 test('a new N for Run N epochs keeps the epochs trained, the loss and the charts', async () => {
   const { page, problems } = await site.open('#view=step');
   try {
-    await page.click('#step-run');
-    await page.waitForFunction(() => document.querySelector('#step-epoch')?.textContent?.trim() === '60', undefined, { timeout: 30_000 });
-    await phase(page, 'idle');
+    await runTo(page, 60);
     const loss = await text(page, '#step-loss');
     const w1 = await page.inputValue('#step-w1');
     await page.fill('#step-epochs', '5');
@@ -143,9 +142,7 @@ test('a new N for Run N epochs keeps the epochs trained, the loss and the charts
     await page.fill('#step-epochs', '5');
     assert.equal(await page.isDisabled('#step-run'), false);
     assert.equal(await text(page, '#step-epoch'), '60');
-    await page.click('#step-run');
-    await page.waitForFunction(() => document.querySelector('#step-epoch')?.textContent?.trim() === '65', undefined, { timeout: 30_000 });
-    await phase(page, 'idle');
+    await runTo(page, 65);
     assert.ok((await text(page, '#step-trace')).startsWith('Trained 5 epochs (epochs 61–65)'));
     assert.deepEqual(problems, []);
   } finally {

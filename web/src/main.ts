@@ -1,6 +1,6 @@
 /** The app shell: reads the configuration from the URL, shows the chosen view, keeps the URL current. */
 import './style.css';
-import { parse, serialize, type AppState, type View } from './state.js';
+import { VIEWS, parse, serialize, type AppState, type View } from './state.js';
 import { mountStepView } from './step/view.js';
 import { mountPlayground, type PlaygroundHandle } from './playground/view.js';
 
@@ -53,7 +53,7 @@ function show(view: View): void {
     b.setAttribute('aria-selected', String(on));
     b.tabIndex = on ? 0 : -1;
   }
-  for (const v of ['step', 'playground'] as const) document.getElementById(`view-${v}`)!.hidden = v !== view;
+  for (const v of VIEWS) document.getElementById(`view-${v}`)!.hidden = v !== view;
   // Training the playground's network out of sight would only skip its charts ahead.
   if (view !== 'playground') playground?.pause();
   if (!mounted.has(view)) {

@@ -95,14 +95,12 @@ try {
 } catch (e) {
   result = { defaultBackend, backends: listBackends(), products: [], losses: { cpu: [], wasm: [] }, ms: { cpu: NaN, wasm: NaN }, error: e instanceof Error ? e.message : String(e) };
 }
+/** The page's results with the worker's: the self-test is done. */
+function publish(worker: WorkerSelfTest): void {
+  result = { ...result, worker };
+  window.__selftest = result;
+  document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
+}
 const worker = new Worker(new URL('./selftest-worker.ts', import.meta.url), { type: 'module' });
-worker.onmessage = (event: MessageEvent<WorkerSelfTest>) => {
-  result = { ...result, worker: event.data };
-  window.__selftest = result;
-  document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
-};
-worker.onerror = (event) => {
-  result = { ...result, worker: { crossOriginIsolated: false, threads: 0, maxDiff: NaN, bound: NaN, error: event.message } };
-  window.__selftest = result;
-  document.querySelector('#result')!.textContent = JSON.stringify(result, null, 2);
-};
+worker.onmessage = (event: MessageEvent<WorkerSelfTest>) => publish(event.data);
+worker.onerror = (event) => publish({ crossOriginIsolated: false, threads: 0, maxDiff: NaN, bound: NaN, error: event.message });

@@ -4,6 +4,7 @@
  * latest snapshot on animation frames, so it stays responsive however fast the worker trains.
  */
 import { liveChart, type LiveChart } from '../chart.js';
+import { el } from '../dom.js';
 import {
   ACTIVATIONS,
   DATASETS,
@@ -37,22 +38,16 @@ interface PlaygroundProbe {
   fps: number;
   frames: number;
   snapshots: number;
-  snapshot: Snapshot | null;
+  /** The latest snapshot of the current configuration (the view's own). */
+  readonly snapshot: Snapshot | null;
   /** The last epoch added to the charts (−1: none since the last configuration). */
-  charted: number;
+  readonly charted: number;
 }
 
 declare global {
   interface Window {
     __playground?: PlaygroundProbe;
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 function field(label: string, control: HTMLElement, id: string): HTMLElement {
@@ -104,7 +99,17 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
   let chartedEpoch = -1;
   /** The configuration the worker is building or training; its messages about older ones are dropped. */
   let generation = 0;
-  const probe: PlaygroundProbe = { fps: 0, frames: 0, snapshots: 0, snapshot: null, charted: -1 };
+  const probe: PlaygroundProbe = {
+    fps: 0,
+    frames: 0,
+    snapshots: 0,
+    get snapshot() {
+      return snap;
+    },
+    get charted() {
+      return chartedEpoch;
+    },
+  };
   window.__playground = probe;
 
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -271,9 +276,7 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     lossChart.reset();
     gradChart.reset();
     chartedEpoch = -1;
-    probe.charted = -1;
     snap = null;
-    probe.snapshot = null;
     setRunning(false);
     generation++;
     send({ type: 'configure', id: generation, state, csv: state.dataset === 'csv' ? csv : null });
@@ -426,7 +429,6 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
       snap = m.snapshot;
       fresh = true;
       probe.snapshots++;
-      probe.snapshot = snap;
       if (!snap.running && running) setRunning(false);
     } else if (m.type === 'exported') {
       if (pendingExport === 'model') download(`${m.fileName}.json`, m.model, 'application/json');
@@ -471,7 +473,6 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     grad.textContent = fmt(snap.gradNorm);
     if (snap.epoch > chartedEpoch) {
       chartedEpoch = snap.epoch;
-      probe.charted = chartedEpoch;
       lossChart.push(snap.epoch, [snap.trainLoss, snap.testLoss]);
       gradChart.push(snap.epoch, [snap.gradNorm]);
     }

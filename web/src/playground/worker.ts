@@ -44,6 +44,8 @@ interface Session {
   readonly state: PlaygroundState;
   readonly model: Sequential;
   readonly linears: Linear[];
+  /** The model's parameters, listed once (training reads them every step). */
+  readonly params: Tensor[];
   readonly optimizer: Optimizer;
   readonly trainX: Tensor;
   readonly trainY: Tensor;
@@ -207,6 +209,7 @@ function configure(id: number, state: PlaygroundState, csv: CsvUpload | null): v
     state,
     model,
     linears,
+    params,
     optimizer,
     trainX: tensor(train.xy, { shape: [train.labels.length, 2] }),
     trainY: targetsOf(train, data.classes),
@@ -264,7 +267,7 @@ function trainStep(s: Session): void {
     }
   }
   loss.backward();
-  s.lastGradNorm = gradNorm(s.model.parameters());
+  s.lastGradNorm = gradNorm(s.params);
   // A diverged network would go on training NaNs, shown as '—': stop and say so instead.
   if (!Number.isFinite(loss.item()) || !Number.isFinite(s.lastGradNorm)) {
     throw new Error(`Training diverged in epoch ${s.epoch + 1}: the loss or its gradient is no longer a finite number. Lower the learning rate and press Reset.`);
@@ -380,7 +383,8 @@ function csvField(v: string): string {
 function exportModel(s: Session): void {
   const multiclass = s.classes > 2;
   const { names } = s;
-  const classes = names.classes.length === s.classes ? names.classes : Array.from({ length: s.classes }, (_, k) => String(k));
+  // makeData names every class (label k is names.classes[k]), so there are s.classes of them.
+  const classes = names.classes;
   const text = modelFileText(s.model, {
     optimizer: s.optimizer,
     metadata: {

@@ -7,6 +7,7 @@
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { explanationSections, type Explanation } from 'chainrule';
+import { el } from '../dom.js';
 
 /** The keys of the Explanation's lines, in the order `explanationLines` writes them (scalar mode). */
 function lineKeys(e: Explanation): string[] {
@@ -29,10 +30,8 @@ export interface Derivation {
 }
 
 export function createDerivation(panel: HTMLElement): Derivation {
-  const caption = document.createElement('p');
-  caption.className = 'step-derivation-caption';
-  const body = document.createElement('div');
-  body.className = 'step-derivation-body';
+  const caption = el('p', { class: 'step-derivation-caption' });
+  const body = el('div', { class: 'step-derivation-body' });
   panel.append(caption, body);
   let lines = new Map<string, HTMLElement>();
 
@@ -43,14 +42,10 @@ export function createDerivation(panel: HTMLElement): Derivation {
       let k = 0;
       lines = new Map();
       const sections = explanationSections(e).map((s) => {
-        const section = document.createElement('section');
-        section.className = 'step-derivation-section';
-        const h = document.createElement('h3');
-        h.textContent = s.title;
-        section.append(h);
+        const section = el('section', { class: 'step-derivation-section' });
+        section.append(el('h3', {}, s.title));
         for (const line of s.lines) {
-          const div = document.createElement('div');
-          div.className = 'step-derivation-line';
+          const div = el('div', { class: 'step-derivation-line' });
           const key = keys[k++];
           if (key !== undefined) {
             div.dataset['key'] = key;

@@ -80,6 +80,16 @@ const EDGES: Record<EdgeId, { from: NodeId | BoxId; to: NodeId }> = {
   'y-L': { from: 'y', to: 'L' },
   't-L': { from: 't', to: 'L' },
 };
+const EDGE_IDS = Object.keys(EDGES) as EdgeId[];
+
+export function isEdgeId(id: string): id is EdgeId {
+  return Object.hasOwn(EDGES, id);
+}
+
+/** The edges a node's value is computed along (none for a name the picture does not have). */
+export function edgesInto(node: string): EdgeId[] {
+  return EDGE_IDS.filter((id) => EDGES[id].to === node);
+}
 
 const ACTIVATION_LABEL: Record<string, string> = { sigmoid: 'σ', tanh: 'tanh', relu: 'ReLU' };
 
@@ -131,7 +141,7 @@ export function createDiagram(parent: HTMLElement): Diagram {
   root.append(title, defs, hiddenRect, hiddenLabel);
 
   const edgeEls = {} as Record<EdgeId, SVGLineElement>;
-  for (const id of Object.keys(EDGES) as EdgeId[]) {
+  for (const id of EDGE_IDS) {
     const line = svg('line', { class: `step-edge${id.startsWith('b') || id.startsWith('t') ? ' minor' : ''}`, 'marker-end': 'url(#step-arrow)' });
     edgeEls[id] = line;
     root.append(line);

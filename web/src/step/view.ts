@@ -24,9 +24,10 @@ import {
   type TutorialParameters,
 } from 'chainrule';
 import { liveChart } from '../chart.js';
+import { el } from '../dom.js';
 import { LIMITS, STEP_ACTIVATIONS, type StepActivation, type StepState } from '../state.js';
 import { createDerivation } from './derivation.js';
-import { createDiagram, type EdgeId, type GradTarget } from './diagram.js';
+import { createDiagram, edgesInto, isEdgeId, type EdgeId, type GradTarget } from './diagram.js';
 import './step.css';
 
 export type Phase = 'idle' | 'forwarding' | 'forwarded' | 'backwarding' | 'backwarded' | 'updated' | 'running';
@@ -45,31 +46,16 @@ type NumberKey = 'x' | 't' | ParamName | 'lr' | 'epochs';
 
 const ACTIVATION_LABELS: Record<StepActivation, string> = { sigmoid: 'sigmoid σ', tanh: 'tanh', relu: 'ReLU' };
 
-/** The edges a forward value is computed along. */
-const FORWARD_EDGES: Record<string, readonly EdgeId[]> = {
-  z1: ['x-z1', 'b1-z1'],
-  h: ['z1-h'],
-  y: ['h-y', 'b2-y'],
-  L: ['y-L', 't-L'],
-};
-const EDGE_IDS: ReadonlySet<string> = new Set<EdgeId>(['x-z1', 'b1-z1', 'z1-h', 'h-y', 'b2-y', 'y-L', 't-L']);
 const GRAD_TARGETS: ReadonlySet<string> = new Set<GradTarget>(['z1', 'h', 'y', 'w1', 'b1', 'w2', 'b2']);
 
 /** The edge a local derivative ∂of/∂wrt runs along: a weight sits on its edge, other inputs are the edge's tail. */
 function edgeOf(f: Factor): EdgeId | null {
   const id = f.wrt === 'w1' ? 'x-z1' : f.wrt === 'w2' ? 'h-y' : `${f.wrt}-${f.of}`;
-  return EDGE_IDS.has(id) ? (id as EdgeId) : null;
+  return isEdgeId(id) ? id : null;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 /** A number short enough for an input box (the exact value is kept aside). */
@@ -188,6 +174,8 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
   let start: StepState = initial;
   let trainer = new Trainer(config);
   let phase: Phase = 'idle';
+  /** An animation or a run is playing: Forward, Step and Run wait for it. */
+  const busy = () => phase === 'forwarding' || phase === 'backwarding' || phase === 'running';
   /** Bumped to cancel an animation or a run in flight. */
   let token = 0;
   let epoch = 0;
@@ -357,12 +345,12 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
   };
 
   const setButtons = () => {
-    const busy = phase === 'forwarding' || phase === 'backwarding' || phase === 'running';
-    forwardBtn.disabled = busy || invalid;
+    const blocked = busy() || invalid;
+    forwardBtn.disabled = blocked;
     backwardBtn.disabled = invalid || phase !== 'forwarded';
     updateBtn.disabled = invalid || phase !== 'backwarded';
-    stepBtn.disabled = busy || invalid;
-    runBtn.disabled = busy || invalid;
+    stepBtn.disabled = blocked;
+    runBtn.disabled = blocked;
     stopBtn.hidden = phase !== 'running';
     resetBtn.disabled = phase === 'running';
     keepFocus();
@@ -379,7 +367,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
     const stranded = active === null || active === document.body || active === buttons || (active instanceof HTMLButtonElement && buttons.contains(active) && (active.disabled || active.hidden));
     if (!stranded) return;
     const usable = (b: HTMLButtonElement | null): b is HTMLButtonElement => b !== null && !b.disabled && !b.hidden;
-    const busy = phase === 'forwarding' || phase === 'backwarding';
+    const animating = phase === 'forwarding' || phase === 'backwarding';
     const next =
       phase === 'forwarded' ? backwardBtn
       : phase === 'backwarded' ? updateBtn
@@ -387,7 +375,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
       : phase === 'updated' ? forwardBtn
       : lastPressed === stopBtn ? runBtn
       : lastPressed;
-    const target = busy ? null : [next, forwardBtn, stepBtn, runBtn, resetBtn].find(usable);
+    const target = animating ? null : [next, forwardBtn, stepBtn, runBtn, resetBtn].find(usable);
     // Without scrolling: a mouse user may be reading the derivation meanwhile.
     (target ?? buttons).focus({ preventScroll: true });
   };
@@ -556,7 +544,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
 
   // ---- Forward / Backward / Update ---------------------------------------------------------
   async function doForward(): Promise<void> {
-    if (invalid || phase === 'forwarding' || phase === 'backwarding' || phase === 'running') return;
+    if (invalid || busy()) return;
     cancel();
     const my = token;
     diagram.clear();
@@ -585,7 +573,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
       li.append(`${f.name} = ${f.formula.text}${sub === null || sub.text === f.formula.text ? '' : ` = ${sub.text}`} = `, el('span', { class: 'step-num', 'data-value': f.name }, value));
       list.append(li);
       if (f.name === 'z1' || f.name === 'h' || f.name === 'y' || f.name === 'L') diagram.setValue(f.name, value);
-      diagram.highlight(FORWARD_EDGES[f.name] ?? [], 'forward', [f.name as 'z1']);
+      diagram.highlight(edgesInto(f.name), 'forward', [f.name as 'z1']);
       derivation.mark([`forward:${f.name}`]);
     }
     showStats(e.forward.at(-1)?.value.item() ?? null, null);
@@ -691,7 +679,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
 
   // ---- Step / Run --------------------------------------------------------------------------
   function doStep(): void {
-    if (invalid || phase === 'forwarding' || phase === 'backwarding' || phase === 'running') return;
+    if (invalid || busy()) return;
     cancel();
     pending = null;
     diagram.clear();
@@ -709,7 +697,7 @@ export function mountStepView(root: HTMLElement, initial: StepState, onChange: (
   }
 
   function doRun(): void {
-    if (invalid || phase === 'forwarding' || phase === 'backwarding' || phase === 'running') return;
+    if (invalid || busy()) return;
     cancel();
     const my = token;
     pending = null;
