@@ -14,7 +14,7 @@ import { gradients } from '../autograd/functional.js';
 import { fillFormula } from '../autograd/graph.js';
 import { enableGrad, noGrad } from '../autograd/mode.js';
 import { AutogradError, ValueError } from '../errors.js';
-import { formulasOf, PRIMITIVES } from '../ops/primitives/index.js';
+import { formulasOf } from '../ops/primitives/index.js';
 import type { Formula, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -261,14 +261,19 @@ function localDerivatives(node: RawNode): (Tensor | null)[] {
   return copies.map((_, i) => (differentiable[i] ? (grads[k++] ?? null) : null));
 }
 
+/** A primitive step's formulas, as its recorded params choose them (matmul's transposed forms). */
+function primitiveFormulas(node: RawNode): ReturnType<typeof formulasOf> {
+  return formulasOf(node.op as PrimitiveName, node.tensor._node?.params ?? null);
+}
+
 function localFormula(node: RawNode, input: number): Formula | null {
   if (node.composite !== null) return node.composite.local[input] ?? null;
-  return formulasOf(node.op as PrimitiveName, node.tensor._node?.params ?? null).local[input] ?? null;
+  return primitiveFormulas(node).local[input] ?? null;
 }
 
 function forwardFormula(node: RawNode, scalar: boolean): Formula | null {
   if (node.composite !== null) return scalar ? node.composite.forward : (node.composite.forwardTensor ?? node.composite.forward);
-  if (node.kind === 'primitive') return formulasOf(node.op as PrimitiveName, node.tensor._node?.params ?? null).forward;
+  if (node.kind === 'primitive') return primitiveFormulas(node).forward;
   return null;
 }
 

@@ -43,7 +43,6 @@ interface Element {
   readonly name: string;
   readonly tensor: Tensor;
   readonly parameter: Tensor;
-  readonly index: number;
 }
 
 /** Linear's own names and module paths ('0.weight') are generic: the layer-numbered W1, b1 read better. */
@@ -136,44 +135,13 @@ function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[]
   });
 }
 
-/** The loss of K > 1 outputs as one 'loss' step over the output units (and the target's elements). */
+/** The loss as one 'loss' step over the output units (and the target's elements, when there is one per output). */
 function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly string[], target: Tensor, dtype: Tensor['dtype']): Tensor {
   const op = loss.name;
   const K = ys.length;
-  const recomputeWith = (t: Tensor) => (xs: readonly Tensor[]) => loss(concat(xs.slice(0, K), 1), t);
-  if (op === 'crossEntropy' && isFloating(target.dtype)) {
-    // Class probabilities (or one-hot rows), one per output: L = −Σₖ tₖ·log softmax(y)ₖ.
-    const tv = asRow(target, 'the target');
-    if (tv.length !== K) {
-      throw new ShapeError(
-        `explainSample: crossEntropy with ${target.dtype} targets reads them as class probabilities, one per output: the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)}); a class label must be int32`,
-      );
-    }
-    const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName('t', k, K) }));
-    const out = loss(concat([...ys], 1), concat(ts, 1));
-    const total = tv.reduce((a, v) => a + v, 0);
-    // ∂L/∂yₖ = softmax(y)ₖ·Σⱼtⱼ − tₖ, which is softmax(y)ₖ − tₖ when the targets sum to 1.
-    const normalised = Math.abs(total - 1) < 1e-6;
-    const forward =
-      K <= 3
-        ? formula(`−(${ts.map((_, k) => `{${K + k}}·log softmax(y)[${k}]`).join(' + ')})`, `-\\left(${ts.map((_, k) => `{${K + k}} \\log \\operatorname{softmax}(y)_{${k}}`).join(' + ')}\\right)`)
-        : formula('−Σₖ t[k]·log softmax(y)[k]', '-\\textstyle\\sum_k t_k \\log \\operatorname{softmax}(y)_k');
-    const local = ys.map((_, k) =>
-      normalised
-        ? formula(`softmax(y)[${k}] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} - {${K + k}}`)
-        : formula(`softmax(y)[${k}]·Σⱼ t[j] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} \\textstyle\\sum_j t_j - {${K + k}}`),
-    );
-    return annotate(out, {
-      op,
-      role: 'loss',
-      inputs: [...ys, ...ts],
-      forward,
-      local: [...local, ...ts.map(() => null)],
-      vjp: [...local.map((f) => formula(`{g}·(${f.text})`, `{g} \\cdot (${f.latex})`)), ...ts.map(() => null)],
-      recompute: (xs) => recomputeWith(concat(xs.slice(K), 1))(xs),
-    });
-  }
-  if (op === 'crossEntropy' || op === 'nll') {
+  // crossEntropy with float targets reads them as class probabilities (or one-hot rows), one per output.
+  const probabilities = op === 'crossEntropy' && isFloating(target.dtype);
+  if (!probabilities && (op === 'crossEntropy' || op === 'nll')) {
     if (target.dtype !== 'int32') {
       throw new ValueError(`explainSample: ${op} needs the target as an int32 class label (or, for crossEntropy, float class probabilities), got ${target.dtype} (shape ${formatShape(target.shape)})`);
     }
@@ -197,44 +165,70 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
           ? formula(`softmax(y)[${k}] − 1`, `\\operatorname{softmax}(y)_{${k}} - 1`)
           : formula(`softmax(y)[${k}]`, `\\operatorname{softmax}(y)_{${k}}`),
     );
-    return annotate(out, { op, role: 'loss', inputs: [...ys], forward, local, vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)), recompute: recomputeWith(label) });
+    return annotate(out, { op, role: 'loss', inputs: [...ys], forward, local, vjp: local.map((f) => formula(`{g}·${f.text}`, `{g} \\cdot ${f.latex}`)), recompute: (xs) => loss(concat(xs.slice(0, K), 1), label) });
   }
+  // One target per output: t[k] is an input of the loss step next to y[k].
   const tv = asRow(target, 'the target');
-  if (tv.length !== K) throw new ShapeError(`explainSample: the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
+  if (tv.length !== K) {
+    const counts = `the network has ${K} outputs but the target has ${tv.length} values (shape ${formatShape(target.shape)})`;
+    throw new ShapeError(
+      probabilities ? `explainSample: crossEntropy with ${target.dtype} targets reads them as class probabilities, one per output: ${counts}; a class label must be int32` : `explainSample: ${counts}`,
+    );
+  }
   const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName('t', k, K) }));
   const out = loss(concat([...ys], 1), concat(ts, 1));
-  const f = lossFormulas(op);
-  const scale = K;
-  // Numbers in braces are written { 1}, not {1}: explain fills every {digits} with an input's name
-  // (regression: \tfrac{1}{2} became \tfracy[1]t[0], and ∂L/∂y[0]'s denominator t[0]).
-  let forward: Formula;
-  let local: Formula[];
-  if (f === undefined) {
-    forward = formula(`${op || 'loss'}(y, t)`, `\\operatorname{${op || 'loss'}}(y, t)`);
-    local = ys.map((_, k) => formula(`∂${op || 'loss'}/∂${yNames[k]}`, `\\partial\\,\\operatorname{${op || 'loss'}} / \\partial ${lx(yNames[k]!)}`));
-  } else {
-    // {0} → output k's placeholder, {1} → its target's, in one pass (so a new {1} is not replaced again).
-    const at = (template: string, k: number) => template.replace(/\{([01])\}/g, (_, d: string) => (d === '0' ? `{${k}}` : `{${K + k}}`));
-    const term = (k: number, which: 0 | 1) => at(f.forward[which], k);
-    const terms = ys.map((_, k) => ({ text: term(k, 0), latex: term(k, 1) }));
-    forward =
-      K <= 3
-        ? formula(`(${terms.map((t) => t.text).join(' + ')}) / ${scale}`, `\\tfrac{ 1}{ ${scale}}\\left(${terms.map((t) => t.latex).join(' + ')}\\right)`)
-        : formula(`(1/${scale}) Σₖ ${f.forward[0].replaceAll('{0}', 'y[k]').replaceAll('{1}', 't[k]')}`, `\\tfrac{ 1}{ ${scale}}\\textstyle\\sum_k ${f.forward[1].replaceAll('{0}', 'y_k').replaceAll('{1}', 't_k')}`);
-    local = ys.map((_, k) => {
-      const l = (which: 0 | 1) => at(f.local[which], k);
-      return formula(`(${l(0)}) / ${scale}`, `\\frac{${l(1)}}{ ${scale}}`);
-    });
-  }
+  const { forward, local } = probabilities ? probabilityFormulas(tv) : perOutputFormulas(op, yNames);
+  // A difference (softmax(y)ₖ − tₖ) is multiplied in parentheses.
+  const factor = (s: string) => (probabilities ? `(${s})` : s);
   return annotate(out, {
     op,
     role: 'loss',
     inputs: [...ys, ...ts],
     forward,
     local: [...local, ...ts.map(() => null)],
-    vjp: [...local.map((l) => formula(`{g}·${l.text}`, `{g} \\cdot ${l.latex}`)), ...ts.map(() => null)],
-    recompute: (xs) => recomputeWith(concat(xs.slice(K), 1))(xs),
+    vjp: [...local.map((l) => formula(`{g}·${factor(l.text)}`, `{g} \\cdot ${factor(l.latex)}`)), ...ts.map(() => null)],
+    recompute: (xs) => loss(concat(xs.slice(0, K), 1), concat(xs.slice(K), 1)),
   });
+}
+
+/** crossEntropy of class probabilities t, over the outputs {0}…{K−1} and targets {K}…{2K−1}. */
+function probabilityFormulas(tv: readonly number[]): { forward: Formula; local: Formula[] } {
+  const K = tv.length;
+  // L = −Σₖ tₖ·log softmax(y)ₖ and ∂L/∂yₖ = softmax(y)ₖ·Σⱼtⱼ − tₖ, which is softmax(y)ₖ − tₖ when the targets sum to 1.
+  const normalised = Math.abs(tv.reduce((a, v) => a + v, 0) - 1) < 1e-6;
+  const forward =
+    K <= 3
+      ? formula(`−(${tv.map((_, k) => `{${K + k}}·log softmax(y)[${k}]`).join(' + ')})`, `-\\left(${tv.map((_, k) => `{${K + k}} \\log \\operatorname{softmax}(y)_{${k}}`).join(' + ')}\\right)`)
+      : formula('−Σₖ t[k]·log softmax(y)[k]', '-\\textstyle\\sum_k t_k \\log \\operatorname{softmax}(y)_k');
+  const local = tv.map((_, k) =>
+    normalised
+      ? formula(`softmax(y)[${k}] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} - {${K + k}}`)
+      : formula(`softmax(y)[${k}]·Σⱼ t[j] − {${K + k}}`, `\\operatorname{softmax}(y)_{${k}} \\textstyle\\sum_j t_j - {${K + k}}`),
+  );
+  return { forward, local };
+}
+
+/** An elementwise loss averaged over the K outputs {0}…{K−1} and their targets {K}…{2K−1}, from the loss's own formulas. */
+function perOutputFormulas(op: string, yNames: readonly string[]): { forward: Formula; local: Formula[] } {
+  const K = yNames.length;
+  const f = lossFormulas(op);
+  if (f === undefined) {
+    return {
+      forward: formula(`${op || 'loss'}(y, t)`, `\\operatorname{${op || 'loss'}}(y, t)`),
+      local: yNames.map((y) => formula(`∂${op || 'loss'}/∂${y}`, `\\partial\\,\\operatorname{${op || 'loss'}} / \\partial ${lx(y)}`)),
+    };
+  }
+  // Numbers in braces are written { 1}, not {1}: explain fills every {digits} with an input's name
+  // (regression: \tfrac{1}{2} became \tfracy[1]t[0], and ∂L/∂y[0]'s denominator t[0]).
+  // {0} → output k's placeholder, {1} → its target's, in one pass (so a new {1} is not replaced again).
+  const at = (template: string, k: number) => template.replace(/\{([01])\}/g, (_, d: string) => (d === '0' ? `{${k}}` : `{${K + k}}`));
+  const terms = yNames.map((_, k) => ({ text: at(f.forward[0], k), latex: at(f.forward[1], k) }));
+  const forward =
+    K <= 3
+      ? formula(`(${terms.map((t) => t.text).join(' + ')}) / ${K}`, `\\tfrac{ 1}{ ${K}}\\left(${terms.map((t) => t.latex).join(' + ')}\\right)`)
+      : formula(`(1/${K}) Σₖ ${f.forward[0].replaceAll('{0}', 'y[k]').replaceAll('{1}', 't[k]')}`, `\\tfrac{ 1}{ ${K}}\\textstyle\\sum_k ${f.forward[1].replaceAll('{0}', 'y_k').replaceAll('{1}', 't_k')}`);
+  const local = yNames.map((_, k) => formula(`(${at(f.local[0], k)}) / ${K}`, `\\frac{${at(f.local[1], k)}}{ ${K}}`));
+  return { forward, local };
 }
 
 function baseNames(stages: readonly Stage[]): { weight: string; bias: string }[] {
@@ -288,14 +282,14 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
         const ws = Array.from({ length: n }, (_, i) => {
           const name = elementName(bases[k]!.weight, [j, i], W.size);
           const t = tensor([[Number(Wd[j * n + i])]], { dtype, requiresGrad: true, name });
-          elements.push({ name, tensor: t, parameter: W, index: j * n + i });
+          elements.push({ name, tensor: t, parameter: W });
           return t;
         });
         let bt: Tensor | null = null;
         if (b !== null) {
           const name = elementName(bases[k]!.bias, [j], b.size);
           bt = tensor([[Number((b._data as ArrayLike<number>)[j])]], { dtype, requiresGrad: true, name });
-          elements.push({ name, tensor: bt, parameter: b, index: j });
+          elements.push({ name, tensor: bt, parameter: b });
         }
         const z = neuron(a, ws, bt, { a: aNames, w: ws.map((t) => t.name!), b: bt?.name ?? null });
         z.name = unitName(outBase, j, m);
@@ -334,13 +328,14 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
 
 /** The element names of each parameter tensor, with their index ranges: W1[0..2,0..1], b1[0..2], W2[0,0..2], b2. */
 function describeElements(elements: readonly Element[]): string {
-  const byParameter = new Map<Tensor, Element[]>();
-  for (const e of elements) byParameter.set(e.parameter, [...(byParameter.get(e.parameter) ?? []), e]);
-  return [...byParameter.entries()]
-    .map(([p, es]) => {
-      if (p.size === 1) return es[0]!.name;
-      const base = es[0]!.name.replace(/\[[^\]]*\]$/, '');
-      const range = (n: number) => (n === 1 ? '0' : `0..${n - 1}`);
+  // Each parameter tensor by its first element's name (W1[0,0], or b2 for a single element).
+  const first = new Map<Tensor, string>();
+  for (const e of elements) if (!first.has(e.parameter)) first.set(e.parameter, e.name);
+  const range = (n: number) => (n === 1 ? '0' : `0..${n - 1}`);
+  return [...first]
+    .map(([p, name]) => {
+      if (p.size === 1) return name;
+      const base = name.replace(/\[[^\]]*\]$/, '');
       return p.ndim === 2 ? `${base}[${range(p.shape[0]!)},${range(p.shape[1]!)}]` : `${base}[${range(p.size)}]`;
     })
     .join(', ');

@@ -176,7 +176,7 @@ function opSymbol(node: GraphNode): string {
   // A product reading an operand transposed (Linear's x·Wᵀ) says which.
   if (node.op === 'matmul' && params !== null && ('transposeA' in params || 'transposeB' in params)) {
     const t = `${params.transposeA === true ? 'Aᵀ' : ''}${params.transposeB === true ? 'Bᵀ' : ''}`;
-    return t === '' ? 'matmul' : `matmul ${t}`;
+    if (t !== '') return `matmul ${t}`;
   }
   return OP_SYMBOLS[node.op] ?? node.op;
 }
