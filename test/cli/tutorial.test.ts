@@ -2,19 +2,11 @@
 // character, and other hyper-parameters against a plain-arithmetic implementation written here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainrule } from './run.js';
-
-/** The reference program's printed output, as the tutorial shows it after the code. */
-function referenceOutput(): string[] {
-  const lines = readFileSync('../shared/reference/backprop-tutorial.txt', 'utf8').split(/\r?\n/);
-  const first = lines.findIndex((l) => /^Epoch 0, Loss: /.test(l));
-  const last = lines.findIndex((l, i) => i > first && l.startsWith('Final parameters:'));
-  assert.ok(first >= 0 && last > first, 'the reference text holds the printed output');
-  return lines.slice(first, last + 1);
-}
+import { referenceOutput } from '../helpers/reference.js';
 
 test('chainrule tutorial prints the reference program output, character for character', () => {
   const expected = referenceOutput();

@@ -9,17 +9,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chainrule } from '../cli/run.js';
+import { referenceOutput } from '../helpers/reference.js';
 import { History, mlp, mse, tensor } from '../../src/index.js';
 import { buildReport } from '../../src/viz/report.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-function reference(): string {
-  const lines = readFileSync('../shared/reference/backprop-tutorial.txt', 'utf8').split(/\r?\n/);
-  const first = lines.findIndex((l) => l.startsWith('Epoch 0, Loss: '));
-  const last = lines.findIndex((l, i) => i > first && l.startsWith('Final parameters:'));
-  return lines.slice(first, last + 1).join('\n') + '\n';
-}
+const reference = (): string => referenceOutput().join('\n') + '\n';
 
 test('chainrule tutorial writes the report beside printing exactly the reference output', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
