@@ -14,7 +14,7 @@ import { gradients } from '../autograd/functional.js';
 import { fillFormula } from '../autograd/graph.js';
 import { enableGrad, noGrad } from '../autograd/mode.js';
 import { AutogradError, ValueError } from '../errors.js';
-import { formulasOf } from '../ops/primitives/index.js';
+import { formulasOf, PRIMITIVES } from '../ops/primitives/index.js';
 import type { Formula, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -125,8 +125,6 @@ export interface ExplainOptions {
   /** Paths listed per parameter before only the total is given (default 16). */
   readonly maxPaths?: number;
 }
-
-const ACTIVATION_PRIMITIVES: ReadonlySet<string> = new Set(['sigmoid', 'tanh', 'relu']);
 
 interface RawNode {
   tensor: Tensor;
@@ -330,7 +328,7 @@ function nameNodes(order: readonly RawNode[], root: Tensor, options: ExplainOpti
   const isLinear = (t: Tensor) => compositeOf(t)?.role === 'linear';
   const isActivation = (t: Tensor) => {
     const c = compositeOf(t);
-    return c !== undefined ? c.role === 'activation' : t._node !== null && ACTIVATION_PRIMITIVES.has(t._node.op);
+    return c !== undefined ? c.role === 'activation' : t._node !== null && PRIMITIVES[t._node.op].role === 'activation';
   };
   // The output: what the loss reads as its prediction.
   const rootNode = order.find((n) => n.tensor === root);

@@ -12,7 +12,7 @@ import { traceGraph, fillFormula, type Graph, type GraphNode } from '../autograd
 import { noGrad } from '../autograd/mode.js';
 import { ValueError } from '../errors.js';
 import { pyFixed } from '../math/pyformat.js';
-import { PRIMITIVES } from '../ops/primitives/index.js';
+import { PRIMITIVES, symbolOf } from '../ops/primitives/index.js';
 import type { PrimitiveName } from '../ops/primitives/types.js';
 import { onesLike } from '../tensor/create.js';
 import type { DType } from '../tensor/dtype.js';
@@ -64,28 +64,6 @@ const STYLE = {
 } as const;
 
 /** How an op reads in its ellipse; ops not listed show their name. */
-const OP_SYMBOLS: Partial<Record<PrimitiveName, string>> = {
-  add: '+',
-  sub: MINUS,
-  mul: '×',
-  div: '÷',
-  neg: `${MINUS}x`,
-  pow: 'pow',
-  sqrt: '√',
-  abs: '|x|',
-  sigmoid: 'σ',
-  relu: 'ReLU',
-  sum: 'Σ',
-  linear: 'x·Wᵀ+b',
-  maximum: 'max',
-  minimum: 'min',
-  eq: '=',
-  ne: '≠',
-  lt: '<',
-  le: '≤',
-  gt: '>',
-  ge: '≥',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -169,16 +147,7 @@ function tensorLabel(node: GraphNode, showGrad: boolean): string {
 }
 
 function opSymbol(node: GraphNode): string {
-  if (node.op === null) return '';
-  const params = node.params;
-  if (node.op === 'permute' && params !== null && 'axes' in params && params.axes.length === 2 && params.axes[0] === 1) return 'transpose';
-  if (node.op === 'cast' && params !== null && 'dtype' in params) return `cast ${params.dtype}`;
-  // A product reading an operand transposed (Linear's x·Wᵀ) says which.
-  if (node.op === 'matmul' && params !== null && ('transposeA' in params || 'transposeB' in params)) {
-    const t = `${params.transposeA === true ? 'Aᵀ' : ''}${params.transposeB === true ? 'Bᵀ' : ''}`;
-    if (t !== '') return `matmul ${t}`;
-  }
-  return OP_SYMBOLS[node.op] ?? node.op;
+  return node.op === null ? '' : symbolOf(node.op, node.params);
 }
 
 /** ∂out/∂input of each input as numbers, when the output and every input hold one element; else nulls. */

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const absDef: OpDef<'abs'> = {
   name: 'abs',
+  symbol: '|x|',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

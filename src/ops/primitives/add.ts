@@ -3,6 +3,8 @@ import type { OpDef } from './types.js';
 
 export const addDef: OpDef<'add'> = {
   name: 'add',
+  symbol: '+',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

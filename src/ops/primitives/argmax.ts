@@ -6,6 +6,8 @@ import type { OpDef } from './types.js';
 
 export const argmaxDef: OpDef<'argmax'> = {
   name: 'argmax',
+  symbol: 'argmax',
+  role: null,
   arity: 1,
   nondifferentiable: [0],
   saves: { inputs: [], result: false },

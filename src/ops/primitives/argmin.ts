@@ -6,6 +6,8 @@ import type { OpDef } from './types.js';
 
 export const argminDef: OpDef<'argmin'> = {
   name: 'argmin',
+  symbol: 'argmin',
+  role: null,
   arity: 1,
   nondifferentiable: [0],
   saves: { inputs: [], result: false },

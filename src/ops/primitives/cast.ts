@@ -6,6 +6,9 @@ import type { OpDef } from './types.js';
 
 export const castDef: OpDef<'cast'> = {
   name: 'cast',
+  symbol: 'cast',
+  symbolFor: ({ dtype }) => `cast ${dtype}`,
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

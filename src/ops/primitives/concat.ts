@@ -7,6 +7,8 @@ import type { OpDef } from './types.js';
 
 export const concatDef: OpDef<'concat'> = {
   name: 'concat',
+  symbol: 'concat',
+  role: null,
   arity: 'variadic',
   nondifferentiable: [],
   saves: { inputs: [], result: false },

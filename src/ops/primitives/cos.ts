@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const cosDef: OpDef<'cos'> = {
   name: 'cos',
+  symbol: 'cos',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

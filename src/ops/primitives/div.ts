@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const divDef: OpDef<'div'> = {
   name: 'div',
+  symbol: '÷',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [1], result: true },

@@ -6,6 +6,8 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 export const erfDef: OpDef<'erf'> = {
   name: 'erf',
+  symbol: 'erf',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

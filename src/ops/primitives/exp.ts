@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const expDef: OpDef<'exp'> = {
   name: 'exp',
+  symbol: 'exp',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: true },

@@ -5,6 +5,8 @@ import type { OpDef } from './types.js';
 
 export const expandDef: OpDef<'expand'> = {
   name: 'expand',
+  symbol: 'expand',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

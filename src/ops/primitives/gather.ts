@@ -7,6 +7,8 @@ import type { OpDef } from './types.js';
 /** out[i][j] = x[index[i][j]][j] for axis 0 (PyTorch's gather). Index values are checked by `gather()`. */
 export const gatherDef: OpDef<'gather'> = {
   name: 'gather',
+  symbol: 'gather',
+  role: null,
   arity: 2,
   nondifferentiable: [1],
   saves: { inputs: [1], result: false },

@@ -98,6 +98,12 @@ export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];
 
 export type { OpDef, OpTable, PrimitiveName, PrimitiveParams, Formula, BackwardContext } from './types.js';
 
+/** The label of `op` with these params in pictures of the graph. */
+export function symbolOf<P extends PrimitiveName>(op: P, params: PrimitiveParams[P] | null): string {
+  const def = PRIMITIVES[op] as OpDef<P>;
+  return def.symbolFor !== undefined && params !== null ? def.symbolFor(params) : def.symbol;
+}
+
 /** The forward and local formulas of `op` with these params (matmul's differ with transposed operands). */
 export function formulasOf<P extends PrimitiveName>(op: P, params: PrimitiveParams[P] | null): { readonly forward: Formula; readonly local: readonly (Formula | null)[] } {
   const def = PRIMITIVES[op] as OpDef<P>;

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 /** A comparison: returns bool and is not differentiable. */
 export const leDef: OpDef<'le'> = {
   name: 'le',
+  symbol: '≤',
+  role: null,
   arity: 2,
   nondifferentiable: [0, 1],
   saves: { inputs: [], result: false },

@@ -14,6 +14,8 @@ import type { OpDef } from './types.js';
  */
 export const linearDef: OpDef<'linear'> = {
   name: 'linear',
+  symbol: 'x·Wᵀ+b',
+  role: null,
   arity: 3,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const logDef: OpDef<'log'> = {
   name: 'log',
+  symbol: 'log',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

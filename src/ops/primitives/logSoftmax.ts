@@ -13,6 +13,8 @@ import type { OpDef } from './types.js';
  */
 export const logSoftmaxDef: OpDef<'logSoftmax'> = {
   name: 'logSoftmax',
+  symbol: 'logSoftmax',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: true },

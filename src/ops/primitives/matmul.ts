@@ -23,6 +23,13 @@ const key = (p: MatmulParams): string => `${p.transposeA === true ? 1 : 0}${p.tr
  */
 export const matmulDef: OpDef<'matmul'> = {
   name: 'matmul',
+  symbol: 'matmul',
+  // A product reading an operand transposed (Linear's x·Wᵀ) says which.
+  symbolFor: ({ transposeA, transposeB }) => {
+    const t = `${transposeA === true ? 'Aᵀ' : ''}${transposeB === true ? 'Bᵀ' : ''}`;
+    return t === '' ? 'matmul' : `matmul ${t}`;
+  },
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

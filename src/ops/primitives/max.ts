@@ -7,6 +7,8 @@ import type { OpDef } from './types.js';
 
 export const maxDef: OpDef<'max'> = {
   name: 'max',
+  symbol: 'max',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: true },

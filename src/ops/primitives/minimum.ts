@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const minimumDef: OpDef<'minimum'> = {
   name: 'minimum',
+  symbol: 'min',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

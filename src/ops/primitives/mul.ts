@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const mulDef: OpDef<'mul'> = {
   name: 'mul',
+  symbol: '×',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

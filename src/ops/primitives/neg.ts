@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const negDef: OpDef<'neg'> = {
   name: 'neg',
+  symbol: '\u2212x',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

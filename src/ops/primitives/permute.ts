@@ -6,6 +6,9 @@ import type { OpDef } from './types.js';
 
 export const permuteDef: OpDef<'permute'> = {
   name: 'permute',
+  symbol: 'permute',
+  symbolFor: ({ axes }) => (axes.length === 2 && axes[0] === 1 ? 'transpose' : 'permute'),
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

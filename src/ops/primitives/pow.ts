@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const powDef: OpDef<'pow'> = {
   name: 'pow',
+  symbol: 'pow',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: true },

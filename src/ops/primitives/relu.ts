@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const reluDef: OpDef<'relu'> = {
   name: 'relu',
+  symbol: 'ReLU',
+  role: 'activation',
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

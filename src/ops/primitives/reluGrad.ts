@@ -10,6 +10,8 @@ import type { OpDef } from './types.js';
  */
 export const reluGradDef: OpDef<'reluGrad'> = {
   name: 'reluGrad',
+  symbol: 'reluGrad',
+  role: null,
   arity: 2,
   nondifferentiable: [1],
   saves: { inputs: [1], result: false },

@@ -6,6 +6,8 @@ import type { OpDef } from './types.js';
 
 export const reshapeDef: OpDef<'reshape'> = {
   name: 'reshape',
+  symbol: 'reshape',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

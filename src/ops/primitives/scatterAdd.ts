@@ -7,6 +7,8 @@ import type { OpDef } from './types.js';
 /** The adjoint of gather: adds src into zeros of `shape` at the indexed positions. */
 export const scatterAddDef: OpDef<'scatterAdd'> = {
   name: 'scatterAdd',
+  symbol: 'scatterAdd',
+  role: null,
   arity: 2,
   nondifferentiable: [1],
   saves: { inputs: [1], result: false },

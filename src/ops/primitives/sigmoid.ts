@@ -5,6 +5,8 @@ import type { OpDef } from './types.js';
 /** A primitive rather than 1/(1+e^−x): stable for large |x| and explained as σ. */
 export const sigmoidDef: OpDef<'sigmoid'> = {
   name: 'sigmoid',
+  symbol: 'σ',
+  role: 'activation',
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: true },

@@ -9,6 +9,8 @@ import type { OpDef } from './types.js';
  */
 export const sigmoidGradDef: OpDef<'sigmoidGrad'> = {
   name: 'sigmoidGrad',
+  symbol: 'sigmoidGrad',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const sinDef: OpDef<'sin'> = {
   name: 'sin',
+  symbol: 'sin',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [0], result: false },

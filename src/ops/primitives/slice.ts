@@ -5,6 +5,8 @@ import type { OpDef } from './types.js';
 
 export const sliceDef: OpDef<'slice'> = {
   name: 'slice',
+  symbol: 'slice',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

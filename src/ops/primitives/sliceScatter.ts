@@ -6,6 +6,8 @@ import type { OpDef } from './types.js';
 /** The adjoint of slice: places its input at the sliced positions of a zero tensor of `shape`. */
 export const sliceScatterDef: OpDef<'sliceScatter'> = {
   name: 'sliceScatter',
+  symbol: 'sliceScatter',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

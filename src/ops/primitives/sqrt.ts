@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const sqrtDef: OpDef<'sqrt'> = {
   name: 'sqrt',
+  symbol: '√',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: true },

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const subDef: OpDef<'sub'> = {
   name: 'sub',
+  symbol: '\u2212',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

@@ -5,6 +5,8 @@ import type { OpDef } from './types.js';
 
 export const sumDef: OpDef<'sum'> = {
   name: 'sum',
+  symbol: 'Σ',
+  role: null,
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: false },

@@ -4,6 +4,8 @@ import type { OpDef } from './types.js';
 
 export const tanhDef: OpDef<'tanh'> = {
   name: 'tanh',
+  symbol: 'tanh',
+  role: 'activation',
   arity: 1,
   nondifferentiable: [],
   saves: { inputs: [], result: true },

@@ -9,6 +9,8 @@ import type { OpDef } from './types.js';
  */
 export const tanhGradDef: OpDef<'tanhGrad'> = {
   name: 'tanhGrad',
+  symbol: 'tanhGrad',
+  role: null,
   arity: 2,
   nondifferentiable: [],
   saves: { inputs: [0, 1], result: false },

@@ -124,8 +124,17 @@ export interface Formula {
   readonly latex: string;
 }
 
+/** What an op is for, where shared code (the explainer) needs to know: `activation` marks a layer's nonlinearity. */
+export type OpRole = 'activation';
+
 export interface OpDef<P extends PrimitiveName> {
   readonly name: P;
+  /** Its label in pictures of the graph (`+`, `σ`, `x·Wᵀ+b`); the name where no symbol reads better. */
+  readonly symbol: string;
+  /** The label for these params where it differs from `symbol` (a transposing permute, a cast's dtype). */
+  readonly symbolFor?: (params: PrimitiveParams[P]) => string;
+  /** Its role for the explainer, or null. */
+  readonly role: OpRole | null;
   /** Number of inputs, or 'variadic' (concat). */
   readonly arity: number | 'variadic';
   /** Inputs that never receive a gradient (indices, conditions). */

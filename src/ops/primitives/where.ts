@@ -7,6 +7,8 @@ import type { OpDef } from './types.js';
 
 export const whereDef: OpDef<'where'> = {
   name: 'where',
+  symbol: 'where',
+  role: null,
   arity: 3,
   nondifferentiable: [0],
   saves: { inputs: [0], result: false },
