@@ -6,8 +6,7 @@
  */
 import { AutogradError } from '../errors.js';
 import { getBackend } from '../backend/registry.js';
-import { PRIMITIVES } from '../ops/primitives/index.js';
-import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import type { OpDef, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape, shapeEqual, shapeSize } from '../tensor/shape.js';
 import { engineTensor, Tensor, type GradNode } from '../tensor/tensor.js';
@@ -16,9 +15,13 @@ import { sumToShape } from '../ops/shape.js';
 import { backwardAnomaly, captureStack, firstNonFinite, forwardAnomaly } from './anomaly.js';
 import { enterBackward, isAnomalyEnabled, isGradEnabled, isInBackward, leaveBackward } from './mode.js';
 
-/** Runs primitive `op` on `inputs` with the current backend, recording a graph node when needed. */
-export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
-  const def = PRIMITIVES[op];
+/**
+ * Runs the primitive `def` on `inputs` with the current backend, recording a graph node when
+ * needed. Ops pass their definition (rather than a name looked up in the table of every
+ * primitive), so the engine imports no primitive and any module can be the first one loaded.
+ */
+export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+  const op = def.name;
   const meta = def.infer(inputs, params);
   const backend = getBackend();
   const out = backend.allocate(meta.dtype, shapeSize(meta.shape));
@@ -31,12 +34,11 @@ export function apply<P extends PrimitiveName>(op: P, inputs: readonly Tensor[],
   backend.kernels[op]({ inputs: data, shapes, out, outShape: meta.shape, params });
   const anomaly = isAnomalyEnabled();
   let node: GradNode | null = null;
-  const rule = def.backward;
-  if (rule !== null && isGradEnabled() && isFloating(meta.dtype)) {
+  if (def.backward !== null && isGradEnabled() && isFloating(meta.dtype)) {
     const nondifferentiable = def.nondifferentiable;
     for (let i = 0; i < n; i++) {
       if (wantsGrad(inputs[i]!, i, nondifferentiable)) {
-        node = { op, params, inputs, stack: anomaly ? captureStack() : null, rule, nondifferentiable } as GradNode;
+        node = { op, def, params, inputs, stack: anomaly ? captureStack() : null } as GradNode;
         break;
       }
     }
@@ -139,8 +141,9 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
 }
 
 function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, anomaly: boolean): void {
-  const rule = node.rule;
-  const nondifferentiable = node.nondifferentiable;
+  const rule = node.def.backward;
+  if (rule === null) throw new AutogradError(`internal: ${node.op} was recorded without a gradient rule`);
+  const nondifferentiable = node.def.nondifferentiable;
   const inputs = node.inputs;
   const n = inputs.length;
   const needsGrad = new Array<boolean>(n);

@@ -250,8 +250,9 @@ function localDerivatives(node: RawNode): (Tensor | null)[] {
   if (!differentiable.some(Boolean)) return copies.map(() => null);
   const out = enableGrad(() => {
     if (node.composite !== null) return node.composite.recompute(copies);
-    const params = (node.tensor._node?.params ?? {}) as PrimitiveParams[PrimitiveName];
-    return apply(node.op as PrimitiveName, copies, params);
+    const grad = node.tensor._node;
+    if (grad === null) throw new AutogradError(`explain: internal: ${node.op ?? 'a leaf'} has no recorded op to differentiate`);
+    return apply(grad.def, copies, grad.params);
   });
   const targets = copies.filter((_, i) => differentiable[i]);
   const grads = gradients([out.size === 1 ? out : out.sum()], targets);

@@ -3,6 +3,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast } from '../ops/elementwise.js';
 import { matmul, matmulT } from '../ops/linalg.js';
 import { apply } from '../autograd/engine.js';
+import { linearDef } from '../ops/primitives/linear.js';
 import { NO_PARAMS } from '../ops/primitives/helpers.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
@@ -158,7 +159,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   let out: Tensor;
   // The fused op takes a bias of exactly [out]; any other (a broadcast [1]) goes the general way.
   if (bias !== null && x.ndim === 2 && weight.ndim === 2 && bias.ndim === 1 && bias.shape[0] === weight.shape[0]) {
-    out = apply('linear', [x, weight, bias], NO_PARAMS);
+    out = apply(linearDef, [x, weight, bias], NO_PARAMS);
   } else {
     const y = x.ndim >= 2 && weight.ndim === 2 ? matmulT(x, weight, false, true) : matmul(x, weight.T);
     out = bias === null ? y : add(y, bias);

@@ -1,5 +1,35 @@
 /** Elementwise ops: primitives applied through the engine, and composites built from them. */
 import { apply } from '../autograd/engine.js';
+import { absDef } from './primitives/abs.js';
+import { addDef } from './primitives/add.js';
+import { castDef } from './primitives/cast.js';
+import { cosDef } from './primitives/cos.js';
+import { divDef } from './primitives/div.js';
+import { eqDef } from './primitives/eq.js';
+import { erfDef } from './primitives/erf.js';
+import { expDef } from './primitives/exp.js';
+import { geDef } from './primitives/ge.js';
+import { gtDef } from './primitives/gt.js';
+import { leDef } from './primitives/le.js';
+import { logDef } from './primitives/log.js';
+import { ltDef } from './primitives/lt.js';
+import { maximumDef } from './primitives/maximum.js';
+import { minimumDef } from './primitives/minimum.js';
+import { mulDef } from './primitives/mul.js';
+import { neDef } from './primitives/ne.js';
+import { negDef } from './primitives/neg.js';
+import { powDef } from './primitives/pow.js';
+import { reluDef } from './primitives/relu.js';
+import { reluGradDef } from './primitives/reluGrad.js';
+import { sigmoidDef } from './primitives/sigmoid.js';
+import { sigmoidGradDef } from './primitives/sigmoidGrad.js';
+import { signDef } from './primitives/sign.js';
+import { sinDef } from './primitives/sin.js';
+import { sqrtDef } from './primitives/sqrt.js';
+import { subDef } from './primitives/sub.js';
+import { tanhDef } from './primitives/tanh.js';
+import { tanhGradDef } from './primitives/tanhGrad.js';
+import { whereDef } from './primitives/where.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula, NO_PARAMS } from './primitives/helpers.js';
 import { DTypeError } from '../errors.js';
@@ -29,68 +59,68 @@ function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 
 /** −x. */
-export function neg(x: TensorLike): Tensor { return apply('neg', [asTensor(x)], NO_PARAMS); }
+export function neg(x: TensorLike): Tensor { return apply(negDef, [asTensor(x)], NO_PARAMS); }
 /** eˣ. */
-export function exp(x: TensorLike): Tensor { return apply('exp', [asTensor(x)], NO_PARAMS); }
+export function exp(x: TensorLike): Tensor { return apply(expDef, [asTensor(x)], NO_PARAMS); }
 /** Natural logarithm. */
-export function log(x: TensorLike): Tensor { return apply('log', [asTensor(x)], NO_PARAMS); }
+export function log(x: TensorLike): Tensor { return apply(logDef, [asTensor(x)], NO_PARAMS); }
 /** Square root. */
-export function sqrt(x: TensorLike): Tensor { return apply('sqrt', [asTensor(x)], NO_PARAMS); }
+export function sqrt(x: TensorLike): Tensor { return apply(sqrtDef, [asTensor(x)], NO_PARAMS); }
 /** |x|; its gradient at 0 is 0. */
-export function abs(x: TensorLike): Tensor { return apply('abs', [asTensor(x)], NO_PARAMS); }
+export function abs(x: TensorLike): Tensor { return apply(absDef, [asTensor(x)], NO_PARAMS); }
 /** −1, 0 or 1 (not differentiable). */
-export function sign(x: TensorLike): Tensor { return apply('sign', [asTensor(x)], NO_PARAMS); }
+export function sign(x: TensorLike): Tensor { return apply(signDef, [asTensor(x)], NO_PARAMS); }
 /** Sine. */
-export function sin(x: TensorLike): Tensor { return apply('sin', [asTensor(x)], NO_PARAMS); }
+export function sin(x: TensorLike): Tensor { return apply(sinDef, [asTensor(x)], NO_PARAMS); }
 /** Cosine. */
-export function cos(x: TensorLike): Tensor { return apply('cos', [asTensor(x)], NO_PARAMS); }
+export function cos(x: TensorLike): Tensor { return apply(cosDef, [asTensor(x)], NO_PARAMS); }
 /** Hyperbolic tangent. */
-export function tanh(x: TensorLike): Tensor { return apply('tanh', [asTensor(x)], NO_PARAMS); }
+export function tanh(x: TensorLike): Tensor { return apply(tanhDef, [asTensor(x)], NO_PARAMS); }
 /** The logistic sigmoid σ(x) = 1/(1+e^−x), stable for large |x|. @example sigmoid(tensor(0.3)).item() // 0.5744… */
-export function sigmoid(x: TensorLike): Tensor { return apply('sigmoid', [asTensor(x)], NO_PARAMS); }
+export function sigmoid(x: TensorLike): Tensor { return apply(sigmoidDef, [asTensor(x)], NO_PARAMS); }
 /** max(x, 0); its gradient at 0 is 0. */
-export function relu(x: TensorLike): Tensor { return apply('relu', [asTensor(x)], NO_PARAMS); }
+export function relu(x: TensorLike): Tensor { return apply(reluDef, [asTensor(x)], NO_PARAMS); }
 /** The error function. */
-export function erf(x: TensorLike): Tensor { return apply('erf', [asTensor(x)], NO_PARAMS); }
+export function erf(x: TensorLike): Tensor { return apply(erfDef, [asTensor(x)], NO_PARAMS); }
 
 /** Converts to another dtype (differentiable between floating dtypes). @example tensor([1.7]).cast('int32') */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  return apply('cast', [x], { dtype });
+  return apply(castDef, [x], { dtype });
 }
 
 /** a + b with broadcasting. @example add(tensor([1, 2]), 1) // [2, 3] */
-export function add(a: TensorLike, b: TensorLike): Tensor { return apply('add', pair(a, b), NO_PARAMS); }
+export function add(a: TensorLike, b: TensorLike): Tensor { return apply(addDef, pair(a, b), NO_PARAMS); }
 /** a − b with broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor { return apply('sub', pair(a, b), NO_PARAMS); }
+export function sub(a: TensorLike, b: TensorLike): Tensor { return apply(subDef, pair(a, b), NO_PARAMS); }
 /** a · b elementwise with broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return apply('mul', pair(a, b), NO_PARAMS); }
+export function mul(a: TensorLike, b: TensorLike): Tensor { return apply(mulDef, pair(a, b), NO_PARAMS); }
 /** a / b with broadcasting (true division: integer inputs give float32). */
-export function div(a: TensorLike, b: TensorLike): Tensor { return apply('div', pair(a, b), NO_PARAMS); }
+export function div(a: TensorLike, b: TensorLike): Tensor { return apply(divDef, pair(a, b), NO_PARAMS); }
 /** aᵇ with broadcasting. @example pow(tensor([2, 3]), 2) // [4, 9] */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return apply('pow', pair(a, b), NO_PARAMS); }
+export function pow(a: TensorLike, b: TensorLike): Tensor { return apply(powDef, pair(a, b), NO_PARAMS); }
 /** Elementwise maximum; at a tie the gradient is split evenly. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply('maximum', pair(a, b), NO_PARAMS); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return apply(maximumDef, pair(a, b), NO_PARAMS); }
 /** Elementwise minimum; at a tie the gradient is split evenly. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply('minimum', pair(a, b), NO_PARAMS); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return apply(minimumDef, pair(a, b), NO_PARAMS); }
 /** a = b (bool). */
-export function eq(a: TensorLike, b: TensorLike): Tensor { return apply('eq', pair(a, b), NO_PARAMS); }
+export function eq(a: TensorLike, b: TensorLike): Tensor { return apply(eqDef, pair(a, b), NO_PARAMS); }
 /** a ≠ b (bool). */
-export function ne(a: TensorLike, b: TensorLike): Tensor { return apply('ne', pair(a, b), NO_PARAMS); }
+export function ne(a: TensorLike, b: TensorLike): Tensor { return apply(neDef, pair(a, b), NO_PARAMS); }
 /** a < b (bool). */
-export function lt(a: TensorLike, b: TensorLike): Tensor { return apply('lt', pair(a, b), NO_PARAMS); }
+export function lt(a: TensorLike, b: TensorLike): Tensor { return apply(ltDef, pair(a, b), NO_PARAMS); }
 /** a ≤ b (bool). */
-export function le(a: TensorLike, b: TensorLike): Tensor { return apply('le', pair(a, b), NO_PARAMS); }
+export function le(a: TensorLike, b: TensorLike): Tensor { return apply(leDef, pair(a, b), NO_PARAMS); }
 /** a > b (bool). */
-export function gt(a: TensorLike, b: TensorLike): Tensor { return apply('gt', pair(a, b), NO_PARAMS); }
+export function gt(a: TensorLike, b: TensorLike): Tensor { return apply(gtDef, pair(a, b), NO_PARAMS); }
 /** The sigmoid's backward step: g·s·(1 − s), with s the sigmoid's output (PyTorch's sigmoid_backward). */
-export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply('sigmoidGrad', pair(g, s), NO_PARAMS); }
+export function sigmoidGrad(g: TensorLike, s: TensorLike): Tensor { return apply(sigmoidGradDef, pair(g, s), NO_PARAMS); }
 /** ReLU's backward step: g where x > 0, else 0 (PyTorch's threshold_backward). */
-export function reluGrad(g: TensorLike, x: TensorLike): Tensor { return apply('reluGrad', pair(g, x), NO_PARAMS); }
+export function reluGrad(g: TensorLike, x: TensorLike): Tensor { return apply(reluGradDef, pair(g, x), NO_PARAMS); }
 /** tanh's backward step: g·(1 − t²), with t tanh's output (PyTorch's tanh_backward). */
-export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply('tanhGrad', pair(g, t), NO_PARAMS); }
+export function tanhGrad(g: TensorLike, t: TensorLike): Tensor { return apply(tanhGradDef, pair(g, t), NO_PARAMS); }
 /** a ≥ b (bool). */
-export function ge(a: TensorLike, b: TensorLike): Tensor { return apply('ge', pair(a, b), NO_PARAMS); }
+export function ge(a: TensorLike, b: TensorLike): Tensor { return apply(geDef, pair(a, b), NO_PARAMS); }
 
 /**
  * Picks `a` where `condition` is true and `b` elsewhere, with broadcasting.
@@ -103,7 +133,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     throw new DTypeError(`where: the condition must be bool (from a comparison such as x.gt(0)), got ${condition.dtype}`);
   }
   const [ta, tb] = pair(a, b);
-  return apply('where', [condition, ta, tb], {});
+  return apply(whereDef, [condition, ta, tb], {});
 }
 
 /** x². */

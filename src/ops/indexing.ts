@@ -1,5 +1,7 @@
 /** Gathering by integer indices: picking class scores by label, selecting rows. */
 import { apply } from '../autograd/engine.js';
+import { gatherDef } from './primitives/gather.js';
+import { scatterAddDef } from './primitives/scatterAdd.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { tensor } from '../tensor/create.js';
 import { formatShape, normalizeAxis, type Shape } from '../tensor/shape.js';
@@ -30,17 +32,17 @@ function checkIndex(op: string, index: Tensor, shape: Shape, axis: number): void
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normalizeAxis('gather', axis, x.ndim);
   checkIndex('gather', index, x.shape, a);
-  return apply('gather', [x, index], { axis: a });
+  return apply(gatherDef, [x, index], { axis: a });
 }
 
 /** @internal gather without the index check (indices known valid). */
 export function gatherRaw(x: Tensor, axis: number, index: Tensor): Tensor {
-  return apply('gather', [x, index], { axis });
+  return apply(gatherDef, [x, index], { axis });
 }
 
 /** @internal Adds `src` into zeros of `shape` at `index` along `axis` (the adjoint of gather). */
 export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
-  return apply('scatterAdd', [src, index], { axis, shape });
+  return apply(scatterAddDef, [src, index], { axis, shape });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { apply } from '../autograd/engine.js';
+import { matmulDef } from './primitives/matmul.js';
 import { NO_PARAMS } from './primitives/helpers.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
@@ -40,7 +41,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  let out = apply('matmul', [a2, b2], {});
+  let out = apply(matmulDef, [a2, b2], {});
   if (a.ndim === 1 || b.ndim === 1) {
     const shape = [...out.shape];
     if (b.ndim === 1) shape.pop();
@@ -57,7 +58,7 @@ const T_AB: MatmulOptions = Object.freeze({ transposeA: true, transposeB: true }
 
 /** op(a)·op(b) for operands of rank ≥ 2, op a transpose of the last two axes where asked: the primitive itself. */
 export function matmulT(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return apply('matmul', [a, b], transposeA ? (transposeB ? T_AB : T_A) : transposeB ? T_B : NO_PARAMS);
+  return apply(matmulDef, [a, b], transposeA ? (transposeB ? T_AB : T_A) : transposeB ? T_B : NO_PARAMS);
 }
 
 /** Dot product of two 1-D tensors. */

@@ -1,5 +1,10 @@
 /** Reductions over axes (a number, a list, negative allowed, or all when omitted). */
 import { apply } from '../autograd/engine.js';
+import { argmaxDef } from './primitives/argmax.js';
+import { argminDef } from './primitives/argmin.js';
+import { logSoftmaxDef } from './primitives/logSoftmax.js';
+import { maxDef } from './primitives/max.js';
+import { sumDef } from './primitives/sum.js';
 import { toFloating } from '../tensor/dtype.js';
 import { normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -12,7 +17,7 @@ export type Axis = number | readonly number[] | null | undefined;
 export function sum(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const axes = normalizeAxes('sum', axis, x.ndim);
   if (axes.length === 0 && x.dtype !== 'bool') return x;
-  return apply('sum', [x], { axes, keepdims });
+  return apply(sumDef, [x], { axes, keepdims });
 }
 
 function count(x: Tensor, axes: readonly number[]): number {
@@ -30,7 +35,7 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
 export function max(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const axes = normalizeAxes('max', axis, x.ndim);
   if (axes.length === 0) return x;
-  return apply('max', [x], { axes, keepdims });
+  return apply(maxDef, [x], { axes, keepdims });
 }
 
 /** Minimum over `axis`; the gradient is shared evenly among tied minima. */
@@ -69,10 +74,12 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefined, keepdims: boolean): Tensor {
   if (axis === null || axis === undefined) {
     const flat = reshape(x, [x.size]);
-    const r = apply(op, [flat], { axis: 0, keepdims: false });
+    const flatParams = { axis: 0, keepdims: false };
+    const r = op === 'argmax' ? apply(argmaxDef, [flat], flatParams) : apply(argminDef, [flat], flatParams);
     return keepdims ? reshape(r, x.shape.map(() => 1)) : r;
   }
-  return apply(op, [x], { axis: normalizeAxis(op, axis, x.ndim), keepdims });
+  const params = { axis: normalizeAxis(op, axis, x.ndim), keepdims };
+  return op === 'argmax' ? apply(argmaxDef, [x], params) : apply(argminDef, [x], params);
 }
 
 /** Index of the maximum along `axis` (of the flattened tensor when omitted), as int32; the first wins ties. */
@@ -93,5 +100,5 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax(x)) computed as x − logsumexp(x), stable for large inputs. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
-  return apply('logSoftmax', [x], { axis: a });
+  return apply(logSoftmaxDef, [x], { axis: a });
 }

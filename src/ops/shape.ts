@@ -1,5 +1,11 @@
 /** Movement ops: reshaping, permuting, broadcasting, slicing, joining and splitting. */
 import { apply } from '../autograd/engine.js';
+import { concatDef } from './primitives/concat.js';
+import { expandDef } from './primitives/expand.js';
+import { permuteDef } from './primitives/permute.js';
+import { reshapeDef } from './primitives/reshape.js';
+import { sliceDef } from './primitives/slice.js';
+import { sliceScatterDef } from './primitives/sliceScatter.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { assertShape, broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
 import { engineTensor, type Tensor } from '../tensor/tensor.js';
@@ -32,7 +38,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
   if (shapeEqual(target, x.shape)) return x;
-  return apply('reshape', [x], { shape: target });
+  return apply(reshapeDef, [x], { shape: target });
 }
 
 /** Merges axes startAxis..endAxis (default: all) into one. @example zeros([2, 3, 4]).flatten(1) // [2, 12] */
@@ -49,7 +55,7 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   const normalized = axes.map((a) => normalizeAxis('permute', a, x.ndim));
   if (normalized.every((a, i) => a === i) && normalized.length === x.ndim) return x;
-  return apply('permute', [x], { axes: normalized });
+  return apply(permuteDef, [x], { axes: normalized });
 }
 
 /**
@@ -79,7 +85,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     );
   }
   if (shapeEqual(target, x.shape)) return x;
-  return apply('expand', [x], { shape: target });
+  return apply(expandDef, [x], { shape: target });
 }
 
 /** Broadcasts `x` to `shape` (NumPy rules: `x`'s dimensions must match the target's or be 1). @example broadcastTo(tensor([1, 2]), [3, 2]).shape // [3, 2] */
@@ -105,7 +111,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function reshapeGradient(g: Tensor, shape: Shape): Tensor {
   if (shapeEqual(g.shape, shape)) return g;
-  if (isGradEnabled() || !isInBackward()) return apply('reshape', [g], { shape: [...shape] });
+  if (isGradEnabled() || !isInBackward()) return apply(reshapeDef, [g], { shape: [...shape] });
   if (g.size !== shapeSize(shape)) throw new ShapeError(`reshapeGradient: ${formatShape(g.shape)} cannot be viewed as ${formatShape(shape)}`);
   return engineTensor(g._data, shape, g.dtype, null);
 }
@@ -152,7 +158,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (first.ndim === 0) throw new ShapeError('concat: 0-d tensors cannot be concatenated; use stack');
   const a = normalizeAxis('concat', axis, first.ndim);
   if (tensors.length === 1) return first;
-  return apply('concat', tensors, { axis: a });
+  return apply(concatDef, tensors, { axis: a });
 }
 
 /** Joins tensors of equal shape along a new axis. @example stack([tensor([1, 2]), tensor([3, 4])]).shape // [2, 2] */
@@ -299,7 +305,7 @@ function sliceIndices(axis: number, len: number, start: number | null, stop: num
 
 /** @internal The slice primitive with normalized parameters. */
 export function sliceRaw(x: Tensor, params: SliceParams): Tensor {
-  return apply('slice', [x], { starts: params.starts, steps: params.steps, sizes: params.sizes });
+  return apply(sliceDef, [x], { starts: params.starts, steps: params.steps, sizes: params.sizes });
 }
 
 /** @internal The adjoint of slice: `src` placed at the sliced positions of zeros of `shape`. */
@@ -307,5 +313,5 @@ export function sliceScatter(src: Tensor, shape: Shape, params: SliceParams): Te
   if (shapeSize(shape) === src.size && params.steps.every((s) => s === 1) && params.starts.every((s) => s === 0)) {
     return reshape(src, shape);
   }
-  return apply('sliceScatter', [src], { starts: params.starts, steps: params.steps, sizes: params.sizes, shape });
+  return apply(sliceScatterDef, [src], { starts: params.starts, steps: params.steps, sizes: params.sizes, shape });
 }

@@ -1,5 +1,5 @@
 import { AutogradError, DTypeError, ShapeError, ValueError } from '../errors.js';
-import type { BackwardRule, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import type { OpDef, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { isFloating, type DType, type TypedArray } from './dtype.js';
 import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
@@ -14,9 +14,8 @@ export interface GradNode<P extends PrimitiveName = PrimitiveName> {
   readonly inputs: readonly Tensor[];
   /** Stack trace at creation (anomaly mode only). */
   readonly stack: string | null;
-  /** The primitive's gradient rule and the inputs it never differentiates (kept here so backward looks nothing up). */
-  readonly rule: BackwardRule<P>;
-  readonly nondifferentiable: readonly number[];
+  /** The primitive's definition: backward reads its gradient rule from here and looks nothing up. */
+  readonly def: OpDef<P>;
 }
 
 /** A number or a tensor: binary ops accept either (`x.mul(2)`). */

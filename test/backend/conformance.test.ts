@@ -66,6 +66,7 @@ import {
 } from '../../src/index.js';
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
 import { apply } from '../../src/autograd/engine.js';
+import { PRIMITIVES } from '../../src/ops/primitives/index.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +347,7 @@ function logSoftmaxCases(): Case[] {
 }
 
 function linearCases(): Case[] {
-  const run = (xs: readonly Tensor[]): Tensor => apply('linear', [at(xs, 0), at(xs, 1), at(xs, 2)], {});
+  const run = (xs: readonly Tensor[]): Tensor => apply(PRIMITIVES.linear, [at(xs, 0), at(xs, 1), at(xs, 2)], {});
   return [
     { label: 'batch 1 [1,1]·[1,1]ᵀ + [1] (the tutorial)', inputs: () => [normal([1, 1]), normal([1, 1]), normal([1])], run },
     { label: '[5,7]·[3,7]ᵀ + [3]', inputs: () => [normal([5, 7]), normal([3, 7]), normal([3])], run },

@@ -38,6 +38,7 @@ import {
   zeros,
 } from '../../src/index.js';
 import { apply } from '../../src/autograd/engine.js';
+import { PRIMITIVES } from '../../src/ops/primitives/index.js';
 
 type ErrorClass = typeof ShapeError | typeof AxisError | typeof DTypeError | typeof ValueError;
 
@@ -202,7 +203,7 @@ describe('gather and indexSelect', () => {
   test('an index that is not int32', () => {
     throwsExactly(() => gather(zeros([2, 3]), 1, tensor([[1], [0]])), DTypeError, "gather: index must be int32 (e.g. labels), got float32; convert it with .cast('int32')");
     throwsExactly(() => indexSelect(zeros([2, 3]), 0, tensor([1], { dtype: 'float64' })), DTypeError, "indexSelect: index must be int32 (e.g. labels), got float64; convert it with .cast('int32')");
-    throwsExactly(() => apply('gather', [zeros([2]), tensor([true])], { axis: 0 }), DTypeError, "gather: index must be int32 (e.g. labels), got bool; convert it with .cast('int32')");
+    throwsExactly(() => apply(PRIMITIVES.gather, [zeros([2]), tensor([true])], { axis: 0 }), DTypeError, "gather: index must be int32 (e.g. labels), got bool; convert it with .cast('int32')");
   });
 
   test('an index of the wrong shape', () => {
@@ -296,7 +297,7 @@ describe('slice', () => {
 
   test('the slice primitive called with the wrong number of ranges', () => {
     throwsExactly(
-      () => apply('slice', [zeros([2, 3])], { starts: [0], steps: [1], sizes: [2] }),
+      () => apply(PRIMITIVES.slice, [zeros([2, 3])], { starts: [0], steps: [1], sizes: [2] }),
       ShapeError,
       'slice: expected 2 ranges for a tensor of rank 2, got 1 starts, 1 steps and 1 sizes',
     );

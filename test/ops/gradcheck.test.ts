@@ -195,14 +195,14 @@ type PrimitiveCases = { readonly [P in PrimitiveName]: readonly Case[] | 'not di
 const unaryPrimitive = (op: 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf', draw: (g: Generator, shape: readonly number[]) => Tensor): Case[] =>
   [[2, 3], [], [1, 4, 1]].map((shape) => ({
     name: `[${shape.join(',')}]`,
-    fn: (x: Tensor) => apply(op, [x], {}),
+    fn: (x: Tensor) => apply(PRIMITIVES[op], [x], {}),
     inputs: (g: Generator) => [draw(g, shape)],
   }));
 
 const binaryPrimitive = (
   op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'sigmoidGrad' | 'tanhGrad',
   draw: (g: Generator, aShape: readonly number[], bShape: readonly number[]) => [Tensor, Tensor],
-): Case[] => binaryCases('', (a, b) => apply(op, [a, b], {}), draw).map((c) => ({ ...c, name: c.name.trim() }));
+): Case[] => binaryCases('', (a, b) => apply(PRIMITIVES[op], [a, b], {}), draw).map((c) => ({ ...c, name: c.name.trim() }));
 
 const X_AWAY = tensor([[0.5, -0.7, 1.2, -0.3], [-1.1, 0.4, 0.9, -2], [0.25, 0.6, -0.45, 1.5]], { dtype: 'float64' });
 const X_ROW = tensor([0.8, -0.6, 0.3, -1.2], { dtype: 'float64' });
@@ -222,10 +222,10 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   relu: unaryPrimitive('relu', (g, s) => awayFrom(g, s)),
   erf: unaryPrimitive('erf', normal),
   cast: [
-    { name: 'float64 → float32', fn: (x) => apply('cast', [x], { dtype: 'float32' }), inputs: (g) => [normal(g, [2, 3])], options: CAST_OPTIONS },
+    { name: 'float64 → float32', fn: (x) => apply(PRIMITIVES.cast, [x], { dtype: 'float32' }), inputs: (g) => [normal(g, [2, 3])], options: CAST_OPTIONS },
     {
       name: 'float64 → float32 → float64',
-      fn: (x) => apply('cast', [apply('cast', [x], { dtype: 'float32' })], { dtype: 'float64' }).mul(x),
+      fn: (x) => apply(PRIMITIVES.cast, [apply(PRIMITIVES.cast, [x], { dtype: 'float32' })], { dtype: 'float64' }).mul(x),
       inputs: (g) => [normal(g, [4])],
       options: CAST_OPTIONS,
     },
@@ -237,14 +237,14 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   tanhGrad: binaryPrimitive('tanhGrad', drawNormal),
   reluGrad: [
     // In g only: x selects (not differentiable); x is kept away from the kink at 0.
-    { name: 'g [3,4] with x [3,4]', fn: (g) => apply('reluGrad', [g!, X_AWAY], {}), inputs: (g) => [normal(g, [3, 4])] },
-    { name: 'g [3,4] with x broadcast [4]', fn: (g) => apply('reluGrad', [g!, X_ROW], {}), inputs: (g) => [normal(g, [3, 4])] },
+    { name: 'g [3,4] with x [3,4]', fn: (g) => apply(PRIMITIVES.reluGrad, [g!, X_AWAY], {}), inputs: (g) => [normal(g, [3, 4])] },
+    { name: 'g [3,4] with x broadcast [4]', fn: (g) => apply(PRIMITIVES.reluGrad, [g!, X_ROW], {}), inputs: (g) => [normal(g, [3, 4])] },
   ],
   logSoftmax: [
-    { name: '[3,5] along the last axis', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [3, 5])] },
-    { name: '[3,5] along axis 0', fn: (x) => apply('logSoftmax', [x!], { axis: 0 }), inputs: (g) => [normal(g, [3, 5])] },
-    { name: '[2,3,4] along the middle axis', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 3, 4])] },
-    { name: '[2,1] (a single class)', fn: (x) => apply('logSoftmax', [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 1])] },
+    { name: '[3,5] along the last axis', fn: (x) => apply(PRIMITIVES.logSoftmax, [x!], { axis: 1 }), inputs: (g) => [normal(g, [3, 5])] },
+    { name: '[3,5] along axis 0', fn: (x) => apply(PRIMITIVES.logSoftmax, [x!], { axis: 0 }), inputs: (g) => [normal(g, [3, 5])] },
+    { name: '[2,3,4] along the middle axis', fn: (x) => apply(PRIMITIVES.logSoftmax, [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 3, 4])] },
+    { name: '[2,1] (a single class)', fn: (x) => apply(PRIMITIVES.logSoftmax, [x!], { axis: 1 }), inputs: (g) => [normal(g, [2, 1])] },
   ],
   div: binaryPrimitive('div', drawDivisor),
   pow: binaryPrimitive('pow', drawPower),
@@ -259,86 +259,86 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   where: [
     {
       name: 'bool condition [2,3], a [3], b [2,1]',
-      fn: (c, a, b) => apply('where', [c!, a!, b!], {}),
+      fn: (c, a, b) => apply(PRIMITIVES.where, [c!, a!, b!], {}),
       inputs: (g) => [tensor([[true, false, true], [false, false, true]]), normal(g, [3]), normal(g, [2, 1])],
     },
     {
       name: '0-d condition and 0-d branch',
-      fn: (c, a, b) => apply('where', [c!, a!, b!], {}),
+      fn: (c, a, b) => apply(PRIMITIVES.where, [c!, a!, b!], {}),
       inputs: (g) => [tensor(false), normal(g, [2, 2]), normal(g, [])],
     },
   ],
   sum: [
-    { name: 'axes [0,2] keepdims', fn: (x) => apply('sum', [x], { axes: [0, 2], keepdims: true }), inputs: (g) => [normal(g, [2, 3, 2])] },
-    { name: 'axes [1] dropped', fn: (x) => apply('sum', [x], { axes: [1], keepdims: false }), inputs: (g) => [normal(g, [2, 3, 2])] },
-    { name: 'all axes', fn: (x) => apply('sum', [x], { axes: [0, 1], keepdims: false }), inputs: (g) => [normal(g, [3, 2])] },
-    { name: '0-d, no axes', fn: (x) => apply('sum', [x], { axes: [], keepdims: false }), inputs: (g) => [normal(g, [])] },
+    { name: 'axes [0,2] keepdims', fn: (x) => apply(PRIMITIVES.sum, [x], { axes: [0, 2], keepdims: true }), inputs: (g) => [normal(g, [2, 3, 2])] },
+    { name: 'axes [1] dropped', fn: (x) => apply(PRIMITIVES.sum, [x], { axes: [1], keepdims: false }), inputs: (g) => [normal(g, [2, 3, 2])] },
+    { name: 'all axes', fn: (x) => apply(PRIMITIVES.sum, [x], { axes: [0, 1], keepdims: false }), inputs: (g) => [normal(g, [3, 2])] },
+    { name: '0-d, no axes', fn: (x) => apply(PRIMITIVES.sum, [x], { axes: [], keepdims: false }), inputs: (g) => [normal(g, [])] },
   ],
   max: [
-    { name: 'axes [0,2] keepdims', fn: (x) => apply('max', [x], { axes: [0, 2], keepdims: true }), inputs: (g) => [distinct(g, [2, 3, 2])] },
-    { name: 'axes [1] dropped', fn: (x) => apply('max', [x], { axes: [1], keepdims: false }), inputs: (g) => [distinct(g, [2, 3, 2])] },
-    { name: 'all axes', fn: (x) => apply('max', [x], { axes: [0, 1], keepdims: false }), inputs: (g) => [distinct(g, [3, 2])] },
+    { name: 'axes [0,2] keepdims', fn: (x) => apply(PRIMITIVES.max, [x], { axes: [0, 2], keepdims: true }), inputs: (g) => [distinct(g, [2, 3, 2])] },
+    { name: 'axes [1] dropped', fn: (x) => apply(PRIMITIVES.max, [x], { axes: [1], keepdims: false }), inputs: (g) => [distinct(g, [2, 3, 2])] },
+    { name: 'all axes', fn: (x) => apply(PRIMITIVES.max, [x], { axes: [0, 1], keepdims: false }), inputs: (g) => [distinct(g, [3, 2])] },
   ],
   argmax: 'not differentiable',
   argmin: 'not differentiable',
   linear: [
-    { name: 'x [3,4], W [2,4], b [2]', fn: (x, w, b) => apply('linear', [x!, w!, b!], {}), inputs: (g) => [normal(g, [3, 4]), normal(g, [2, 4]), normal(g, [2])] },
-    { name: 'batch 1, sizes 1 (the tutorial)', fn: (x, w, b) => apply('linear', [x!, w!, b!], {}), inputs: (g) => [normal(g, [1, 1]), normal(g, [1, 1]), normal(g, [1])] },
+    { name: 'x [3,4], W [2,4], b [2]', fn: (x, w, b) => apply(PRIMITIVES.linear, [x!, w!, b!], {}), inputs: (g) => [normal(g, [3, 4]), normal(g, [2, 4]), normal(g, [2])] },
+    { name: 'batch 1, sizes 1 (the tutorial)', fn: (x, w, b) => apply(PRIMITIVES.linear, [x!, w!, b!], {}), inputs: (g) => [normal(g, [1, 1]), normal(g, [1, 1]), normal(g, [1])] },
   ],
   matmul: [
-    { name: '[2,3] by [3,4]', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 3]), normal(g, [3, 4])] },
-    { name: '[2,1,2,3] by [3,3,2] (batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [2, 1, 2, 3]), normal(g, [3, 3, 2])] },
-    { name: '[1,2,3] by [2,3,1]', fn: (a, b) => apply('matmul', [a!, b!], {}), inputs: (g) => [normal(g, [1, 2, 3]), normal(g, [2, 3, 1])] },
-    { name: '[2,3] by [4,3]ᵀ (transposeB)', fn: (a, b) => apply('matmul', [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 3]), normal(g, [4, 3])] },
-    { name: '[3,2]ᵀ by [3,4] (transposeA)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [3, 4])] },
-    { name: '[3,2]ᵀ by [4,3]ᵀ (both)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [4, 3])] },
-    { name: '[2,1,3,2]ᵀ by [3,4,3]ᵀ (both, batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3, 2]), normal(g, [3, 4, 3])] },
-    { name: '[1,1,2]ᵀ by [2,1,1] (transposeA, size-1 dims)', fn: (a, b) => apply('matmul', [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [1, 1, 2]), normal(g, [2, 1, 1])] },
-    { name: '[2,1,3] by [1,4,3]ᵀ (transposeB, batch broadcast)', fn: (a, b) => apply('matmul', [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3]), normal(g, [1, 4, 3])] },
+    { name: '[2,3] by [3,4]', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], {}), inputs: (g) => [normal(g, [2, 3]), normal(g, [3, 4])] },
+    { name: '[2,1,2,3] by [3,3,2] (batch broadcast)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], {}), inputs: (g) => [normal(g, [2, 1, 2, 3]), normal(g, [3, 3, 2])] },
+    { name: '[1,2,3] by [2,3,1]', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], {}), inputs: (g) => [normal(g, [1, 2, 3]), normal(g, [2, 3, 1])] },
+    { name: '[2,3] by [4,3]ᵀ (transposeB)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 3]), normal(g, [4, 3])] },
+    { name: '[3,2]ᵀ by [3,4] (transposeA)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [3, 4])] },
+    { name: '[3,2]ᵀ by [4,3]ᵀ (both)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [3, 2]), normal(g, [4, 3])] },
+    { name: '[2,1,3,2]ᵀ by [3,4,3]ᵀ (both, batch broadcast)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeA: true, transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3, 2]), normal(g, [3, 4, 3])] },
+    { name: '[1,1,2]ᵀ by [2,1,1] (transposeA, size-1 dims)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeA: true }), inputs: (g) => [normal(g, [1, 1, 2]), normal(g, [2, 1, 1])] },
+    { name: '[2,1,3] by [1,4,3]ᵀ (transposeB, batch broadcast)', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], { transposeB: true }), inputs: (g) => [normal(g, [2, 1, 3]), normal(g, [1, 4, 3])] },
   ],
-  reshape: [{ name: '[2,3,2] to [3,4]', fn: (x) => apply('reshape', [x], { shape: [3, 4] }), inputs: (g) => [normal(g, [2, 3, 2])] }],
-  permute: [{ name: '[2,3,4] by [2,0,1]', fn: (x) => apply('permute', [x], { axes: [2, 0, 1] }), inputs: (g) => [normal(g, [2, 3, 4])] }],
+  reshape: [{ name: '[2,3,2] to [3,4]', fn: (x) => apply(PRIMITIVES.reshape, [x], { shape: [3, 4] }), inputs: (g) => [normal(g, [2, 3, 2])] }],
+  permute: [{ name: '[2,3,4] by [2,0,1]', fn: (x) => apply(PRIMITIVES.permute, [x], { axes: [2, 0, 1] }), inputs: (g) => [normal(g, [2, 3, 4])] }],
   expand: [
-    { name: '[3,1] to [2,3,4]', fn: (x) => apply('expand', [x], { shape: [2, 3, 4] }), inputs: (g) => [normal(g, [3, 1])] },
-    { name: '[] to [2,2]', fn: (x) => apply('expand', [x], { shape: [2, 2] }), inputs: (g) => [normal(g, [])] },
+    { name: '[3,1] to [2,3,4]', fn: (x) => apply(PRIMITIVES.expand, [x], { shape: [2, 3, 4] }), inputs: (g) => [normal(g, [3, 1])] },
+    { name: '[] to [2,2]', fn: (x) => apply(PRIMITIVES.expand, [x], { shape: [2, 2] }), inputs: (g) => [normal(g, [])] },
   ],
   slice: [
     {
       name: '[4,5], rows 3,1 (step -2), columns 0,2,4',
-      fn: (x) => apply('slice', [x], { starts: [3, 0], steps: [-2, 2], sizes: [2, 3] }),
+      fn: (x) => apply(PRIMITIVES.slice, [x], { starts: [3, 0], steps: [-2, 2], sizes: [2, 3] }),
       inputs: (g) => [normal(g, [4, 5])],
     },
   ],
   sliceScatter: [
     {
       name: '[2,3] into [4,5] at rows 3,1 and columns 0,2,4',
-      fn: (x) => apply('sliceScatter', [x], { starts: [3, 0], steps: [-2, 2], sizes: [2, 3], shape: [4, 5] }),
+      fn: (x) => apply(PRIMITIVES.sliceScatter, [x], { starts: [3, 0], steps: [-2, 2], sizes: [2, 3], shape: [4, 5] }),
       inputs: (g) => [normal(g, [2, 3])],
     },
   ],
   concat: [
     {
       name: 'three inputs along axis 1',
-      fn: (a, b, c) => apply('concat', [a!, b!, c!], { axis: 1 }),
+      fn: (a, b, c) => apply(PRIMITIVES.concat, [a!, b!, c!], { axis: 1 }),
       inputs: (g) => [normal(g, [2, 1]), normal(g, [2, 3]), normal(g, [2, 2])],
     },
   ],
   gather: [
     {
       name: 'axis 1 with repeated indices',
-      fn: (x, i) => apply('gather', [x!, i!], { axis: 1 }),
+      fn: (x, i) => apply(PRIMITIVES.gather, [x!, i!], { axis: 1 }),
       inputs: (g) => [normal(g, [3, 4]), int32([[2, 2], [0, 3], [1, 1]])],
     },
     {
       name: 'axis 0 with a smaller index',
-      fn: (x, i) => apply('gather', [x!, i!], { axis: 0 }),
+      fn: (x, i) => apply(PRIMITIVES.gather, [x!, i!], { axis: 0 }),
       inputs: (g) => [normal(g, [3, 2]), int32([[2, 0], [2, 2]])],
     },
   ],
   scatterAdd: [
     {
       name: 'axis 0 with repeated indices (values add up)',
-      fn: (src, i) => apply('scatterAdd', [src!, i!], { axis: 0, shape: [3, 2] }),
+      fn: (src, i) => apply(PRIMITIVES.scatterAdd, [src!, i!], { axis: 0, shape: [3, 2] }),
       inputs: (g) => [normal(g, [4, 2]), int32([[0, 1], [0, 1], [2, 1], [0, 0]])],
     },
   ],

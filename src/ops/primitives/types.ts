@@ -116,7 +116,9 @@ export interface BackwardContext<P extends PrimitiveName> {
  * Returns one gradient per input (or null where not needed). A gradient may have the
  * broadcast output shape: the engine sums it back to the input's shape.
  */
-export type BackwardRule<P extends PrimitiveName> = (ctx: BackwardContext<P>) => readonly (Tensor | null)[];
+// Written as a method's type so that OpDef<'sum'> is an OpDef<PrimitiveName> (method parameters
+// are bivariant): graph nodes hold any primitive's definition under the union type.
+export type BackwardRule<P extends PrimitiveName> = { rule(ctx: BackwardContext<P>): readonly (Tensor | null)[] }['rule'];
 
 /** A formula in plain text and LaTeX; `{0}`, `{1}`, … stand for the inputs, `{out}` for the result. */
 export interface Formula {
@@ -132,7 +134,7 @@ export interface OpDef<P extends PrimitiveName> {
   /** Its label in pictures of the graph (`+`, `σ`, `x·Wᵀ+b`); the name where no symbol reads better. */
   readonly symbol: string;
   /** The label for these params where it differs from `symbol` (a transposing permute, a cast's dtype). */
-  readonly symbolFor?: (params: PrimitiveParams[P]) => string;
+  symbolFor?(params: PrimitiveParams[P]): string;
   /** Its role for the explainer, or null. */
   readonly role: OpRole | null;
   /** Number of inputs, or 'variadic' (concat). */
@@ -150,7 +152,7 @@ export interface OpDef<P extends PrimitiveName> {
   /** ∂out/∂input for each input, e.g. sigmoid: `σ({0})(1−σ({0}))`; null where not meaningful. */
   readonly local: readonly (Formula | null)[];
   /** The formulas for these params where they differ from `forward` and `local` (matmul with transposed operands). */
-  readonly formulasFor?: (params: PrimitiveParams[P]) => { readonly forward: Formula; readonly local: readonly (Formula | null)[] };
+  formulasFor?(params: PrimitiveParams[P]): { readonly forward: Formula; readonly local: readonly (Formula | null)[] };
 }
 
 export type OpTable = { readonly [P in PrimitiveName]: OpDef<P> };
