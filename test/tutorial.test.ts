@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensor } from '../src/index.js';
+import { tensor, trainTutorial, tutorialNetwork, ValueError } from '../src/index.js';
 
 // The reference tutorial's worked step (section 4), computed with tensors in float64.
 function tutorialStep() {
@@ -46,4 +46,10 @@ test("the tutorial's hand-rounded −0.1309 and −0.0166 are one off in the las
   assert.equal((-0.2277 * 0.3 * 0.2445).toFixed(4), '-0.0167');
   // The text's L = 0.0260 is likewise 0.0259, as the reference program itself prints for epoch 0.
   assert.equal(L.item().toFixed(4), '0.0259');
+});
+
+test('tutorial options errors name the option, not a CLI flag (the library is not the CLI)', () => {
+  assert.throws(() => trainTutorial({ epochs: 1.5 }), (e: unknown) => e instanceof ValueError && e.message === 'tutorialOptions: epochs must be a non-negative integer, got 1.5');
+  assert.throws(() => tutorialNetwork({ printEvery: 0 }), (e: unknown) => e instanceof ValueError && e.message === 'tutorialOptions: printEvery must be a positive integer, got 0');
+  assert.throws(() => trainTutorial({ w1: NaN }), (e: unknown) => e instanceof ValueError && !e.message.includes('--') && e.message.includes('w1 must be a finite number'));
 });

@@ -1,5 +1,5 @@
 /** The `chainrule` command line: argument parsing and output only; the work is the library's. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ChainruleError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerTutorial } from './commands/tutorial.js';
@@ -7,20 +7,9 @@ import { registerTrain } from './commands/train.js';
 import { registerPredict } from './commands/predict.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
+import { defaultIO, type CliIO } from './io.js';
 
-/** Where a command writes: stdout for results, stderr for progress and errors. */
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether stderr is an interactive terminal (progress bars). */
-  readonly interactive: boolean;
-}
-
-const defaultIO: CliIO = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  interactive: process.stderr.isTTY === true,
-};
+export type { CliIO } from './io.js';
 
 /** Builds the program; every command's action runs library calls and writes through `io`. */
 export function buildProgram(io: CliIO): Command {
@@ -40,11 +29,6 @@ export function buildProgram(io: CliIO): Command {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined });
   }
   return program;
-}
-
-/** Adds the `--json` flag shared by every command. */
-export function jsonOption(): Option {
-  return new Option('--json', 'print machine-readable JSON on stdout');
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */

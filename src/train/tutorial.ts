@@ -72,10 +72,10 @@ export interface TutorialRun {
 export function tutorialOptions(options: TutorialOptions = {}): Required<TutorialOptions> {
   const o = { ...TUTORIAL_DEFAULTS, ...options } as Required<TutorialOptions>;
   for (const key of ['x', 'target', 'w1', 'b1', 'w2', 'b2', 'lr'] as const) {
-    if (!Number.isFinite(o[key])) throw new ValueError(`tutorial: --${key} must be a finite number, got ${o[key]}`);
+    if (!Number.isFinite(o[key])) throw new ValueError(`tutorialOptions: ${key} must be a finite number, got ${o[key]}`);
   }
-  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError(`tutorial: --epochs must be a non-negative integer, got ${o.epochs}`);
-  if (!Number.isInteger(o.printEvery) || o.printEvery < 1) throw new ValueError(`tutorial: --print-every must be a positive integer, got ${o.printEvery}`);
+  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ValueError(`tutorialOptions: epochs must be a non-negative integer, got ${o.epochs}`);
+  if (!Number.isInteger(o.printEvery) || o.printEvery < 1) throw new ValueError(`tutorialOptions: printEvery must be a positive integer, got ${o.printEvery}`);
   return o;
 }
 

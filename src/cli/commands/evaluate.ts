@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { getLoss } from '../../nn/losses.js';
 import { evaluate } from '../../train/fit.js';
-import { jsonOption, type CliIO } from '../main.js';
+import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import { nonNegativeInteger, positiveInteger, number } from '../args.js';

@@ -9,7 +9,7 @@ import { tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tu
 import { tutorialNetworkOptions, type TutorialNetworkFlags } from './tutorial.js';
 import { ValueError } from '../../errors.js';
 import { nonNegativeInteger } from '../args.js';
-import { jsonOption, type CliIO } from '../main.js';
+import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import type { TensorDataset } from '../../data/dataset.js';

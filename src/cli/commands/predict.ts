@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../io/node.js';
 import { interpretOutputs } from '../../train/experiment.js';
 import { predict } from '../../train/fit.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { jsonOption, type CliIO } from '../main.js';
+import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvInputs } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import { nonNegativeInteger } from '../args.js';

@@ -7,7 +7,7 @@ import { writeFileAtomic, save } from '../../io/node.js';
 import { progress } from '../../train/progress.js';
 import { trainMlp } from '../../train/experiment.js';
 import { choice, fraction, integerList, number, nonNegativeNumber, positiveInteger, positiveNumber, nonNegativeInteger } from '../args.js';
-import { jsonOption, type CliIO } from '../main.js';
+import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
 import { ValueError } from '../../errors.js';
 import { TensorDataset } from '../../data/dataset.js';

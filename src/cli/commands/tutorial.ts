@@ -3,7 +3,7 @@ import { ACTIVATIONS } from '../../nn/activations.js';
 import { trainTutorial, tutorialNetwork, tutorialSample, TUTORIAL_DEFAULTS } from '../../train/tutorial.js';
 import { halfSquaredError } from '../../nn/losses.js';
 import { choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
-import { jsonOption, type CliIO } from '../main.js';
+import { jsonOption, type CliIO } from '../io.js';
 
 /** The values `tutorialNetworkOptions` declares. */
 export interface TutorialNetworkFlags {
