@@ -1,6 +1,6 @@
 /** The training loop: `fit`, `evaluate` and `predict`, as Keras's, over chainrule's nn/optim/data. */
 import { noGrad } from '../autograd/mode.js';
-import { DataLoader, TensorDataset, type Dataset } from '../data/dataset.js';
+import type { DataLoader, Dataset } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { Adder } from '../math/fsum.js';
 import type { Module } from '../nn/module.js';
@@ -8,6 +8,7 @@ import { argmax } from '../ops/reduce.js';
 import { clipGradNorm, gradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { EpochTally, planFit, toLoader } from './fitPlan.js';
 import { History, type EpochLog } from './history.js';
 
 /** A loss: prediction and target to a scalar tensor. */
@@ -89,23 +90,6 @@ export interface FitOptions {
   readonly initialEpoch?: number;
 }
 
-function toDataset(data: FitData): Dataset {
-  if (data instanceof DataLoader) return data.dataset;
-  if ('batch' in data) return data;
-  return new TensorDataset(data.x, data.y);
-}
-
-function toLoader(data: FitData, batchSize: number, shuffle: boolean, seed: number): DataLoader {
-  if (data instanceof DataLoader) return data;
-  return new DataLoader(toDataset(data), { batchSize, shuffle, seed });
-}
-
-// Each epoch shuffles with its own seed derived from (seed, epoch), so that a run resumed at
-// any epoch sees the same batches as an uninterrupted one.
-function epochSeed(seed: number, epoch: number): number {
-  return (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
-}
-
 /** Number of correct predictions in a batch (see FitOptions.logits for one-output models). */
 export function countCorrect(output: Tensor, target: Tensor, logits = false): number {
   return noGrad(() => {
@@ -115,11 +99,11 @@ export function countCorrect(output: Tensor, target: Tensor, logits = false): nu
     let actual: ArrayLike<number>;
     if (classes === 1) {
       const threshold = logits ? 0 : 0.5;
-      predicted = Array.from(out._data, (v) => (v > threshold ? 1 : 0));
-      actual = Array.from(target._data, (v) => (v > 0.5 ? 1 : 0));
+      predicted = Array.from(out.data(), (v) => (v > threshold ? 1 : 0));
+      actual = Array.from(target.data(), (v) => (v > 0.5 ? 1 : 0));
     } else {
-      predicted = argmax(out, -1)._data;
-      actual = target.dtype === 'int32' ? target._data : argmax(target, -1)._data;
+      predicted = argmax(out, -1).data();
+      actual = target.dtype === 'int32' ? target.data() : argmax(target, -1).data();
     }
     if (predicted.length !== actual.length) {
       throw new ValueError(`accuracy: ${predicted.length} predictions for ${actual.length} targets; check the target shape`);
@@ -192,30 +176,10 @@ export function predict(model: Module, x: Tensor): Tensor {
  * history.loss.length; // 5
  */
 export function fit(model: Module, data: FitData, options: FitOptions): History {
-  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
-  const seed = options.seed ?? 0;
-  let trainData = data;
-  let validation: FitData | undefined;
-  if (typeof options.validation === 'number') {
-    const ds = toDataset(data);
-    if (!(ds instanceof TensorDataset)) throw new ValueError('fit: a validation fraction needs a TensorDataset (or tensors) to split');
-    const [train, val] = ds.split(options.validation, seed);
-    trainData = data instanceof DataLoader ? new DataLoader(train, { batchSize: data.batchSize, shuffle: data.shuffle, dropLast: data.dropLast, seed }) : train;
-    validation = val;
-  } else {
-    validation = options.validation;
-  }
-  const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ValueError(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
-  const trainSet = toDataset(trainData);
-  const loaderFor = (epoch: number): DataLoader =>
-    trainData instanceof DataLoader
-      ? trainData
-      : new DataLoader(trainSet, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle ?? true, seed: epochSeed(seed, epoch) });
+  const plan = planFit(data, options);
   const params = model.parameters();
   const history = new History();
   const callbacks = options.callbacks ?? [];
-  const accuracy = options.metrics?.includes('accuracy') ?? false;
   let stopReason: string | null = null;
   const ctx: FitContext = {
     model,
@@ -229,19 +193,14 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
     },
   };
   for (const cb of callbacks) cb.onTrainBegin?.(ctx);
-  for (let epoch = initialEpoch; epoch < options.epochs; epoch++) {
+  for (let epoch = plan.initialEpoch; epoch < options.epochs; epoch++) {
     ctx.epoch = epoch;
-    const started = performance.now();
-    const lr = options.optimizer.lr;
+    const tally = new EpochTally(epoch, options.optimizer.lr);
     model.train();
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
-    const lossTotal = new Adder();
-    const normTotal = new Adder();
-    let samples = 0;
-    let batches = 0;
-    let correct = 0;
-    for (const { x, y } of loaderFor(epoch)) {
-      for (const cb of callbacks) cb.onBatchBegin?.(batches, ctx);
+    for (const { x, y } of plan.loader(epoch)) {
+      for (const cb of callbacks) cb.onBatchBegin?.(tally.batches, ctx);
+      // The step: zero, forward, loss, backward, (clip,) update.
       options.optimizer.zeroGrad();
       const output = model.forward(x);
       const loss = options.loss(output, y);
@@ -249,33 +208,12 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
       // clipGradNorm returns the norm before clipping: one pass over the gradients either way.
       const norm = options.clipNorm === undefined ? gradNorm(params) : clipGradNorm(params, options.clipNorm);
       options.optimizer.step();
-      const size = x.shape[0] ?? 1;
-      const value = loss.item();
-      lossTotal.add(value * size);
-      normTotal.add(norm);
-      samples += size;
-      if (accuracy) correct += countCorrect(output, y, options.logits);
-      const logs: BatchLogs = { batch: batches, size, loss: value, gradNorm: norm, output: output.detach(), x, y };
+      const logs = tally.add(x, y, output, loss.item(), norm, plan.accuracy ? countCorrect(output, y, options.logits) : 0);
       for (const cb of callbacks) cb.onBatchEnd?.(logs, ctx);
-      batches++;
     }
-    const metrics: Record<string, number> = {};
-    if (accuracy) metrics['accuracy'] = samples === 0 ? NaN : correct / samples;
-    if (validation !== undefined) {
-      const v = evaluate(model, validation, { loss: options.loss, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.logits !== undefined ? { logits: options.logits } : {}) });
-      metrics['valLoss'] = v.loss;
-      if (v['accuracy'] !== undefined) metrics['valAccuracy'] = v['accuracy'];
-    }
-    const log: EpochLog = {
-      epoch,
-      loss: samples === 0 ? NaN : lossTotal.valueOf() / samples,
-      gradNorm: batches === 0 ? NaN : normTotal.valueOf() / batches,
-      lr,
-      time: (performance.now() - started) / 1000,
-      metrics,
-    };
+    const log = tally.log(plan.accuracy, plan.validation === undefined ? undefined : validate(model, plan.validation, options));
     history.push(log);
-    options.scheduler?.step(metrics['valLoss'] ?? log.loss);
+    options.scheduler?.step(log.metrics['valLoss'] ?? log.loss);
     for (const cb of callbacks) cb.onEpochEnd?.(log, ctx);
     if (stopReason !== null) {
       history.stoppedEarly = stopReason;
@@ -284,4 +222,12 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
   }
   for (const cb of callbacks) cb.onTrainEnd?.(ctx);
   return history;
+}
+
+/** The validation metrics of an epoch. */
+function validate(model: Module, validation: FitData, options: FitOptions): Record<string, number> {
+  const v = evaluate(model, validation, { loss: options.loss, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.logits !== undefined ? { logits: options.logits } : {}) });
+  const metrics: Record<string, number> = { valLoss: v.loss };
+  if (v['accuracy'] !== undefined) metrics['valAccuracy'] = v['accuracy'];
+  return metrics;
 }
