@@ -611,53 +611,8 @@ function record<P extends PrimitiveName>(op: P): Kernel<P> {
   };
 }
 
-const recordingKernels: Kernels = {
-  neg: record('neg'),
-  exp: record('exp'),
-  log: record('log'),
-  sqrt: record('sqrt'),
-  abs: record('abs'),
-  sign: record('sign'),
-  sin: record('sin'),
-  cos: record('cos'),
-  tanh: record('tanh'),
-  sigmoid: record('sigmoid'),
-  relu: record('relu'),
-  erf: record('erf'),
-  cast: record('cast'),
-  add: record('add'),
-  sub: record('sub'),
-  mul: record('mul'),
-  sigmoidGrad: record('sigmoidGrad'),
-  tanhGrad: record('tanhGrad'),
-  reluGrad: record('reluGrad'),
-  logSoftmax: record('logSoftmax'),
-  div: record('div'),
-  pow: record('pow'),
-  maximum: record('maximum'),
-  minimum: record('minimum'),
-  eq: record('eq'),
-  ne: record('ne'),
-  lt: record('lt'),
-  le: record('le'),
-  gt: record('gt'),
-  ge: record('ge'),
-  where: record('where'),
-  sum: record('sum'),
-  max: record('max'),
-  argmax: record('argmax'),
-  argmin: record('argmin'),
-  matmul: record('matmul'),
-  linear: record('linear'),
-  reshape: record('reshape'),
-  permute: record('permute'),
-  expand: record('expand'),
-  slice: record('slice'),
-  sliceScatter: record('sliceScatter'),
-  concat: record('concat'),
-  gather: record('gather'),
-  scatterAdd: record('scatterAdd'),
-};
+// Derived from the list of primitives, so a new primitive is recorded with no edit here.
+const recordingKernels = Object.fromEntries(PRIMITIVE_NAMES.map((name) => [name, record(name)])) as Kernels;
 
 const RECORDER = 'conformance-recorder';
 registerBackend({ name: RECORDER, kernels: recordingKernels, allocate: (dtype, size) => reference.allocate(dtype, size) });

@@ -1,0 +1,21 @@
+// A new primitive is reachable the ways a user reaches the others: a function exported from
+// 'chainrule' with its name, and a Tensor method. This test is the to-do list's last item for the
+// places the compiler cannot see (docs/adding-an-op.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as lib from '../../src/index.js';
+import { PRIMITIVE_NAMES, tensor, type PrimitiveName } from '../../src/index.js';
+
+/** Primitives that are steps of other ops' gradients, not user-facing ops. */
+const INTERNAL: readonly PrimitiveName[] = ['sigmoidGrad', 'tanhGrad', 'reluGrad', 'sliceScatter', 'scatterAdd'];
+/** Functions only: no method reads well (`linear(x, W, b)`, `concat([a, b])`). */
+const FUNCTION_ONLY: readonly PrimitiveName[] = ['linear', 'concat'];
+
+test('every user-facing primitive is exported from chainrule as a function of its name, and is a Tensor method', () => {
+  const t = tensor([1]);
+  for (const name of PRIMITIVE_NAMES) {
+    if (INTERNAL.includes(name)) continue;
+    assert.equal(typeof Reflect.get(lib, name), 'function', `'${name}' is not exported from src/index.ts`);
+    if (!FUNCTION_ONLY.includes(name)) assert.equal(typeof Reflect.get(t, name), 'function', `Tensor has no method '${name}' (src/tensor/tensor.ts)`);
+  }
+});
