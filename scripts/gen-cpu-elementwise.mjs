@@ -13,6 +13,7 @@ const unary = [
   { name: 'neg', doc: 'Negation.', expr: '-x' },
   { name: 'exp', doc: 'eˣ.', expr: 'Math.exp(x)' },
   { name: 'log', doc: 'Natural logarithm (NaN below 0, −∞ at 0).', expr: 'Math.log(x)' },
+  { name: 'log1p', doc: 'log(1 + x), exact for tiny x.', expr: 'Math.log1p(x)' },
   { name: 'sqrt', doc: 'Square root.', expr: 'Math.sqrt(x)' },
   { name: 'abs', doc: 'Absolute value.', expr: 'Math.abs(x)' },
   {

@@ -35,6 +35,7 @@ export {
   square,
   exp,
   log,
+  log1p,
   sqrt,
   abs,
   sign,

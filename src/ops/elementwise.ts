@@ -12,6 +12,7 @@ import { geDef } from './primitives/ge.js';
 import { gtDef } from './primitives/gt.js';
 import { leDef } from './primitives/le.js';
 import { logDef } from './primitives/log.js';
+import { log1pDef } from './primitives/log1p.js';
 import { ltDef } from './primitives/lt.js';
 import { maximumDef } from './primitives/maximum.js';
 import { minimumDef } from './primitives/minimum.js';
@@ -64,6 +65,8 @@ export function neg(x: TensorLike): Tensor { return apply(negDef, [asTensor(x)],
 export function exp(x: TensorLike): Tensor { return apply(expDef, [asTensor(x)], NO_PARAMS); }
 /** Natural logarithm. */
 export function log(x: TensorLike): Tensor { return apply(logDef, [asTensor(x)], NO_PARAMS); }
+/** log(1 + x), keeping the digits of a tiny x that 1 + x would round away. @example log1p(tensor(1e-20)).item() // 1e-20 */
+export function log1p(x: TensorLike): Tensor { return apply(log1pDef, [asTensor(x)], NO_PARAMS); }
 /** Square root. */
 export function sqrt(x: TensorLike): Tensor { return apply(sqrtDef, [asTensor(x)], NO_PARAMS); }
 /** |x|; its gradient at 0 is 0. */

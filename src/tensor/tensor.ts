@@ -233,6 +233,7 @@ export class Tensor {
   square(): Tensor { return ops.square(this); }
   exp(): Tensor { return ops.exp(this); }
   log(): Tensor { return ops.log(this); }
+  log1p(): Tensor { return ops.log1p(this); }
   sqrt(): Tensor { return ops.sqrt(this); }
   abs(): Tensor { return ops.abs(this); }
   sign(): Tensor { return ops.sign(this); }

@@ -16,7 +16,7 @@ function check(target?: string): { status: number | null; stdout: string; stderr
 test('the committed cpu elementwise kernels are what the generator tables give', () => {
   const r = check();
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /matches the tables \(24 kernels\)/);
+  assert.match(r.stdout, /matches the tables \(\d+ kernels\)/);
 });
 
 test('gen:cpu --check fails on a generated file edited by hand, naming the first changed line', () => {

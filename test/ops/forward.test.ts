@@ -10,6 +10,7 @@ import {
   PRIMITIVE_NAMES,
   Tensor,
   abs,
+  log1p,
   add,
   arange,
   argmax,
@@ -839,4 +840,12 @@ test('no LaTeX formula gives a command a braced digit, which fillFormula would t
       if (f !== null) assert.doesNotMatch(f.latex, /\\[A-Za-z]+\{\d+\}|\\frac\{\d+\}/, `${name}: ${f.latex}`);
     }
   }
+});
+
+test('log1p(x) keeps the digits of a tiny x that log(1 + x) rounds away, in float64 and float32', () => {
+  assert.equal(log1p(tensor([1e-20], { dtype: 'float64' })).item(), 1e-20);
+  assert.equal(tensor([1e-20], { dtype: 'float64' }).add(1).log().item(), 0);
+  assert.equal(tensor([1e-10]).log1p().item(), Math.fround(Math.log1p(Math.fround(1e-10))));
+  assert.deepEqual(Array.from(tensor([0, -1, -2], { dtype: 'float64' }).log1p().data()), [0, -Infinity, NaN]);
+  assert.equal(tensor([3], { requiresGrad: true }).log1p().op, 'log1p');
 });

@@ -29,6 +29,7 @@ import {
   indexSelect,
   leakyRelu,
   log,
+  log1p,
   logSoftmax,
   logsumexp,
   matmul,
@@ -192,7 +193,7 @@ const CAST_OPTIONS: GradcheckOptions = { eps: 1e-3 };
 
 type PrimitiveCases = { readonly [P in PrimitiveName]: readonly Case[] | 'not differentiable' };
 
-const unaryPrimitive = (op: 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf', draw: (g: Generator, shape: readonly number[]) => Tensor): Case[] =>
+const unaryPrimitive = (op: 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf', draw: (g: Generator, shape: readonly number[]) => Tensor): Case[] =>
   [[2, 3], [], [1, 4, 1]].map((shape) => ({
     name: `[${shape.join(',')}]`,
     fn: (x: Tensor) => apply(PRIMITIVES[op], [x], {}),
@@ -212,6 +213,7 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   neg: unaryPrimitive('neg', normal),
   exp: unaryPrimitive('exp', normal),
   log: unaryPrimitive('log', (g, s) => uniform(g, s)),
+  log1p: unaryPrimitive('log1p', (g, s) => uniform(g, s)),
   sqrt: unaryPrimitive('sqrt', (g, s) => uniform(g, s)),
   abs: unaryPrimitive('abs', (g, s) => awayFrom(g, s)),
   sign: 'not differentiable',
@@ -366,7 +368,7 @@ describe('gradcheck: every primitive with a gradient rule', () => {
 
 /** The public differentiable ops: a name missing from the table below fails to compile. */
 type PublicOp =
-  | 'neg' | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'square' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh'
+  | 'neg' | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'square' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh'
   | 'sigmoid' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'erf' | 'maximum' | 'minimum' | 'clamp' | 'where'
   | 'cast' | 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'logsumexp' | 'softmax' | 'logSoftmax' | 'matmul' | 'dot'
   | 'reshape' | 'flatten' | 'transpose' | 'permute' | 'expand' | 'broadcastTo' | 'squeeze' | 'unsqueeze' | 'concat'
@@ -435,6 +437,7 @@ const COMPOSITE_CASES: { readonly [K in PublicOp]: readonly Case[] } = {
   square: unary((x) => square(x), normal),
   exp: unary((x) => exp(x), normal),
   log: unary((x) => log(x), (g, s) => uniform(g, s, 0.2, 3)),
+  log1p: unary((x) => log1p(x), (g, s) => uniform(g, s, -0.5, 3)),
   sqrt: unary((x) => sqrt(x), (g, s) => uniform(g, s, 0.2, 3)),
   abs: unary((x) => abs(x), (g, s) => awayFrom(g, s)),
   sin: unary((x) => sin(x), normal),
@@ -630,6 +633,7 @@ const SECOND_ORDER: Record<string, Case> = {
   tanh: secondOrderUnary((x) => tanh(x)),
   exp: secondOrderUnary((x) => exp(x)),
   log: secondOrderUnary((x) => log(x), (g, s) => uniform(g, s)),
+  log1p: secondOrderUnary((x) => log1p(x), (g, s) => uniform(g, s, -0.5, 3)),
   sin: secondOrderUnary((x) => sin(x)),
   sqrt: secondOrderUnary((x) => sqrt(x), (g, s) => uniform(g, s)),
   softplus: secondOrderUnary((x) => softplus(x), (g, s) => awayFrom(g, s, [0], 0.1)),

@@ -42,6 +42,14 @@ export function logImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: nu
   }
 }
 
+/** log(1 + x), exact for tiny x. */
+export function log1pImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.log1p(x);
+  }
+}
+
 /** Square root. */
 export function sqrtImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
   for (let i = 0; i < n; i++) {

@@ -111,6 +111,7 @@ export const referenceKernels: Kernels = {
   neg: unary((x) => -x),
   exp: unary(Math.exp),
   log: unary(Math.log),
+  log1p: unary(Math.log1p),
   sqrt: unary(Math.sqrt),
   abs: unary(Math.abs),
   sign: unary((x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0)),

@@ -15,6 +15,7 @@ import { geDef } from './ge.js';
 import { gtDef } from './gt.js';
 import { leDef } from './le.js';
 import { logDef } from './log.js';
+import { log1pDef } from './log1p.js';
 import { logSoftmaxDef } from './logSoftmax.js';
 import { ltDef } from './lt.js';
 import { linearDef } from './linear.js';
@@ -50,6 +51,7 @@ export const PRIMITIVES: OpTable = {
   neg: negDef,
   exp: expDef,
   log: logDef,
+  log1p: log1pDef,
   sqrt: sqrtDef,
   abs: absDef,
   sign: signDef,

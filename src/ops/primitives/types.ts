@@ -39,6 +39,7 @@ export interface PrimitiveParams {
   neg: NoParams;
   exp: NoParams;
   log: NoParams;
+  log1p: NoParams;
   sqrt: NoParams;
   abs: NoParams;
   sign: NoParams;
