@@ -227,3 +227,22 @@ test('a step that would leave the parameters unusable is refused, and the parame
   assert.ok(ran.effects.some((e) => e.kind === 'error' && e.text.startsWith('Stopped before epoch 1:')));
   assert.ok(!kinds(ran).includes('runSummary'), 'no summary of a run that trained nothing');
 });
+
+test('Run gives the same numbers however its epochs are trained: from a reused network or a new one each epoch', () => {
+  const start = runEpochs(fresh()).state;
+  const a = runFrame(start, () => true).state;
+  // The same start again: nothing is carried over from the first run.
+  const b = runFrame(start, () => true).state;
+  assert.deepEqual(b.config, a.config);
+  assert.deepEqual(b.losses, a.losses);
+  // Step by step, with another configuration trained in between (so each epoch builds its network anew).
+  const other = fresh({ ...DEFAULT_STEP, w1: -0.3 });
+  let s = fresh();
+  for (let i = 0; i < 60; i++) {
+    s = step(s).state;
+    step(other);
+  }
+  assert.deepEqual(s.config, a.config);
+  assert.deepEqual(s.losses, a.losses);
+  assert.deepEqual(s.norms, a.norms);
+});

@@ -2,8 +2,8 @@
  * The step view as a state machine: typed state and pure transitions, no DOM and no timers.
  * Each transition returns the next state and the effects for the view to perform (a trace line
  * to write, a chart point to push…); a button pressed when it does not apply (Backward before
- * Forward, Update before Backward, anything but Stop and editing while a run plays) returns the
- * state unchanged with no effects. The animations advance one value or edge per `advance`, the
+ * Forward, Update before Backward, Forward/Step/Run while an animation or a run plays, anything
+ * but Stop while a run plays) returns the state unchanged with no effects. The animations advance one value or edge per `advance`, the
  * view choosing the pause between them; a run trains a frame of epochs per `runFrame`.
  */
 import type { Explanation, TutorialParameters } from 'chainrule';
@@ -90,6 +90,9 @@ export interface Transition {
 
 /** The settings as the form reads them: null when one of them does not parse. */
 export type Edit = { readonly values: Omit<StepState, 'activation'>; readonly activation: StepActivation } | null;
+
+/** Every setting but N: a change to one of them makes a new network. */
+const NETWORK_SETTINGS = ['x', 't', ...PARAMS, 'lr'] as const;
 
 /** The parameters a configuration holds (after an update: the network's own values). */
 const paramsOf = (c: StepState): TutorialParameters => ({ w1: c.w1, b1: c.b1, w2: c.w2, b2: c.b2 });
@@ -304,7 +307,7 @@ export function stop(s: StepMachine): Transition {
  */
 export function setConfig(s: StepMachine, edit: Edit): Transition {
   const c0 = s.config;
-  if (edit !== null && edit.activation === c0.activation && PARAMS.every((k) => edit.values[k] === c0[k]) && edit.values.x === c0.x && edit.values.t === c0.t && edit.values.lr === c0.lr) {
+  if (edit !== null && edit.activation === c0.activation && NETWORK_SETTINGS.every((k) => edit.values[k] === c0[k])) {
     const epochs = edit.values.epochs;
     return { state: { ...s, invalid: false, config: { ...c0, epochs }, start: { ...s.start, epochs } }, effects: [{ kind: 'changed' }] };
   }

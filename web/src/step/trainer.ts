@@ -93,13 +93,31 @@ export function gradientNorm(config: StepState): number {
   return t.backward(t.forward());
 }
 
+const NETWORK_KEYS = ['x', 't', ...PARAMS, 'lr', 'activation'] as const;
+
+/**
+ * The network of the last training step, at the configuration it ended in. Run N trains epoch
+ * after epoch from there: building a network for each one would halve the epochs a frame. It is
+ * reused only for exactly that configuration, and once, so each step still computes what a new
+ * network would.
+ */
+let last: { readonly config: StepState; readonly trainer: Trainer } | null = null;
+
+function trainerAt(config: StepState): Trainer {
+  const cached = last;
+  last = null;
+  return cached !== null && NETWORK_KEYS.every((k) => cached.config[k] === config[k]) ? cached.trainer : new Trainer(config);
+}
+
 /** One training step (forward, backward, update): the loss before it, the gradient norm and the parameters after. */
 export function trainStep(config: StepState): { loss: number; norm: number; after: TutorialParameters } {
-  const t = new Trainer(config);
+  const t = trainerAt(config);
   const loss = t.forward();
   const norm = t.backward(loss);
   t.update();
-  return { loss: loss.item(), norm, after: t.params() };
+  const after = t.params();
+  last = { config: { ...config, ...after }, trainer: t };
+  return { loss: loss.item(), norm, after };
 }
 
 /** Why a step that led to `after` (its loss and norm as given) cannot be kept, or null when it can. */
