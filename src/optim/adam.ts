@@ -1,5 +1,6 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay. */
-import { booleanOption, checkNonNegative, checkUnitInterval, numberOption, Optimizer, type FloatData, type OptimizerParams, type ParamGroupOptions } from './optimizer.js';
+import { ValueError } from '../errors.js';
+import { checkNonNegative, checkUnitInterval, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -14,15 +15,13 @@ export interface AdamOptions {
   readonly amsgrad?: boolean;
 }
 
-function adamDefaults(options: AdamOptions, weightDecay: number): ParamGroupOptions {
-  return {
-    lr: options.lr ?? 1e-3,
-    beta1: options.betas?.[0] ?? 0.9,
-    beta2: options.betas?.[1] ?? 0.999,
-    eps: options.eps ?? 1e-8,
-    weightDecay: options.weightDecay ?? weightDecay,
-    amsgrad: options.amsgrad ?? false,
-  };
+/** Adam's and AdamW's options as each parameter group keeps them (`betas` as beta1 and beta2). */
+export type AdamGroupOptions = { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; amsgrad: boolean };
+
+const ADAM_DEFAULTS: AdamGroupOptions = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false };
+
+function isBetas(v: unknown): v is readonly [number, number] {
+  return Array.isArray(v) && v.length === 2 && v.every((b) => typeof b === 'number');
 }
 
 /**
@@ -37,9 +36,24 @@ function adamDefaults(options: AdamOptions, weightDecay: number): ParamGroupOpti
  * opt.step();
  * w.toArray(); // about [0.9, -0.9]: Adam's first step moves each weight by lr
  */
-export class Adam extends Optimizer {
-  constructor(params: OptimizerParams, options: AdamOptions = {}) {
-    super(params, adamDefaults(options, 0));
+export class Adam extends Optimizer<AdamGroupOptions> {
+  static readonly typeName: string = 'Adam';
+  /** The options Adam and AdamW take, in the constructor and in each parameter group. */
+  static readonly optionNames: readonly (keyof AdamOptions)[] = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
+
+  /** `defaults` is there for AdamW, whose default weight decay differs. */
+  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}, defaults: AdamGroupOptions = ADAM_DEFAULTS) {
+    super(params, defaults, options, Adam.optionNames);
+  }
+
+  protected override resolveOptions(base: AdamGroupOptions, given: ReadonlyMap<string, unknown>, where: string): AdamGroupOptions {
+    const betas = given.get('betas');
+    const rest = new Map(given);
+    rest.delete('betas');
+    const resolved = super.resolveOptions(base, rest, where);
+    if (betas === undefined) return resolved;
+    if (!isBetas(betas)) throw new ValueError(`${this.typeName}: option 'betas'${where} must be two numbers, got ${String(betas)}`);
+    return { ...resolved, beta1: betas[0], beta2: betas[1] };
   }
 
   /** Whether weight decay is decoupled from the gradient (AdamW) rather than an L2 term (Adam). */
@@ -47,23 +61,17 @@ export class Adam extends Optimizer {
     return false;
   }
 
-  protected override validate(options: ParamGroupOptions): void {
-    const name = this.constructor.name;
+  protected override validate(options: AdamGroupOptions): void {
+    const name = this.typeName;
     checkNonNegative(`${name}: lr`, options.lr);
-    checkUnitInterval(`${name}: betas[0]`, numberOption(options, 'beta1'));
-    checkUnitInterval(`${name}: betas[1]`, numberOption(options, 'beta2'));
-    checkNonNegative(`${name}: eps`, numberOption(options, 'eps'));
-    checkNonNegative(`${name}: weightDecay`, numberOption(options, 'weightDecay'));
-    booleanOption(options, 'amsgrad');
+    checkUnitInterval(`${name}: betas[0]`, options.beta1);
+    checkUnitInterval(`${name}: betas[1]`, options.beta2);
+    checkNonNegative(`${name}: eps`, options.eps);
+    checkNonNegative(`${name}: weightDecay`, options.weightDecay);
   }
 
-  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: ParamGroupOptions, size: number, step: number): void {
-    const lr = options.lr;
-    const beta1 = numberOption(options, 'beta1');
-    const beta2 = numberOption(options, 'beta2');
-    const eps = numberOption(options, 'eps');
-    const wd = numberOption(options, 'weightDecay');
-    const amsgrad = booleanOption(options, 'amsgrad');
+  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: AdamGroupOptions, size: number, step: number): void {
+    const { lr, beta1, beta2, eps, weightDecay: wd, amsgrad } = options;
     const decoupled = this.decoupled;
     const m = this.buffer(state, 'expAvg', size);
     const v = this.buffer(state, 'expAvgSq', size);
@@ -101,10 +109,15 @@ export class Adam extends Optimizer {
  * w.square().sum().backward();
  * opt.step();
  * w.toArray(); // about [0.899, -0.899]
+ * // Per group, as in PyTorch: no decay for the bias, say.
+ * const bias = tensor([1], { dtype: 'float64', requiresGrad: true });
+ * new AdamW([{ params: [w] }, { params: [bias], weightDecay: 0 }], { lr: 0.1 });
  */
 export class AdamW extends Adam {
-  constructor(params: OptimizerParams, options: AdamOptions = {}) {
-    super(params, { ...options, weightDecay: options.weightDecay ?? 1e-2 });
+  static override readonly typeName: string = 'AdamW';
+
+  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
+    super(params, options, { ...ADAM_DEFAULTS, weightDecay: 1e-2 });
   }
 
   protected override get decoupled(): boolean {

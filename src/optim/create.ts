@@ -16,11 +16,11 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw'
 export type OptimizerOptions = SGDOptions & AdamOptions & RMSpropOptions & AdagradOptions;
 
 const ACCEPTED: Record<OptimizerName, readonly string[]> = {
-  sgd: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'],
-  adam: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'],
-  adamw: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'],
-  rmsprop: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'],
-  adagrad: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
+  sgd: SGD.optionNames,
+  adam: Adam.optionNames,
+  adamw: AdamW.optionNames,
+  rmsprop: RMSprop.optionNames,
+  adagrad: Adagrad.optionNames,
 };
 
 function isOptimizerName(name: string): name is OptimizerName {
@@ -29,14 +29,15 @@ function isOptimizerName(name: string): name is OptimizerName {
 
 /**
  * Makes the optimizer called `name` (case-insensitive: sgd, adam, adamw, rmsprop, adagrad) with
- * `options`; an unknown name or an option the optimizer does not take is a ValueError.
+ * `options` (and `params` may be groups with their own options, as for the constructors); an
+ * unknown name or an option the optimizer does not take is a ValueError.
  * @example
  * const w = tensor([1, 2], { requiresGrad: true });
  * const opt = createOptimizer('Adam', [w], { lr: 0.01 });
- * opt.constructor.name; // 'Adam'
+ * opt.typeName; // 'Adam'
  * createOptimizer('sgd', [w], { betas: [0.9, 0.99] }); // throws ValueError
  */
-export function createOptimizer(name: string, params: OptimizerParams, options: OptimizerOptions = {}): Optimizer {
+export function createOptimizer(name: string, params: OptimizerParams<OptimizerOptions>, options: OptimizerOptions = {}): Optimizer {
   const key = name.toLowerCase();
   if (!isOptimizerName(key)) {
     throw new ValueError(`createOptimizer: unknown optimizer '${name}'; choose one of ${OPTIMIZER_NAMES.join(', ')}`);

@@ -1,27 +1,10 @@
 /** The base of every optimizer: parameter groups, learning rate, zeroGrad and resumable state. */
 import { ValueError } from '../errors.js';
-import { checkStateHeader, isRecord, stateFailure } from './state.js';
+import { givenOptions, isGroupSpec, withOptions, type OptimizerParams, type ParamGroup, type ParamGroupOptions, type ParamGroupSpec } from './groups.js';
+import { checkStateHeader, isRecord, stateFailure, typeNameOf } from './state.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** Hyper-parameters shared by a group of parameters (lr plus optimizer-specific ones). */
-export interface ParamGroupOptions {
-  lr: number;
-  [key: string]: number | boolean;
-}
-
-export interface ParamGroup {
-  readonly params: readonly Tensor[];
-  readonly options: ParamGroupOptions;
-}
-
-/** A group of parameters with its own learning rate, as PyTorch's `{ params, lr }` dicts. */
-export interface ParamGroupSpec {
-  readonly params: readonly Tensor[];
-  readonly lr?: number;
-}
-
-/** What an optimizer takes: a list of parameters, or a list of groups with their own lr. */
-export type OptimizerParams = readonly Tensor[] | readonly ParamGroupSpec[];
+export type { OptimizerParams, ParamGroup, ParamGroupOptions, ParamGroupSpec };
 
 /** The storage an update writes: a floating parameter's values, or reads: its gradient. */
 export type FloatData = Float32Array | Float64Array;
@@ -54,30 +37,13 @@ export function checkUnitInterval(what: string, value: number): void {
   }
 }
 
-/** A numeric option of a group (options are checked when set, so this only narrows the type). */
-export function numberOption(options: ParamGroupOptions, key: string): number {
-  const v = options[key];
-  if (typeof v !== 'number') throw new ValueError(`optimizer option '${key}' must be a number, got ${String(v)}`);
-  return v;
-}
-
-/** A boolean option of a group. */
-export function booleanOption(options: ParamGroupOptions, key: string): boolean {
-  const v = options[key];
-  if (typeof v !== 'boolean') throw new ValueError(`optimizer option '${key}' must be a boolean, got ${String(v)}`);
-  return v;
-}
-
-function isGroupSpec(p: Tensor | ParamGroupSpec): p is ParamGroupSpec {
-  return !('shape' in p);
-}
-
-
 /**
  * Base class, as PyTorch's `torch.optim.Optimizer`. `step()` updates each parameter's values in
  * place (outside the graph) from its `.grad`; parameters without a gradient are skipped.
  * Gradients are never written: a gradient tensor may be shared by several parameters.
- * A subclass gives `validate(options)` and `update(param, grad, state, options, size, step)`.
+ * A subclass gives `validate(options)` and `update(param, grad, state, options, size, step)`,
+ * its resolved group options `R`, its option names and a `static typeName` (state tags and
+ * messages use it: a class's own name does not survive minification).
  * @example
  * class SignDescent extends Optimizer {
  *   constructor(params: Tensor[], lr: number) { super(params, { lr }); }
@@ -92,8 +58,8 @@ function isGroupSpec(p: Tensor | ParamGroupSpec): p is ParamGroupSpec {
  * opt.step();
  * w.toArray(); // [0.25, -1.75]
  */
-export abstract class Optimizer {
-  readonly groups: ParamGroup[];
+export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions> {
+  readonly groups: ParamGroup<R>[];
   /** Number of completed `step()` calls. */
   stepCount = 0;
   /** Per-parameter buffers (momentum, moments…), keyed by parameter index then buffer name. */
@@ -101,18 +67,27 @@ export abstract class Optimizer {
   /** Per-parameter update counts (PyTorch's `state['step']`), keyed by parameter index. */
   protected readonly steps = new Map<number, number>();
 
-  constructor(params: OptimizerParams, defaults: ParamGroupOptions) {
-    const name = this.constructor.name;
-    checkNonNegative(`${name}: lr`, defaults.lr);
-    const list: readonly (Tensor | ParamGroupSpec)[] = params;
+  /**
+   * `defaults`: every option of a group at its default; `options`: the constructor's options,
+   * over the defaults; each group's own options go over those, as in PyTorch. `optionNames`: the
+   * names `options` and groups may use (default: the keys of `defaults`); any other is an error.
+   */
+  constructor(params: OptimizerParams<object>, defaults: R, options: object = {}, optionNames: readonly string[] = Object.keys(defaults)) {
+    const name = this.typeName;
+    const base = this.resolveOptions(defaults, givenOptions(name, options, optionNames, ''), '');
+    checkNonNegative(`${name}: lr`, base.lr);
+    const list: readonly (Tensor | ParamGroupSpec<object>)[] = params;
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
-    const groups: ParamGroup[] = [];
+    const groups: ParamGroup<R>[] = [];
     const loose: Tensor[] = [];
     for (const entry of list) {
       if (isGroupSpec(entry)) {
-        if (entry.lr !== undefined) checkNonNegative(`${name}: group ${groups.length} lr`, entry.lr);
+        const where = ` in parameter group ${groups.length}`;
+        const own = givenOptions(name, entry, optionNames, where);
+        const lr = own.get('lr');
+        if (typeof lr === 'number') checkNonNegative(`${name}: group ${groups.length} lr`, lr);
         if (entry.params.length === 0) throw new ValueError(`${name}: parameter group ${groups.length} is empty`);
-        groups.push({ params: [...entry.params], options: { ...defaults, ...(entry.lr === undefined ? {} : { lr: entry.lr }) } });
+        groups.push({ params: [...entry.params], options: this.resolveOptions(base, own, where) });
       } else {
         loose.push(entry);
       }
@@ -120,7 +95,7 @@ export abstract class Optimizer {
     if (groups.length > 0 && loose.length > 0) {
       throw new ValueError(`${name}: pass either a list of parameters or a list of { params, lr } groups, not a mix`);
     }
-    this.groups = groups.length > 0 ? groups : [{ params: loose, options: { ...defaults } }];
+    this.groups = groups.length > 0 ? groups : [{ params: loose, options: { ...base } }];
     const seen = new Set<Tensor>();
     for (const g of this.groups) {
       for (const p of g.params) {
@@ -132,13 +107,27 @@ export abstract class Optimizer {
     }
   }
 
+  /** The stable name of this optimizer's type ('SGD', 'Adam'…), in saved states and messages. */
+  get typeName(): string {
+    return typeNameOf(this);
+  }
+
+  /**
+   * `base` with the options set in `given` (checked to be names this optimizer takes) put in;
+   * `where` locates them in messages. An optimizer whose option names differ from the keys of
+   * its group options (Adam's `betas`) translates them here.
+   */
+  protected resolveOptions(base: R, given: ReadonlyMap<string, unknown>, where: string): R {
+    return withOptions(this.typeName, base, given, where);
+  }
+
   /** The learning rate of the first group; setting it sets every group's (schedulers do). */
   get lr(): number {
     return this.groups[0]?.options.lr ?? 0;
   }
 
   set lr(value: number) {
-    checkNonNegative(`${this.constructor.name}: lr`, value);
+    checkNonNegative(`${this.typeName}: lr`, value);
     for (const g of this.groups) g.options.lr = value;
   }
 
@@ -165,10 +154,10 @@ export abstract class Optimizer {
         const param = p._data;
         const g = grad._data;
         if (!(param instanceof Float32Array || param instanceof Float64Array) || !(g instanceof Float32Array || g instanceof Float64Array)) {
-          throw new ValueError(`${this.constructor.name}.step: parameter ${i} or its gradient is not floating (${p.dtype}, gradient ${grad.dtype})`);
+          throw new ValueError(`${this.typeName}.step: parameter ${i} or its gradient is not floating (${p.dtype}, gradient ${grad.dtype})`);
         }
         if (g.length !== param.length) {
-          throw new ValueError(`${this.constructor.name}.step: the gradient of parameter ${i} has ${g.length} elements, the parameter ${param.length}`);
+          throw new ValueError(`${this.typeName}.step: the gradient of parameter ${i} has ${g.length} elements, the parameter ${param.length}`);
         }
         let state = this.buffers.get(i);
         if (state === undefined) {
@@ -186,10 +175,10 @@ export abstract class Optimizer {
    * Updates `param` in place from `grad` (never written); `state` holds this parameter's
    * buffers and `step` is its update count, 1 on its first update.
    */
-  protected abstract update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: ParamGroupOptions, size: number, step: number): void;
+  protected abstract update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: R, size: number, step: number): void;
 
   /** Checks a group's options (called on construction and on loadStateDict); throws ValueError. */
-  protected abstract validate(options: ParamGroupOptions): void;
+  protected abstract validate(options: R): void;
 
   /** The buffer `name` of a parameter, created filled with `initial` (default 0) on first use. */
   protected buffer(state: Map<string, Float64Array>, name: string, size: number, initial = 0): Float64Array {
@@ -212,7 +201,7 @@ export abstract class Optimizer {
     }
     const steps: Record<string, number> = {};
     for (const [i, s] of this.steps) steps[String(i)] = s;
-    return { type: this.constructor.name, step: this.stepCount, groups: this.groups.map((g) => ({ ...g.options })), steps, buffers };
+    return { type: this.typeName, step: this.stepCount, groups: this.groups.map((g) => ({ ...g.options })), steps, buffers };
   }
 
   /**
@@ -220,16 +209,17 @@ export abstract class Optimizer {
    * groups' options and the parameter sizes must match. Nothing changes when it throws.
    */
   loadStateDict(state: OptimizerState): void {
-    const name = this.constructor.name;
+    const name = this.typeName;
     const fail: (message: string) => never = stateFailure(name);
     checkStateHeader(name, state, 'step');
     if (!Array.isArray(state.groups)) fail(`'groups' must be an array`);
     if (state.groups.length !== this.groups.length) {
       fail(`the state has ${state.groups.length} parameter groups, the optimizer ${this.groups.length}`);
     }
-    const groups: ParamGroupOptions[] = [];
+    const groups: R[] = [];
     state.groups.forEach((saved, gi) => {
-      const current = this.groups[gi]?.options ?? { lr: 0 };
+      const current = this.groups[gi]?.options;
+      if (current === undefined) fail(`the state has ${state.groups.length} parameter groups, the optimizer ${this.groups.length}`);
       const savedValue: unknown = saved;
       if (!isRecord(savedValue)) fail(`group ${gi} must be an object of options`);
       const expected = Object.keys(current).sort().join(', ');
@@ -238,7 +228,8 @@ export abstract class Optimizer {
       for (const key of Object.keys(current)) {
         if (typeof saved[key] !== typeof current[key]) fail(`option '${key}' of group ${gi} must be a ${typeof current[key]}, got ${String(saved[key])}`);
       }
-      const options: ParamGroupOptions = { ...saved };
+      // The same keys, each of the same type as in R: the saved group has R's shape.
+      const options: R = Object.assign({ ...current }, saved);
       try {
         this.validate(options);
       } catch (e) {

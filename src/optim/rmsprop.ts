@@ -1,5 +1,5 @@
 /** RMSprop: gradients scaled by a running root mean square, with optional momentum and centering. */
-import { booleanOption, checkNonNegative, numberOption, Optimizer, type FloatData, type OptimizerParams, type ParamGroupOptions } from './optimizer.js';
+import { checkNonNegative, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface RMSpropOptions {
   /** Learning rate (default 1e-2). */
@@ -16,6 +16,11 @@ export interface RMSpropOptions {
   readonly centered?: boolean;
 }
 
+/** RMSprop's options as each parameter group keeps them. */
+export type RMSpropGroupOptions = { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean };
+
+const DEFAULTS: RMSpropGroupOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
+
 /**
  * RMSprop, with PyTorch's `torch.optim.RMSprop` update: `g ← g + λp`, `s ← αs + (1 − α)g²`;
  * centered: `ḡ ← αḡ + (1 − α)g` and `d = √(s − ḡ²) + ε`, else `d = √s + ε`; then with momentum
@@ -27,34 +32,25 @@ export interface RMSpropOptions {
  * opt.step();
  * w.toArray(); // about [0.9, -0.9]: the first step is lr/√(1 − α) = 0.1
  */
-export class RMSprop extends Optimizer {
-  constructor(params: OptimizerParams, options: RMSpropOptions = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      momentum: options.momentum ?? 0,
-      centered: options.centered ?? false,
-    });
+export class RMSprop extends Optimizer<RMSpropGroupOptions> {
+  static readonly typeName = 'RMSprop';
+  /** The options RMSprop takes, in the constructor and in each parameter group. */
+  static readonly optionNames: readonly (keyof RMSpropOptions)[] = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'];
+
+  constructor(params: OptimizerParams<RMSpropOptions>, options: RMSpropOptions = {}) {
+    super(params, DEFAULTS, options, RMSprop.optionNames);
   }
 
-  protected override validate(options: ParamGroupOptions): void {
+  protected override validate(options: RMSpropGroupOptions): void {
     checkNonNegative('RMSprop: lr', options.lr);
-    checkNonNegative('RMSprop: alpha', numberOption(options, 'alpha'));
-    checkNonNegative('RMSprop: eps', numberOption(options, 'eps'));
-    checkNonNegative('RMSprop: weightDecay', numberOption(options, 'weightDecay'));
-    checkNonNegative('RMSprop: momentum', numberOption(options, 'momentum'));
-    booleanOption(options, 'centered');
+    checkNonNegative('RMSprop: alpha', options.alpha);
+    checkNonNegative('RMSprop: eps', options.eps);
+    checkNonNegative('RMSprop: weightDecay', options.weightDecay);
+    checkNonNegative('RMSprop: momentum', options.momentum);
   }
 
-  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: ParamGroupOptions, size: number): void {
-    const lr = options.lr;
-    const alpha = numberOption(options, 'alpha');
-    const eps = numberOption(options, 'eps');
-    const wd = numberOption(options, 'weightDecay');
-    const momentum = numberOption(options, 'momentum');
-    const centered = booleanOption(options, 'centered');
+  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: RMSpropGroupOptions, size: number): void {
+    const { lr, alpha, eps, weightDecay: wd, momentum, centered } = options;
     const squareAvg = this.buffer(state, 'squareAvg', size);
     const gradAvg = centered ? this.buffer(state, 'gradAvg', size) : null;
     const buf = momentum > 0 ? this.buffer(state, 'momentumBuffer', size) : null;

@@ -3,7 +3,7 @@
  * epoch (ReduceLROnPlateau: `step(metric)`); each keeps a resumable `stateDict()`.
  */
 import { ValueError } from '../errors.js';
-import { checkStateHeader, isRecord, stateFailure } from './state.js';
+import { checkStateHeader, isRecord, stateFailure, typeNameOf } from './state.js';
 import type { Optimizer } from './optimizer.js';
 
 /** The value of a scheduler option or counter in a saved state. */
@@ -29,7 +29,7 @@ function isNumberArray(v: unknown): v is number[] {
 }
 
 /** Reads a finite number ≥ `min` (an integer when `integer`) from `raw[key]`, or throws. */
-function readNumber(raw: Readonly<Record<string, unknown>>, key: string, what: string, min: number, integer = false): number {
+export function readNumber(raw: Readonly<Record<string, unknown>>, key: string, what: string, min: number, integer = false): number {
   const v = raw[key];
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
     throw new ValueError(`${what}: ${key} must be ${integer ? 'an integer' : 'a finite number'} ≥ ${min}, got ${String(v)}`);
@@ -37,31 +37,17 @@ function readNumber(raw: Readonly<Record<string, unknown>>, key: string, what: s
   return v;
 }
 
-function readChoice<C extends string>(raw: Readonly<Record<string, unknown>>, key: string, what: string, choices: readonly C[]): C {
-  const v = raw[key];
-  const found = choices.find((c) => c === v);
-  if (found === undefined) throw new ValueError(`${what}: ${key} must be ${choices.map((c) => `'${c}'`).join(' or ')}, got ${String(v)}`);
-  return found;
-}
-
-function encodeNumber(x: number): SchedulerValue {
-  return Number.isFinite(x) ? x : String(x);
-}
-
-function decodeNumber(v: unknown, what: string): number {
-  if (typeof v === 'number') return v;
-  if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') return Number(v);
-  throw new ValueError(`${what} must be a number, got ${String(v)}`);
-}
-
 /**
  * The base of every learning-rate scheduler: it records each parameter group's lr as its base
  * lr, sets the lr of epoch 0 on construction, and sets the next epoch's on each `step()`.
  * Subclasses give `lrAt(baseLr, epoch)` in closed form, so a restored scheduler continues
- * exactly and a user's manual change of lr lasts until the next `step()`.
+ * exactly and a user's manual change of lr lasts until the next `step()`. A subclass gives a
+ * `static typeName`, which its saved states are tagged with (a class's own name does not survive
+ * minification).
  * @example
  * import { SGD } from 'chainrule';
  * class Halving extends LRScheduler {
+ *   static readonly typeName = 'Halving';
  *   protected override parseOptions(): Record<string, number> { return {}; }
  *   protected override lrAt(baseLr: number, epoch: number): number { return baseLr / 2 ** epoch; }
  * }
@@ -91,6 +77,11 @@ export abstract class LRScheduler<O extends Record<string, SchedulerValue> = Rec
     void metric;
     this.lastEpoch++;
     this.apply();
+  }
+
+  /** The stable name of this scheduler's type ('StepLR'…), in saved states and messages. */
+  get typeName(): string {
+    return typeNameOf(this);
   }
 
   /** Each parameter group's current learning rate, as set by this scheduler. */
@@ -129,7 +120,7 @@ export abstract class LRScheduler<O extends Record<string, SchedulerValue> = Rec
   /** A JSON-serializable copy of the state, for checkpoints. */
   stateDict(): SchedulerState {
     return {
-      type: this.constructor.name,
+      type: this.typeName,
       lastEpoch: this.lastEpoch,
       baseLrs: [...this.baseLrs],
       lastLrs: [...this.lastLrs],
@@ -143,7 +134,7 @@ export abstract class LRScheduler<O extends Record<string, SchedulerValue> = Rec
    * learning rates to the saved ones. Nothing changes when it throws.
    */
   loadStateDict(state: SchedulerState): void {
-    const name = this.constructor.name;
+    const name = this.typeName;
     const fail: (message: string) => never = stateFailure(name);
     checkStateHeader(name, state, 'lastEpoch');
     const groups = this.optimizer.groups.length;
@@ -192,6 +183,7 @@ export type StepLROptions = { stepSize: number; gamma: number };
  * scheduler.getLastLr(); // [0.05]
  */
 export class StepLR extends LRScheduler<StepLROptions> {
+  static readonly typeName = 'StepLR';
   constructor(optimizer: Optimizer, options: { readonly stepSize: number; readonly gamma?: number }) {
     super(optimizer, { stepSize: options.stepSize, gamma: options.gamma ?? 0.1 });
   }
@@ -219,6 +211,7 @@ export type ExponentialLROptions = { gamma: number };
  * scheduler.getLastLr(); // [0.05]
  */
 export class ExponentialLR extends LRScheduler<ExponentialLROptions> {
+  static readonly typeName = 'ExponentialLR';
   constructor(optimizer: Optimizer, options: { readonly gamma: number }) {
     super(optimizer, { gamma: options.gamma });
   }
@@ -255,6 +248,7 @@ export type CosineAnnealingLRInit =
  * scheduler.getLastLr(); // [0.1]
  */
 export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLROptions> {
+  static readonly typeName = 'CosineAnnealingLR';
   constructor(optimizer: Optimizer, options: CosineAnnealingLRInit) {
     const warmupSteps = options.warmupSteps ?? 0;
     if ((options.totalSteps === undefined) === (options.tMax === undefined)) {
@@ -275,124 +269,5 @@ export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLROptions> {
     if (epoch < warmupSteps) return (baseLr * (epoch + 1)) / (warmupSteps + 1);
     if (epoch >= totalSteps) return minLr;
     return minLr + ((baseLr - minLr) * (1 + Math.cos((Math.PI * (epoch - warmupSteps)) / (totalSteps - warmupSteps)))) / 2;
-  }
-}
-
-/** Options of ReduceLROnPlateau, as PyTorch's (camelCase). */
-export type ReduceLROnPlateauOptions = {
-  mode: 'min' | 'max';
-  factor: number;
-  patience: number;
-  threshold: number;
-  thresholdMode: 'rel' | 'abs';
-  cooldown: number;
-  minLr: number;
-  eps: number;
-};
-
-/**
- * Multiplies each group's lr by `factor` (default 0.1) when the metric passed to `step(metric)`
- * has not improved for more than `patience` (default 10) epochs, as PyTorch's
- * `ReduceLROnPlateau`: improving means below best·(1 − threshold) in 'min' mode (default;
- * 'max': above best·(1 + threshold); thresholdMode 'abs': best ∓ threshold), with threshold
- * 1e-4; after a reduction `cooldown` (default 0) epochs pass before counting again; the lr never
- * goes below `minLr` (default 0) and changes smaller than `eps` (1e-8) are skipped.
- * @example
- * import { SGD } from 'chainrule';
- * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
- * const scheduler = new ReduceLROnPlateau(opt, { patience: 1, factor: 0.5 });
- * for (const loss of [1, 0.9, 0.95, 0.92]) scheduler.step(loss);
- * scheduler.getLastLr(); // [0.05]: two epochs without improving on 0.9
- */
-export class ReduceLROnPlateau extends LRScheduler<ReduceLROnPlateauOptions> {
-  private best = Infinity;
-  private numBadEpochs = 0;
-  private cooldownCounter = 0;
-
-  constructor(optimizer: Optimizer, options: Partial<ReduceLROnPlateauOptions> = {}) {
-    super(optimizer, {
-      mode: options.mode ?? 'min',
-      factor: options.factor ?? 0.1,
-      patience: options.patience ?? 10,
-      threshold: options.threshold ?? 1e-4,
-      thresholdMode: options.thresholdMode ?? 'rel',
-      cooldown: options.cooldown ?? 0,
-      minLr: options.minLr ?? 0,
-      eps: options.eps ?? 1e-8,
-    });
-    this.best = this.options.mode === 'min' ? Infinity : -Infinity;
-  }
-
-  protected override parseOptions(raw: Readonly<Record<string, unknown>>): ReduceLROnPlateauOptions {
-    const what = 'ReduceLROnPlateau';
-    const factor = readNumber(raw, 'factor', what, 0);
-    if (factor >= 1) throw new ValueError(`${what}: factor must be below 1 (it multiplies the lr), got ${factor}`);
-    return {
-      mode: readChoice(raw, 'mode', what, ['min', 'max']),
-      factor,
-      patience: readNumber(raw, 'patience', what, 0, true),
-      threshold: readNumber(raw, 'threshold', what, 0),
-      thresholdMode: readChoice(raw, 'thresholdMode', what, ['rel', 'abs']),
-      cooldown: readNumber(raw, 'cooldown', what, 0, true),
-      minLr: readNumber(raw, 'minLr', what, 0),
-      eps: readNumber(raw, 'eps', what, 0),
-    };
-  }
-
-  protected override lrAt(baseLr: number, epoch: number): number {
-    void epoch;
-    return baseLr;
-  }
-
-  /** Records `metric` for the epoch that ended (e.g. the validation loss) and reduces the lr on a plateau. */
-  override step(metric?: number): void {
-    if (typeof metric !== 'number') {
-      throw new ValueError('ReduceLROnPlateau.step: pass the metric it watches, e.g. scheduler.step(valLoss)');
-    }
-    this.lastEpoch++;
-    if (this.isBetter(metric)) {
-      this.best = metric;
-      this.numBadEpochs = 0;
-    } else {
-      this.numBadEpochs++;
-    }
-    if (this.cooldownCounter > 0) {
-      this.cooldownCounter--;
-      this.numBadEpochs = 0;
-    }
-    if (this.numBadEpochs > this.options.patience) {
-      const { factor, minLr, eps } = this.options;
-      for (const g of this.optimizer.groups) {
-        const old = g.options.lr;
-        const next = Math.max(old * factor, minLr);
-        if (old - next > eps) g.options.lr = next;
-      }
-      this.cooldownCounter = this.options.cooldown;
-      this.numBadEpochs = 0;
-    }
-    this.lastLrs = this.optimizer.groups.map((g) => g.options.lr);
-  }
-
-  private isBetter(metric: number): boolean {
-    const { mode, threshold, thresholdMode } = this.options;
-    if (mode === 'min') return thresholdMode === 'rel' ? metric < this.best * (1 - threshold) : metric < this.best - threshold;
-    return thresholdMode === 'rel' ? metric > this.best * (threshold + 1) : metric > this.best + threshold;
-  }
-
-  protected override apply(): void {
-    this.lastLrs = this.optimizer.groups.map((g) => g.options.lr);
-  }
-
-  protected override counters(): Record<string, SchedulerValue> {
-    return { best: encodeNumber(this.best), numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
-  }
-
-  protected override loadCounters(counters: Readonly<Record<string, unknown>>): void {
-    const best = decodeNumber(counters['best'], 'ReduceLROnPlateau: counter best');
-    const numBadEpochs = readNumber(counters, 'numBadEpochs', 'ReduceLROnPlateau', 0, true);
-    const cooldownCounter = readNumber(counters, 'cooldownCounter', 'ReduceLROnPlateau', 0, true);
-    this.best = best;
-    this.numBadEpochs = numBadEpochs;
-    this.cooldownCounter = cooldownCounter;
   }
 }

@@ -1,7 +1,7 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay. */
 import { getBackend } from '../backend/registry.js';
 import { ValueError } from '../errors.js';
-import { booleanOption, checkNonNegative, numberOption, Optimizer, type FloatData, type OptimizerParams, type ParamGroupOptions } from './optimizer.js';
+import { checkNonNegative, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate (default 1e-3, as PyTorch 2). */
@@ -16,6 +16,11 @@ export interface SGDOptions {
   readonly weightDecay?: number;
 }
 
+/** SGD's options as each parameter group keeps them. */
+export type SGDGroupOptions = { lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number };
+
+const DEFAULTS: SGDGroupOptions = { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+
 /**
  * Stochastic gradient descent, with PyTorch's `torch.optim.SGD` update: with weight decay
  * `g ← g + λp`; with momentum `b ← μb + (1 − dampening)g` (b = g on the first step) and
@@ -26,36 +31,33 @@ export interface SGDOptions {
  * w.square().sum().backward(); // gradient 2w = [2, 4]
  * opt.step();
  * w.toArray(); // [0.8, 1.6]
+ * // Each group may set any option; what it leaves out comes from the second argument.
+ * const b = tensor([1], { dtype: 'float64', requiresGrad: true });
+ * const grouped = new SGD([{ params: [b], momentum: 0.9, weightDecay: 0.1 }], { lr: 0.1 });
+ * grouped.groups[0].options; // { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0.1 }
  */
-export class SGD extends Optimizer {
-  constructor(params: OptimizerParams, options: SGDOptions = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-3,
-      momentum: options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      nesterov: options.nesterov ?? false,
-      weightDecay: options.weightDecay ?? 0,
-    });
+export class SGD extends Optimizer<SGDGroupOptions> {
+  static readonly typeName = 'SGD';
+  /** The options SGD takes, in the constructor and in each parameter group. */
+  static readonly optionNames: readonly (keyof SGDOptions)[] = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'];
+
+  constructor(params: OptimizerParams<SGDOptions>, options: SGDOptions = {}) {
+    super(params, DEFAULTS, options, SGD.optionNames);
   }
 
-  protected override validate(options: ParamGroupOptions): void {
+  protected override validate(options: SGDGroupOptions): void {
+    const { momentum, dampening } = options;
     checkNonNegative('SGD: lr', options.lr);
-    const momentum = numberOption(options, 'momentum');
-    const dampening = numberOption(options, 'dampening');
     checkNonNegative('SGD: momentum', momentum);
     checkNonNegative('SGD: dampening', dampening);
-    checkNonNegative('SGD: weightDecay', numberOption(options, 'weightDecay'));
-    if (booleanOption(options, 'nesterov') && (momentum <= 0 || dampening !== 0)) {
+    checkNonNegative('SGD: weightDecay', options.weightDecay);
+    if (options.nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new ValueError(`SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${dampening}`);
     }
   }
 
-  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: ParamGroupOptions, size: number): void {
-    const lr = options.lr;
-    const momentum = numberOption(options, 'momentum');
-    const dampening = numberOption(options, 'dampening');
-    const nesterov = booleanOption(options, 'nesterov');
-    const wd = numberOption(options, 'weightDecay');
+  protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: SGDGroupOptions, size: number): void {
+    const { lr, momentum, dampening, nesterov, weightDecay: wd } = options;
     if (momentum === 0) {
       if (wd === 0 && param instanceof Float32Array && grad instanceof Float32Array) {
         plainStepFloat32(param, grad, lr, size);

@@ -1,6 +1,19 @@
 /** Checks shared by the optimizers' and schedulers' `loadStateDict`. */
 import { ValueError } from '../errors.js';
 
+/**
+ * The name an optimizer or scheduler is saved under: its class's own `static typeName`, since a
+ * minifier renames classes (a bundled app's SGD may be class `Aa`) and a state tagged with that
+ * name would not load anywhere else. A class without one (a user's subclass) falls back to its
+ * constructor's name, as before there were type names.
+ */
+export function typeNameOf(instance: object): string {
+  const ctor: unknown = instance.constructor;
+  if (typeof ctor !== 'function') return 'Object';
+  if (Object.prototype.hasOwnProperty.call(ctor, 'typeName') && 'typeName' in ctor && typeof ctor.typeName === 'string') return ctor.typeName;
+  return ctor.name;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

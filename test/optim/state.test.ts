@@ -227,3 +227,36 @@ for (const [what, edit, message] of badSchedulerStates) {
     assert.equal(opt.lr, 0.1);
   });
 }
+
+test('states saved before the stable type names (tagged with the class name) still load', () => {
+  // As the previous code wrote them, after one step of sum(w²) from w = [1, 2] with lr 0.1.
+  const sgdState = '{"type":"SGD","step":1,"groups":[{"lr":0.1,"momentum":0.9,"dampening":0,"nesterov":false,"weightDecay":0}],"steps":{"0":1},"buffers":{"0":{"momentumBuffer":[2,4]}}}';
+  const adamState = '{"type":"Adam","step":1,"groups":[{"lr":0.1,"beta1":0.9,"beta2":0.999,"eps":1e-8,"weightDecay":0,"amsgrad":false}],"steps":{"0":1},"buffers":{"0":{"expAvg":[0.19999999999999996,0.3999999999999999],"expAvgSq":[0.0040000000000000036,0.016000000000000014]}}}';
+  const stepState = '{"type":"StepLR","lastEpoch":1,"baseLrs":[0.1],"lastLrs":[0.1],"options":{"stepSize":2,"gamma":0.5},"counters":{}}';
+  const runs: [string, (w: Tensor) => Optimizer][] = [
+    [sgdState, (w) => new SGD([w], { lr: 0.1, momentum: 0.9 })],
+    [adamState, (w) => new Adam([w], { lr: 0.1 })],
+  ];
+  for (const [saved, make] of runs) {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const reference = make(w);
+    const stepOnce = (opt: Optimizer, p: Tensor): void => {
+      opt.zeroGrad();
+      p.square().sum().backward();
+      opt.step();
+    };
+    stepOnce(reference, w);
+    assert.deepEqual(reference.stateDict(), JSON.parse(saved));
+    const restored = make(tensor(w, { dtype: 'float64', requiresGrad: true }));
+    restored.loadStateDict(JSON.parse(saved) as OptimizerState);
+    const [p] = restored.params();
+    if (p === undefined) throw new Error('no parameter');
+    stepOnce(reference, w);
+    stepOnce(restored, p);
+    assert.deepEqual(Array.from(p._data), Array.from(w._data));
+  }
+  const sched = new StepLR(new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 }), { stepSize: 2, gamma: 0.5 });
+  sched.loadStateDict(JSON.parse(stepState) as SchedulerState);
+  sched.step();
+  assert.deepEqual(sched.getLastLr(), [0.05]);
+});
