@@ -4,7 +4,10 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { formatFactor, formatValue, latexName, type ChainPath, type Explanation, type ScalarGradient } from './explain.js';
+import { formatFactor, formatValue, latexFactor, latexValue } from '../math/format.js';
+import { derivative } from './formulas.js';
+import { latexName } from './names.js';
+import type { ChainPath, Explanation, ScalarGradient } from './types.js';
 
 /** One rendered line: text and LaTeX forms, and the section it belongs to. */
 export interface ExplanationLine {
@@ -26,21 +29,17 @@ const SECTION_TITLES: Record<ExplanationLine['section'], string> = {
   update: 'Update',
 };
 
-function d(of: string, wrt: string): { text: string; latex: string } {
-  return { text: `∂${of}/∂${wrt}`, latex: `\\frac{\\partial ${latexName(of)}}{\\partial ${latexName(wrt)}}` };
-}
-
 function factorProduct(path: ChainPath): { text: string; latex: string } {
   return {
     text: path.factors.map((f) => `(${formatFactor(f.value)})`).join(''),
-    latex: path.factors.map((f) => `(${formatFactor(f.value).replace('−', '-')})`).join(''),
+    latex: path.factors.map((f) => `(${latexFactor(f.value)})`).join(''),
   };
 }
 
 function gradientLine(loss: string, g: ScalarGradient): ExplanationLine {
-  const lhs = d(loss, g.name);
+  const lhs = derivative(loss, g.name);
   const value = formatValue(g.value);
-  const valueLatex = value.replace('−', '-');
+  const valueLatex = latexValue(g.value);
   if (g.paths.length === 0) {
     const note = g.pathCount === 0 ? 'no path: L does not depend on it' : `sum over ${g.pathCount} paths`;
     return { section: 'gradients', text: `${lhs.text} = ${value} (${note})`, latex: `${lhs.latex} = ${valueLatex} \\quad \\text{(${note})}` };
@@ -48,7 +47,7 @@ function gradientLine(loss: string, g: ScalarGradient): ExplanationLine {
   // A direct edge from the loss to the parameter is written ∂L/∂p (direct), apart from the total ∂L/∂p.
   const symbolic = g.paths.map((p) =>
     p.factors.map((f) => {
-      const x = d(f.of, f.wrt);
+      const x = derivative(f.of, f.wrt);
       return f.of === loss && f.wrt === g.name && g.pathCount > 1 ? { text: `${x.text} (direct)`, latex: `\left.${x.latex}\right|_{\text{direct}}` } : x;
     }),
   );
@@ -89,14 +88,15 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
     const name = f.name;
     if (e.mode === 'scalar') {
       const v = formatValue(f.value.item());
+      const vLatex = latexValue(f.value.item());
       const sub = f.substituted;
       const same = sub === null || sub.text === f.formula.text;
       lines.push({
         section: 'forward',
         text: same ? `${name} = ${f.formula.text} = ${v}` : `${name} = ${f.formula.text} = ${sub.text} = ${v}`,
         latex: same
-          ? `${latexName(name)} = ${f.formula.latex} = ${v.replace('−', '-')}`
-          : `${latexName(name)} = ${f.formula.latex} = ${sub.latex} = ${v.replace('−', '-')}`,
+          ? `${latexName(name)} = ${f.formula.latex} = ${vLatex}`
+          : `${latexName(name)} = ${f.formula.latex} = ${sub.latex} = ${vLatex}`,
       });
     } else {
       lines.push({
@@ -108,14 +108,15 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
   }
   const multi = new Set(e.gradients.filter((g) => g.pathCount > 1).map((g) => g.name));
   for (const f of e.locals) {
-    const plain = d(f.of, f.wrt);
+    const plain = derivative(f.of, f.wrt);
     const lhs = f.of === e.loss && multi.has(f.wrt) ? { text: `${plain.text} (direct)`, latex: `\left.${plain.latex}\right|_{\text{direct}}` } : plain;
     const v = formatFactor(f.value);
-    const same = f.formula.text === v || f.formula.text === v.replace('−', '-');
+    const vLatex = latexFactor(f.value);
+    const same = f.formula.text === v || f.formula.text === vLatex;
     lines.push({
       section: 'locals',
       text: same ? `${lhs.text} = ${v}` : `${lhs.text} = ${f.formula.text} = ${v}`,
-      latex: same ? `${lhs.latex} = ${v.replace('−', '-')}` : `${lhs.latex} = ${f.formula.latex} = ${v.replace('−', '-')}`,
+      latex: same ? `${lhs.latex} = ${vLatex}` : `${lhs.latex} = ${f.formula.latex} = ${vLatex}`,
     });
   }
   for (const g of e.gradients) lines.push(gradientLine(e.loss, g));
@@ -129,13 +130,13 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
   if (e.lr !== null) {
     const lr = formatFactor(e.lr);
     for (const u of e.updates) {
-      const lhs = d(e.loss, u.name);
+      const lhs = derivative(e.loss, u.name);
       if (u.old.size === 1) {
         const [old, g, nu] = [u.old.item(), u.grad.item(), u.updated.item()];
         lines.push({
           section: 'update',
           text: `${u.name} ← ${u.name} − η·${lhs.text} = ${formatFactor(old)} − ${lr}·(${formatFactor(g)}) = ${formatValue(nu)}`,
-          latex: `${latexName(u.name)} \\leftarrow ${latexName(u.name)} - \\eta\\,${lhs.latex} = ${latexNumber(old)} - ${latexNumber(e.lr)}\\,(${latexNumber(g)}) = ${formatValue(nu).replace('−', '-')}`,
+          latex: `${latexName(u.name)} \\leftarrow ${latexName(u.name)} - \\eta\\,${lhs.latex} = ${latexFactor(old)} - ${latexFactor(e.lr)}\\,(${latexFactor(g)}) = ${latexValue(nu)}`,
         });
       } else {
         lines.push({
@@ -147,10 +148,6 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
     }
   }
   return lines;
-}
-
-function latexNumber(v: number): string {
-  return formatFactor(v).replace('−', '-');
 }
 
 /** The explanation grouped into titled sections. */

@@ -20,7 +20,9 @@ import { tensor } from '../tensor/create.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { explain, latexName, type Explanation } from './explain.js';
+import { explain } from './explain.js';
+import { activationName, biasName, elementName, INPUT_NAME, isGenericName, latexName, OUTPUT_NAME, preActivationName, TARGET_NAME, unitName, weightName } from './names.js';
+import type { Explanation } from './types.js';
 
 export interface SampleExplainOptions {
   /** Show the SGD update of the explained elements with this learning rate. */
@@ -43,23 +45,6 @@ interface Element {
   readonly name: string;
   readonly tensor: Tensor;
   readonly parameter: Tensor;
-}
-
-/** Linear's own names and module paths ('0.weight') are generic: the layer-numbered W1, b1 read better. */
-function isGeneric(name: string | undefined): boolean {
-  return name === undefined || name === 'weight' || name === 'bias' || /^(\w+\.)+\w+$/.test(name);
-}
-
-function elementName(base: string, indices: readonly number[], size: number): string {
-  return size === 1 ? base : `${base}[${indices.join(',')}]`;
-}
-
-function unitName(base: string, j: number, width: number): string {
-  return width === 1 ? base : `${base}[${j}]`;
-}
-
-function lx(name: string): string {
-  return latexName(name);
 }
 
 function asRow(value: Tensor, what: string): number[] {
@@ -86,8 +71,8 @@ function neuron(inputs: readonly Tensor[], weights: readonly Tensor[], bias: Ten
     const w = names.w[0]!.replace(/,?0\]$/, ',i]').replace(/\[i\]$/, '[i]');
     const a = names.a[0]!.replace(/\[0\]$/, '[i]');
     const b = names.b === null ? '' : ` + ${names.b}`;
-    const bl = names.b === null ? '' : ` + ${lx(names.b)}`;
-    forward = formula(`Σᵢ ${w}·${a}${b}`, `\\textstyle\\sum_i ${lx(w)} \\cdot ${lx(a)}${bl}`);
+    const bl = names.b === null ? '' : ` + ${latexName(names.b)}`;
+    forward = formula(`Σᵢ ${w}·${a}${b}`, `\\textstyle\\sum_i ${latexName(w)} \\cdot ${latexName(a)}${bl}`);
   }
   const local: Formula[] = [
     ...inputs.map((_, i) => formula(`{${n + i}}`, `{${n + i}}`)),
@@ -118,11 +103,11 @@ function softmaxUnit(zs: readonly Tensor[], k: number, zNames: readonly string[]
   const forward =
     zs.length <= 4
       ? formula(`exp({${k}}) / (${all.join(' + ')})`, `\\frac{e^{{${k}}}}{${zs.map((_, i) => `e^{{${i}}}`).join(' + ')}}`)
-      : formula(`exp({${k}}) / Σⱼ exp(${zNames[0]!.replace(/\[0\]$/, '[j]')})`, `\\frac{e^{{${k}}}}{\\sum_j e^{${lx(zNames[0]!.replace(/\[0\]$/, '[j]'))}}}`);
+      : formula(`exp({${k}}) / Σⱼ exp(${zNames[0]!.replace(/\[0\]$/, '[j]')})`, `\\frac{e^{{${k}}}}{\\sum_j e^{${latexName(zNames[0]!.replace(/\[0\]$/, '[j]'))}}}`);
   // ∂yₖ/∂zₖ = yₖ(1 − yₖ) and ∂yₖ/∂zᵢ = −yₖ·yᵢ, in the layer's own output names.
   const y = outNames[k]!;
   const local = zs.map((_, i) =>
-    i === k ? formula(`${y}(1 − ${y})`, `${lx(y)}(1 - ${lx(y)})`) : formula(`−${y}·${outNames[i]!}`, `-${lx(y)} \\cdot ${lx(outNames[i]!)}`),
+    i === k ? formula(`${y}(1 − ${y})`, `${latexName(y)}(1 - ${latexName(y)})`) : formula(`−${y}·${outNames[i]!}`, `-${latexName(y)} \\cdot ${latexName(outNames[i]!)}`),
   );
   return annotate(out, {
     op: 'softmax',
@@ -155,7 +140,7 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
     const forward =
       op === 'crossEntropy'
         ? formula(`−log softmax(y)[${c}]`, `-\\log \\operatorname{softmax}(y)_{${c}}`)
-        : formula(`−${yNames[c]}`, `-${lx(yNames[c]!)}`);
+        : formula(`−${yNames[c]}`, `-${latexName(yNames[c]!)}`);
     const local = ys.map((_, k) =>
       op === 'nll'
         ? k === c
@@ -175,7 +160,7 @@ function outputLoss(loss: LossFunction, ys: readonly Tensor[], yNames: readonly 
       probabilities ? `explainSample: crossEntropy with ${target.dtype} targets reads them as class probabilities, one per output: ${counts}; a class label must be int32` : `explainSample: ${counts}`,
     );
   }
-  const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName('t', k, K) }));
+  const ts = tv.map((v, k) => tensor([[v]], { dtype, name: unitName(TARGET_NAME, k, K) }));
   const out = loss(concat([...ys], 1), concat(ts, 1));
   const { forward, local } = probabilities ? probabilityFormulas(tv) : perOutputFormulas(op, yNames);
   // A difference (softmax(y)ₖ − tₖ) is multiplied in parentheses.
@@ -215,7 +200,7 @@ function perOutputFormulas(op: string, yNames: readonly string[]): { forward: Fo
   if (f === undefined) {
     return {
       forward: formula(`${op || 'loss'}(y, t)`, `\\operatorname{${op || 'loss'}}(y, t)`),
-      local: yNames.map((y) => formula(`∂${op || 'loss'}/∂${y}`, `\\partial\\,\\operatorname{${op || 'loss'}} / \\partial ${lx(y)}`)),
+      local: yNames.map((y) => formula(`∂${op || 'loss'}/∂${y}`, `\\partial\\,\\operatorname{${op || 'loss'}} / \\partial ${latexName(y)}`)),
     };
   }
   // Numbers in braces are written { 1}, not {1}: explain fills every {digits} with an input's name
@@ -233,8 +218,8 @@ function perOutputFormulas(op: string, yNames: readonly string[]): { forward: Fo
 
 function baseNames(stages: readonly Stage[]): { weight: string; bias: string }[] {
   return stages.map((s, k) => ({
-    weight: isGeneric(s.linear.weight.name) ? `W${k + 1}` : s.linear.weight.name!,
-    bias: isGeneric(s.linear.bias?.name) ? `b${k + 1}` : s.linear.bias!.name!,
+    weight: isGenericName(s.linear.weight.name) ? weightName(k + 1) : s.linear.weight.name!,
+    bias: isGenericName(s.linear.bias?.name) ? biasName(k + 1) : s.linear.bias!.name!,
   }));
 }
 
@@ -267,7 +252,7 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
   const hiddenUnits = stages.slice(0, -1).reduce((a, s) => a + (s.activation === null ? 0 : s.linear.outFeatures), 0);
 
   const L = enableGrad(() => {
-    let a = xs.map((v, i) => tensor([[v]], { dtype, name: unitName('x', i, xs.length) }));
+    let a = xs.map((v, i) => tensor([[v]], { dtype, name: unitName(INPUT_NAME, i, xs.length) }));
     let aNames = a.map((t) => t.name!);
     stages.forEach((s, k) => {
       const last = k === stages.length - 1;
@@ -277,7 +262,7 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
       const Wd = W._data as ArrayLike<number>;
       const zs: Tensor[] = [];
       const zNames: string[] = [];
-      const outBase = last ? (s.activation === null ? 'y' : `z${k + 1}`) : `z${k + 1}`;
+      const outBase = last && s.activation === null ? OUTPUT_NAME : preActivationName(k + 1);
       for (let j = 0; j < m; j++) {
         const ws = Array.from({ length: n }, (_, i) => {
           const name = elementName(bases[k]!.weight, [j, i], W.size);
@@ -299,14 +284,15 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
       if (s.activation === null) {
         a = zs;
       } else if (s.activation.mixing) {
-        const hNames = zs.map((_, j) => unitName(last ? 'y' : `h${k + 1}`, j, m));
+        const hNames = zs.map((_, j) => unitName(activationName(k + 1, last ? 'output' : 'hidden'), j, m));
         a = zs.map((_, j) => softmaxUnit(zs, j, zNames, hNames));
         a.forEach((t, j) => (t.name = hNames[j]!));
       } else {
         const act = s.activation.module;
+        const place = last ? 'output' : hiddenUnits === 1 ? 'only' : 'hidden';
         a = zs.map((z, j) => {
           const h = act.forward(z);
-          h.name = last ? unitName('y', j, m) : hiddenUnits === 1 ? 'h' : unitName(`h${k + 1}`, j, m);
+          h.name = unitName(activationName(k + 1, place), j, m);
           return h;
         });
       }
@@ -316,7 +302,7 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
     if (a.length === 1 && loss.name !== 'crossEntropy' && loss.name !== 'nll') {
       const tv = asRow(target, 'the target');
       if (tv.length !== 1) throw new ShapeError(`explainSample: the network has 1 output but the target has ${tv.length} values (shape ${formatShape(target.shape)})`);
-      return loss(a[0]!, tensor([tv], { dtype, name: 't' }));
+      return loss(a[0]!, tensor([tv], { dtype, name: TARGET_NAME }));
     }
     return outputLoss(loss, a, aNames, target, dtype);
   });

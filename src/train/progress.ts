@@ -1,4 +1,5 @@
 /** Progress output for `fit`: a live bar on a terminal, plain lines otherwise. */
+import { formatLogNumber } from '../math/format.js';
 import type { EpochLog } from './history.js';
 import type { BatchLogs, Callback, FitContext } from './fit.js';
 
@@ -18,10 +19,6 @@ export interface ProgressOptions {
   readonly every?: number;
 }
 
-function fmt(v: number): string {
-  return Number.isFinite(v) ? (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)) : String(v);
-}
-
 function seconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
@@ -30,9 +27,9 @@ function seconds(s: number): string {
 
 /** One line describing an epoch: `epoch 3/20 - loss 0.1234 - accuracy 0.9500 - valLoss 0.2000 - 0.1s`. */
 export function describeEpoch(log: EpochLog, epochs: number): string {
-  const parts = [`epoch ${log.epoch + 1}/${epochs}`, `loss ${fmt(log.loss)}`];
-  for (const [k, v] of Object.entries(log.metrics)) parts.push(`${k} ${fmt(v)}`);
-  parts.push(`gradNorm ${fmt(log.gradNorm)}`, seconds(log.time));
+  const parts = [`epoch ${log.epoch + 1}/${epochs}`, `loss ${formatLogNumber(log.loss)}`];
+  for (const [k, v] of Object.entries(log.metrics)) parts.push(`${k} ${formatLogNumber(v)}`);
+  parts.push(`gradNorm ${formatLogNumber(log.gradNorm)}`, seconds(log.time));
   return parts.join(' - ');
 }
 
@@ -62,8 +59,8 @@ export function progress(options: ProgressOptions = {}): Callback {
     const filled = Math.round(fraction * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const loss = running?.loss ?? lastLog?.loss ?? NaN;
-    const metric = lastLog === null ? '' : Object.entries(lastLog.metrics).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
-    const line = `epoch ${Math.min(ctx.epoch + 1, total)}/${total} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}% loss ${fmt(loss)}${metric} ETA ${seconds(eta)}`;
+    const metric = lastLog === null ? '' : Object.entries(lastLog.metrics).map(([k, v]) => ` ${k} ${formatLogNumber(v)}`).join('');
+    const line = `epoch ${Math.min(ctx.epoch + 1, total)}/${total} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}% loss ${formatLogNumber(loss)}${metric} ETA ${seconds(eta)}`;
     const columns = stream.columns ?? 120;
     stream.write(`\r${line.slice(0, columns - 1)}\x1b[K`);
   };

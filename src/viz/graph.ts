@@ -11,7 +11,7 @@ import type { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { traceGraph, fillFormula, type Graph, type GraphNode } from '../autograd/graph.js';
 import { noGrad } from '../autograd/mode.js';
 import { ValueError } from '../errors.js';
-import { pyFixed } from '../math/pyformat.js';
+import { formatPictureNumber, withMinusSign } from '../math/format.js';
 import { PRIMITIVES, symbolOf } from '../ops/primitives/index.js';
 import type { PrimitiveName } from '../ops/primitives/types.js';
 import { onesLike } from '../tensor/create.js';
@@ -49,7 +49,6 @@ const FONT = 'Helvetica,Arial,sans-serif';
  * Helvetica), so labels fit whichever sans-serif the viewer has. The SVG then names FONT.
  */
 const LAYOUT_FONT = 'DejaVu Sans';
-const MINUS = '\u2212';
 
 const STYLE = {
   parameter: 'style="filled,bold", fillcolor="#dbeafe", color="#1d4ed8"',
@@ -68,17 +67,11 @@ const STYLE = {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** A number as the picture shows it: 4 decimals (Python's rounding), exponent form when tiny or huge. */
+/** A number as the picture shows it: its dtype's own form, floats by the picture's rule. */
 function formatNumber(v: number, dtype: DType): string {
   if (dtype === 'bool') return v !== 0 ? 'true' : 'false';
-  let s: string;
-  if (Number.isNaN(v)) s = 'nan';
-  else if (!Number.isFinite(v)) s = v > 0 ? '∞' : '-∞';
-  else if (dtype === 'int32') s = String(v);
-  else if (v === 0) s = '0.0000'; // also −0: its sign is no news in a picture
-  else if (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6) s = v.toExponential(3);
-  else s = pyFixed(v, 4);
-  return s.replace(/-/g, MINUS);
+  if (dtype === 'int32' && Number.isFinite(v)) return withMinusSign(String(v));
+  return formatPictureNumber(v);
 }
 
 function formatShape(shape: readonly number[]): string {

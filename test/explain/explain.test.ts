@@ -172,3 +172,15 @@ test('constants of one value are both written as that value (regression: the sec
   const [g] = gradients([huber(w.mul(x), tensor([[0.3]], { dtype: 'float64' }))], [w]);
   assert.ok(Math.abs(e.gradients[0]!.value - g!.item()) < 1e-12);
 });
+
+test('explain orders the condensed graph inputs first, with a class label the loss reads as data (no primitive input) among its nodes', () => {
+  const model = mlp([2, 3, 3], { activation: 'relu', seed: 1 });
+  const data = blobs({ n: 6, classes: 3, seed: 0 });
+  const e = explain(crossEntropy(model.forward(data.x), data.y), { model });
+  for (const n of e.nodes) for (const i of n.inputs) assert.ok(i >= 0 && i < n.id, `${n.name}: input ${i} precedes node ${n.id}`);
+  const t = e.nodes.find((n) => n.name === 't');
+  assert.equal(t?.kind, 'leaf');
+  assert.equal(t?.tensor, data.y);
+  assert.deepEqual(e.nodes.filter((n) => n.kind !== 'leaf').map((n) => n.name), ['z1', 'h', 'y', 'L']);
+  assert.equal(e.nodes[e.nodes.length - 1]?.name, 'L');
+});

@@ -24,7 +24,7 @@ import {
   type Module,
   type Tensor,
 } from '../../src/index.js';
-import { latexName } from '../../src/explain/explain.js';
+import { latexName } from '../../src/explain/names.js';
 import { explainHtml } from '../../src/viz/explainHtml.js';
 
 /** ∂L/∂p for every parameter of the model on one sample, by ordinary (batched) autograd. */
