@@ -50,7 +50,7 @@ test('every module of dist/src loads when it is the first module a program impor
 function inTensorCore(module: string): boolean {
   if (['autograd/engine.js', 'tensor/tensor.js', 'tensor/create.js'].includes(module)) return true;
   if (/^ops\/[A-Za-z]+\.js$/.test(module)) return true;
-  return /^ops\/primitives\/[A-Za-z]+\.js$/.test(module) && !['index.js', 'helpers.js', 'types.js', 'reduceHelpers.js'].some((f) => module.endsWith(`/${f}`));
+  return /^ops\/primitives\/[A-Za-z0-9]+\.js$/.test(module) && !['index.js', 'helpers.js', 'types.js', 'reduceHelpers.js'].some((f) => module.endsWith(`/${f}`));
 }
 
 test('imports inside src run one way: the only cycle is the tensor core that docs/architecture.md names', () => {

@@ -52,7 +52,7 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     rest.delete('betas');
     const resolved = super.resolveOptions(base, rest, where);
     if (betas === undefined) return resolved;
-    if (!isBetas(betas)) throw new ValueError(`${this.typeName}: option 'betas'${where} must be two numbers, got ${String(betas)}`);
+    if (!isBetas(betas)) throw new ValueError(`${this.typeName}: option 'betas'${where} must be two numbers, got ${JSON.stringify(betas) ?? String(betas)}`);
     return { ...resolved, beta1: betas[0], beta2: betas[1] };
   }
 

@@ -76,6 +76,8 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
     const name = this.typeName;
     const base = this.resolveOptions(defaults, givenOptions(name, options, optionNames, ''), '');
     checkNonNegative(`${name}: lr`, base.lr);
+    // The constructor's options are checked even when every group overrides them (PyTorch does too).
+    this.validate(base);
     const list: readonly (Tensor | ParamGroupSpec<object>)[] = params;
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
     const groups: ParamGroup<R>[] = [];

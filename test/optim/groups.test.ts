@@ -167,7 +167,7 @@ const refused: [string, () => unknown, string][] = [
   ['a misspelt group option', () => new AdamW([aGroup, misspeltGroup], { lr: 0.1 }), "AdamW: unknown option 'weightdecay' in parameter group 1 (options: lr, betas, eps, weightDecay, amsgrad)"],
   ['an option another optimizer takes, in a group', () => new SGD([{ ...aGroup, ...{ betas: [0.9, 0.99] } }]), "SGD: unknown option 'betas' in parameter group 0 (options: lr, momentum, dampening, nesterov, weightDecay)"],
   ['a group option of the wrong type', () => new SGD([wrongType], { momentum: 0.9 }), "SGD: option 'nesterov' in parameter group 0 must be a boolean, got 1"],
-  ['group betas that are not two numbers', () => new Adam([badBetas]), "Adam: option 'betas' in parameter group 0 must be two numbers, got 0.9"],
+  ['group betas that are not two numbers', () => new Adam([badBetas]), "Adam: option 'betas' in parameter group 0 must be two numbers, got [0.9]"],
   ['an invalid group option', () => new Adam([{ params: [tensor([1], f64)], betas: [1, 0.999] }]), 'Adam: betas[0] must be in [0, 1), got 1'],
   ['Nesterov without momentum in one group', () => new SGD([{ ...aGroup }, { params: [tensor([2], f64)], nesterov: true }], { lr: 0.1 }), 'SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum 0 and dampening 0'],
   ['a misspelt group option through createOptimizer', () => createOptimizer('adagrad', [misspeltGroup]), "Adagrad: unknown option 'weightdecay' in parameter group 0 (options: lr, lrDecay, weightDecay, initialAccumulatorValue, eps)"],
@@ -177,3 +177,11 @@ for (const [what, make, message] of refused) {
     assert.throws(make, (e: unknown) => e instanceof ValueError && e.message === message);
   });
 }
+
+test('the constructor options are checked even when every group overrides them (as PyTorch checks its defaults)', () => {
+  const p = () => tensor([1], { requiresGrad: true });
+  assert.throws(() => new SGD([{ params: [p()], momentum: 0.9 }], { momentum: -1 }), (e: unknown) => e instanceof ValueError && /SGD: momentum/.test(e.message));
+  assert.throws(() => new SGD([{ params: [p()], momentum: 0.9 }], { nesterov: true }), (e: unknown) => e instanceof ValueError && /Nesterov/.test(e.message));
+  const oneBeta: AdamOptions = JSON.parse('{"betas": [0.9]}') as AdamOptions;
+  assert.throws(() => new Adam([p()], oneBeta), (e: unknown) => e instanceof ValueError && e.message.includes('got [0.9]'));
+});
