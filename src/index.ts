@@ -180,7 +180,7 @@ export type { SaveOptions } from './io/node.js';
 export { modelFileText, loadFromText } from './io/model.js';
 export type { LoadedModel } from './io/model.js';
 export { FORMAT as MODEL_FORMAT, FORMAT_VERSION as MODEL_FORMAT_VERSION } from './io/format.js';
-export { pyFixed } from './math/pyformat.js';
+export { pyFixed } from './math/format.js';
 // explain: chain-rule explanations from a graph.
 export * from './explain/index.js';
 export { annotate, compositeOf } from './autograd/annotate.js';

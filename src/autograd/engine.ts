@@ -60,8 +60,18 @@ function wantsGrad(input: Tensor, i: number, nondifferentiable: readonly number[
 
 let visitGeneration = 0;
 
-/** Every tensor that requires grad reachable from `roots`, inputs before the ops that use them. */
-export function topoSort(roots: readonly Tensor[], include: (t: Tensor) => boolean = (t) => t.requiresGrad): Tensor[] {
+const recordedInputs = (t: Tensor): readonly Tensor[] | undefined => t._node?.inputs;
+
+/**
+ * Every tensor that requires grad reachable from `roots`, inputs before the ops that use them,
+ * in depth-first post-order. `include` filters the tensors; `inputsOf` gives a tensor's inputs
+ * (default: the recorded op's; the explainer walks its condensed graph of composite steps).
+ */
+export function topoSort(
+  roots: readonly Tensor[],
+  include: (t: Tensor) => boolean = (t) => t.requiresGrad,
+  inputsOf: (t: Tensor) => readonly Tensor[] | undefined = recordedInputs,
+): Tensor[] {
   // Visited tensors are stamped with this walk's number (no Set), and the stack is two parallel
   // arrays (no object per entry): this runs on every backward().
   const visit = ++visitGeneration;
@@ -76,7 +86,7 @@ export function topoSort(roots: readonly Tensor[], include: (t: Tensor) => boole
     while (stack.length > 0) {
       const top = stack.length - 1;
       const t = stack[top]!;
-      const inputs = t._node?.inputs;
+      const inputs = inputsOf(t);
       const k = next[top]!;
       if (inputs === undefined || k >= inputs.length) {
         stack.pop();

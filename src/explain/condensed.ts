@@ -30,26 +30,18 @@ function rawNode(t: Tensor): RawNode {
 
 const everything = (): boolean => true;
 
-/** The condensed graph of `root`, inputs first: the engine's order of the recorded graph, read at the condensed steps. */
+/** The condensed graph of `root`, inputs first: the engine's walk over the condensed steps' inputs. */
 export function condensedOrder(root: Tensor): RawNode[] {
   const steps = new Map<Tensor, RawNode>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    if (steps.has(t)) continue;
-    const node = rawNode(t);
-    steps.set(t, node);
-    for (const x of node.inputs) if (!steps.has(x)) stack.push(x);
-  }
-  // A composite's inputs are ancestors of its output in the recorded graph, so the engine's
-  // order of that graph orders the steps; an input no primitive reads (a label a loss took as
-  // data) goes first, with its own ancestors.
-  let order = topoSort([root], everything).filter((t) => steps.has(t));
-  if (order.length < steps.size) {
-    const seen = new Set(order);
-    order = topoSort([...[...steps.keys()].filter((t) => !seen.has(t)), root], everything).filter((t) => steps.has(t));
-  }
-  return order.map((t) => steps.get(t)!);
+  const nodeOf = (t: Tensor): RawNode => {
+    let node = steps.get(t);
+    if (node === undefined) {
+      node = rawNode(t);
+      steps.set(t, node);
+    }
+    return node;
+  };
+  return topoSort([root], everything, (t) => nodeOf(t).inputs).map(nodeOf);
 }
 
 /** Parameters ordered by their first consumer from the loss down, then by argument position. */

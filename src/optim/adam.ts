@@ -41,9 +41,11 @@ export class Adam extends Optimizer<AdamGroupOptions> {
   /** The options Adam and AdamW take, in the constructor and in each parameter group. */
   static readonly optionNames: readonly (keyof AdamOptions)[] = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
 
-  /** `defaults` is there for AdamW, whose default weight decay differs. */
-  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}, defaults: AdamGroupOptions = ADAM_DEFAULTS) {
-    super(params, defaults, options, Adam.optionNames);
+  /** Every group option at its default; AdamW's weight decay differs. */
+  static readonly defaults: AdamGroupOptions = ADAM_DEFAULTS;
+
+  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
+    super(params, new.target.defaults, options, Adam.optionNames);
   }
 
   protected override resolveOptions(base: AdamGroupOptions, given: ReadonlyMap<string, unknown>, where: string): AdamGroupOptions {
@@ -115,10 +117,7 @@ export class Adam extends Optimizer<AdamGroupOptions> {
  */
 export class AdamW extends Adam {
   static override readonly typeName: string = 'AdamW';
-
-  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
-    super(params, options, { ...ADAM_DEFAULTS, weightDecay: 1e-2 });
-  }
+  static override readonly defaults: AdamGroupOptions = { ...ADAM_DEFAULTS, weightDecay: 1e-2 };
 
   protected override get decoupled(): boolean {
     return true;

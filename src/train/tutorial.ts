@@ -5,7 +5,7 @@
  * same lines as the reference program, character for character.
  */
 import { ValueError } from '../errors.js';
-import { pyFixed } from '../math/pyformat.js';
+import { pyFixed } from '../math/format.js';
 import { activationModule, type ActivationName } from '../nn/activations.js';
 import { Linear } from '../nn/linear.js';
 import { halfSquaredError } from '../nn/losses.js';

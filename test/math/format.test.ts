@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFactor, formatLogNumber, formatPictureNumber, formatValue, latexFactor, latexValue, pyFixed, withMinusSign } from '../../src/math/format.js';
-import { pyFixed as pyFixedOldPath } from '../../src/math/pyformat.js';
+import { formatFactor, formatLogNumber, formatPictureNumber, formatValue, latexFactor, latexValue, withMinusSign } from '../../src/math/format.js';
 
 test('formatValue keeps 4 decimals with U+2212, and negative zero (or a value rounding to it) prints 0.0000', () => {
   assert.equal(formatValue(-0.00834), '−0.0083');
@@ -43,7 +42,6 @@ test('formatLogNumber keeps logs ASCII: 4 decimals, exponent form below 0.001, z
   assert.equal(formatLogNumber(NaN), 'NaN');
 });
 
-test('withMinusSign replaces every hyphen-minus; pyFixed is the same function from its old path', () => {
+test('withMinusSign replaces every hyphen-minus', () => {
   assert.equal(withMinusSign('-3 to -4'), '−3 to −4');
-  assert.equal(pyFixedOldPath, pyFixed);
 });

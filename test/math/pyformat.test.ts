@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pyFixed } from '../../src/math/pyformat.js';
+import { pyFixed } from '../../src/math/format.js';
 import { fsum } from '../../src/index.js';
 
 // [value, f"{v:.4f}", f"{v:.2f}", f"{v:.0f}"] as printed by Python (scripts/oracles/pyformat.py).

@@ -8,7 +8,7 @@
  */
 import type { Explanation, TutorialParameters } from 'chainrule';
 import type { StepActivation, StepState } from '../state.js';
-import { PARAMS, RANGE, backwardSteps, divergence, explainForward, gradientNorm, outOfLimits, parametersOf, trainStep, updateRows, type BackStep, type UpdateRow } from './trainer.js';
+import { PARAMS, RANGE, backwardSteps, divergence, explainForward, gradientNorm, outOfLimits, parametersOf, trainStep, Trainer, updateRows, type BackStep, type UpdateRow } from './trainer.js';
 
 export type Phase = 'idle' | 'forwarding' | 'forwarded' | 'backwarding' | 'backwarded' | 'updated' | 'running';
 
@@ -271,8 +271,11 @@ export function runFrame(s: StepMachine, more: (trained: number) => boolean): Tr
   const norms: number[] = [];
   // The history is appended once a frame: a run of many epochs must not copy it once an epoch.
   const withHistory = (m: StepMachine, r: Run | null): StepMachine => ({ ...m, run: r, losses: [...s.losses, ...losses], norms: [...s.norms, ...norms] });
+  // One network for the frame's epochs (building one an epoch halved the epochs a frame); plain
+  // SGD keeps no state, so it computes what a network built from each epoch's config would.
+  const trainer = new Trainer(cur.config);
   for (let n = 0; run.done < run.total && (n === 0 || more(n)); n++) {
-    const { loss, norm, after } = trainStep(cur.config);
+    const { loss, norm, after } = trainer.step();
     const why = divergence(after, loss, norm);
     if (why !== null) {
       const ended = finishRun(withHistory(cur, run), diverged(cur.epoch, why));

@@ -41,8 +41,8 @@ export function outOfLimits(p: TutorialParameters): ParamName | undefined {
   return PARAMS.find((k) => !(Number.isFinite(p[k]) && p[k] >= LIMITS.stepValue.min && p[k] <= LIMITS.stepValue.max));
 }
 
-/** The network, the sample and the optimizer of a configuration. */
-class Trainer {
+/** The network, the sample and the optimizer of a configuration; `step()` trains it on from there. */
+export class Trainer {
   private readonly model: ReturnType<typeof tutorialNetwork>;
   private readonly sample: { x: Tensor; y: Tensor };
   private readonly optimizer: SGD;
@@ -74,6 +74,14 @@ class Trainer {
   update(): void {
     this.optimizer.step();
   }
+
+  /** One training step (forward, backward, update): the loss before it, the gradient norm and the parameters after. */
+  step(): { loss: number; norm: number; after: TutorialParameters } {
+    const loss = this.forward();
+    const norm = this.backward(loss);
+    this.update();
+    return { loss: loss.item(), norm, after: this.params() };
+  }
 }
 
 /** The forward pass of a configuration, explained (its values, factors, gradients and updates), and its loss. */
@@ -93,31 +101,9 @@ export function gradientNorm(config: StepState): number {
   return t.backward(t.forward());
 }
 
-const NETWORK_KEYS = ['x', 't', ...PARAMS, 'lr', 'activation'] as const;
-
-/**
- * The network of the last training step, at the configuration it ended in. Run N trains epoch
- * after epoch from there: building a network for each one would halve the epochs a frame. It is
- * reused only for exactly that configuration, and once, so each step still computes what a new
- * network would.
- */
-let last: { readonly config: StepState; readonly trainer: Trainer } | null = null;
-
-function trainerAt(config: StepState): Trainer {
-  const cached = last;
-  last = null;
-  return cached !== null && NETWORK_KEYS.every((k) => cached.config[k] === config[k]) ? cached.trainer : new Trainer(config);
-}
-
-/** One training step (forward, backward, update): the loss before it, the gradient norm and the parameters after. */
+/** One training step from a configuration, on a network built for it. */
 export function trainStep(config: StepState): { loss: number; norm: number; after: TutorialParameters } {
-  const t = trainerAt(config);
-  const loss = t.forward();
-  const norm = t.backward(loss);
-  t.update();
-  const after = t.params();
-  last = { config: { ...config, ...after }, trainer: t };
-  return { loss: loss.item(), norm, after };
+  return new Trainer(config).step();
 }
 
 /** Why a step that led to `after` (its loss and norm as given) cannot be kept, or null when it can. */
