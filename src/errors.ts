@@ -65,3 +65,51 @@ export class CsvError extends ChainruleError {
     this.reason = reason;
   }
 }
+
+/**
+ * A file or directory that cannot be read or written (missing, a directory, no permission, disk
+ * full…); the message is `<path>: <what was attempted>: <reason>`, with the system's code kept.
+ */
+export class FileError extends ChainruleError {
+  override name = 'FileError';
+  readonly path: string;
+  /** The system error code (ENOENT, EISDIR, EACCES, ENOSPC…), or null when the check was chainrule's own. */
+  readonly code: string | null;
+
+  constructor(path: string, action: string, reason: string, code: string | null = null) {
+    super(`${path}: ${action}: ${reason}`);
+    this.path = path;
+    this.code = code;
+  }
+}
+
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'it already exists',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  EBUSY: 'it is busy',
+  ENOTEMPTY: 'the directory is not empty',
+};
+
+/** The system code of a Node fs error (`ENOENT`…), or null. */
+export function fsErrorCode(e: unknown): string | null {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
+
+/** A Node fs error as a FileError naming `path` and the action, in words rather than a stack trace. */
+export function fileError(path: string, action: string, e: unknown): FileError {
+  if (e instanceof FileError) return e;
+  const code = fsErrorCode(e);
+  const reason = code === null ? (e instanceof Error ? e.message : String(e)) : (FS_REASONS[code] ?? code);
+  return new FileError(path, action, reason, code);
+}

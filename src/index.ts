@@ -108,6 +108,7 @@ export {
   GradcheckError,
   ModelFileError,
   CsvError,
+  FileError,
 } from './errors.js';
 
 export { fsum, Adder } from './math/fsum.js';

@@ -3,14 +3,15 @@
  * fetched when first needed (see data/node.ts), so browser bundles of the library stay clean.
  */
 import { nodeFs } from '../data/node.js';
-import { ModelFileError } from '../errors.js';
+import { ModelFileError, fileError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { loadFromText, modelFileText, type LoadedModel } from './model.js';
 
 /**
  * Writes `text` (a string, as UTF-8, or bytes) to `path` atomically: to a temporary file beside it, flushed to disk, then
- * renamed over the target. A crash at any point leaves either the old file or the new one.
+ * renamed over the target. A crash at any point leaves either the old file or the new one; a
+ * failure throws a FileError naming the path and the reason (no space left, permission denied…).
  */
 export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeFs('writeFileAtomic');
@@ -28,7 +29,7 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw fileError(path, 'cannot write the file', e);
   }
 }
 
