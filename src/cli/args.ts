@@ -1,9 +1,12 @@
-/** Argument parsers for the CLI: each rejects a bad value with a message naming the flag. */
+/** Argument parsers for the CLI: each rejects a bad value with a message naming the value (commander adds the flag); exit code 2. */
 import { InvalidArgumentError } from 'commander';
+
+/** Decimal numbers only: `0x10`, `0b1`, `1_000`, `Infinity` and a blank are not numbers a user means as flags. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 export function number(value: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`'${value}' is not a number`);
+  if (!DECIMAL.test(value.trim()) || !Number.isFinite(v)) throw new InvalidArgumentError(`'${value}' is not a number`);
   return v;
 }
 
@@ -22,6 +25,7 @@ export function nonNegativeNumber(value: string): number {
 export function integer(value: string): number {
   const v = number(value);
   if (!Number.isInteger(v)) throw new InvalidArgumentError(`'${value}' is not an integer`);
+  if (!Number.isSafeInteger(v)) throw new InvalidArgumentError(`'${value}' is too large (at most ${Number.MAX_SAFE_INTEGER})`);
   return v;
 }
 
@@ -37,6 +41,16 @@ export function positiveInteger(value: string): number {
   return v;
 }
 
+/** `parse`, then at most `max` (each element of a list): the limit is named in the message, e.g. `--epochs 1e20`. */
+export function atMost<T extends number | number[]>(parse: (value: string) => T, max: number, what: string): (value: string) => T {
+  return (value: string) => {
+    const v = parse(value);
+    const big = (Array.isArray(v) ? v : [v]).find((x) => x > max);
+    if (big !== undefined) throw new InvalidArgumentError(`'${value}' is too large: ${what} is at most ${max.toLocaleString('en-US')}`);
+    return v;
+  };
+}
+
 export function fraction(value: string): number {
   const v = number(value);
   if (!(v >= 0 && v < 1)) throw new InvalidArgumentError(`'${value}' is not a fraction in [0, 1)`);
@@ -45,11 +59,10 @@ export function fraction(value: string): number {
 
 export function integerList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
-  const out = parts.map((p) => Number(p));
-  if (parts.some((p) => p === '') || out.some((v) => !Number.isInteger(v) || v < 1)) {
+  if (parts.some((p) => !/^\d+$/.test(p) || !(Number(p) >= 1) || !Number.isSafeInteger(Number(p)))) {
     throw new InvalidArgumentError(`'${value}' is not a comma-separated list of positive integers (e.g. 2,8,8,1)`);
   }
-  return out;
+  return parts.map(Number);
 }
 
 export function choice<T extends string>(choices: readonly T[]) {

@@ -7,7 +7,8 @@ import { registerTrain } from './commands/train.js';
 import { registerPredict } from './commands/predict.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
-import { defaultIO, type CliIO } from './io.js';
+import { processIO, UsageError, type CliIO } from './io.js';
+import { BrokenPipe, BROKEN_PIPE_STATUS } from './stdio.js';
 
 export type { CliIO } from './io.js';
 
@@ -32,16 +33,14 @@ export function buildProgram(io: CliIO): Command {
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
-  if (argv.length === 0) {
-    io.out(program.helpInformation());
-    return 0;
-  }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    if (argv.length === 0) io.out(program.helpInformation());
+    else await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
+    if (e instanceof BrokenPipe) return BROKEN_PIPE_STATUS;
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       io.err(`chainrule: ${e.message.replace(/^error: /, '').split('\n')[0]}\n`);
@@ -49,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     }
     if (e instanceof ChainruleError) {
       io.err(`chainrule: ${e.message.split('\n')[0]}\n`);
-      return 1;
+      return e instanceof UsageError ? 2 : 1;
     }
     throw e;
   }
