@@ -2,11 +2,11 @@
  * How the CLI reads `--data`: a built-in dataset by name, or a CSV file. Shared by `train`,
  * `evaluate` and `predict`, so all three read a file the same way.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { isDatasetName, loadDataset, DATASET_NAMES, type LoadDatasetOptions } from '../data/datasets.js';
 import { TensorDataset } from '../data/dataset.js';
 import { loadCsv, loadCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
-import { CsvError, ValueError } from '../errors.js';
+import { CsvError, ValueError, fileError } from '../errors.js';
 import { tensor } from '../tensor/create.js';
 
 /** What a model file's metadata records about its data, for predict and evaluate. */
@@ -36,6 +36,28 @@ export function isCsvPath(data: string): boolean {
   return /\.(csv|tsv|txt)$/i.test(data) || (!isDatasetName(data) && existsSync(data));
 }
 
+/** The data file's text, with checkDataFile's errors. */
+function readDataFile(path: string): string {
+  checkDataFile(path);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CsvError(path, null, fileError(path, 'cannot read the file', e).message.slice(path.length + 2));
+  }
+}
+
+/** Checks that `path` is a readable file: a missing file, a directory or an unreadable file is a CsvError naming it (not an fs stack trace). */
+export function checkDataFile(path: string): void {
+  try {
+    if (statSync(path).isDirectory()) throw new CsvError(path, null, 'it is a directory, not a CSV file');
+    closeSync(openSync(path, 'r'));
+  } catch (e) {
+    if (e instanceof CsvError) throw e;
+    const err = fileError(path, 'cannot read the file', e);
+    throw new CsvError(path, null, err.message.slice(path.length + 2));
+  }
+}
+
 function builtinOptions(name: string, flags: BuiltinFlags): LoadDatasetOptions {
   if (name === 'digits') {
     if (flags.n !== undefined || flags.noise !== undefined) throw new ValueError("the digits dataset takes no --n or --noise; use --limit to train on fewer images");
@@ -63,7 +85,7 @@ export interface CsvFlags {
 
 /** A CSV's target type when not given: categorical when any target value is not a number. */
 function detectTargetType(path: string, target: string): 'numeric' | 'categorical' {
-  const table = parseCsvTable(readFileSync(path, 'utf8'), { file: path });
+  const table = parseCsvTable(readDataFile(path), { file: path });
   const column = table.header.indexOf(target);
   if (column < 0) return 'numeric'; // loadCsv names the missing column
   return table.rows.every((row) => row[column] !== undefined && row[column]!.trim() !== '' && Number.isFinite(Number(row[column])))
@@ -73,7 +95,7 @@ function detectTargetType(path: string, target: string): 'numeric' | 'categorica
 
 /** A CSV file as a training set: categorical targets become int32 labels; features standardised by default. */
 export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
-  if (!existsSync(path)) throw new CsvError(path, null, 'no such file');
+  checkDataFile(path);
   if (flags.target === undefined) throw new ValueError(`--data ${path} is a CSV file: name its target column with --target`);
   const targetType = flags.targetType === undefined || flags.targetType === 'auto' ? detectTargetType(path, flags.target) : flags.targetType;
   const csv = loadCsv(path, {
@@ -98,7 +120,7 @@ export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
 
 /** The feature matrix of a CSV for a trained model: its feature columns, standardised as in training. */
 export function loadCsvInputs(path: string, meta: DataMetadata): ReturnType<typeof loadCsvFeatures> {
-  if (!existsSync(path)) throw new CsvError(path, null, 'no such file');
+  checkDataFile(path);
   if (meta.featureNames === undefined) {
     throw new ValueError(`the model was trained on the built-in dataset '${meta.data}', so it has no CSV feature names; pass --data ${meta.data}`);
   }

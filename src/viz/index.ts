@@ -10,5 +10,5 @@ export { graphDot, graphSvg } from './graph.js';
 export type { GraphDotOptions, GraphSvgOptions } from './graph.js';
 export { explainHtml, katexCss, typeset, escapeHtml } from './explainHtml.js';
 export type { ExplanationHtmlOptions } from './explainHtml.js';
-export { buildReport, writeReport, explanationPage } from './report.js';
+export { buildReport, writeReport, explanationPage, REPORT_FILE_NAMES } from './report.js';
 export type { ReportInput, ReportFiles } from './report.js';

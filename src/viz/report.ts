@@ -3,17 +3,17 @@
  * script) that works offline from file://, with the printed log, the chain-rule derivation, the
  * forward and backward network diagrams, the computational graph and the training charts; and
  * beside it the same pictures as files (training.png, training.svg, network-forward.svg,
- * network-backward.svg, graph.svg) and history.csv. Each file is written atomically.
+ * network-backward.svg, graph.svg) and history.csv. The directory is written as one unit: a
+ * reader, or several runs writing the same directory, always sees one run's report.
  */
 import type { Explanation } from '../explain/explain.js';
 import { explain } from '../explain/explain.js';
 import { explainSample } from '../explain/sample.js';
 import { narrow } from '../ops/shape.js';
-import { ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { History } from '../train/history.js';
-import { writeFileAtomic } from '../io/node.js';
+import { writeDirectoryAtomic } from '../io/directory.js';
 import { historyChartSvg, trainingChartSvg } from './charts.js';
 import { escapeHtml, explainHtml, katexCss } from './explainHtml.js';
 import { graphSvg } from './graph.js';
@@ -167,8 +167,13 @@ function pngWidth(png: Uint8Array): number {
   return ((png[16]! << 24) | (png[17]! << 16) | (png[18]! << 8) | png[19]!) >>> 0;
 }
 
+/** Every name a report may hold: the only files `writeReport` replaces in an existing directory. */
+export const REPORT_FILE_NAMES: readonly string[] = ['index.html', 'training.png', 'training.svg', 'network-forward.svg', 'network-backward.svg', 'graph.svg', 'history.csv'];
+
 /**
- * Writes a report into `dir` (created if needed), each file atomically; returns the paths written.
+ * Writes a report into `dir` as one unit (a temporary directory beside it, renamed into place);
+ * returns the paths written. An existing `dir` may hold only a previous report's files
+ * (REPORT_FILE_NAMES): anything else is a ValueError, so a user's own files are never replaced.
  * @example
  * import { writeReport } from 'chainrule/viz';
  * const run = trainTutorial({ epochs: 5 });
@@ -177,19 +182,6 @@ function pngWidth(png: Uint8Array): number {
  */
 export async function writeReport(dir: string, input: ReportInput): Promise<string[]> {
   const files = await buildReport(input);
-  const get = process.getBuiltinModule;
-  const fs = get.call(process, 'node:fs') as typeof import('node:fs');
-  const path = get.call(process, 'node:path') as typeof import('node:path');
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new ValueError(`writeReport: cannot create the directory ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const written: string[] = [];
-  for (const [name, content] of files) {
-    const file = path.join(dir, name);
-    writeFileAtomic(file, content);
-    written.push(file);
-  }
-  return written;
+  writeDirectoryAtomic(dir, files, REPORT_FILE_NAMES);
+  return [...files.keys()].map((name) => `${dir.replace(/[/\\]+$/, '')}/${name}`);
 }

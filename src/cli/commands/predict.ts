@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../io/node.js';
 import { interpretOutputs } from '../../train/experiment.js';
 import { predict } from '../../train/fit.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { jsonOption, type CliIO } from '../io.js';
+import { checkOutputs, writeOutput } from '../outputs.js';
 import { isCsvPath, loadBuiltin, loadCsvInputs } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import { nonNegativeInteger } from '../args.js';
@@ -30,9 +30,13 @@ export function registerPredict(program: Command, io: CliIO): void {
     .option('--out <predictions.csv>', 'write the predictions to a file instead of stdout')
     .addOption(jsonOption())
     .action((flags: PredictFlags) => {
+      const csv = isCsvPath(flags.data);
+      if (flags.out !== undefined) {
+        checkOutputs([{ flag: '--model', path: flags.model }, ...(csv ? [{ flag: '--data', path: flags.data }] : [])], [{ flag: '--out', path: flags.out, kind: 'file' }]);
+      }
       const file = loadTrainedModel(flags.model);
       let x: Tensor;
-      if (isCsvPath(flags.data)) {
+      if (csv) {
         x = loadCsvInputs(flags.data, file.data).x;
       } else {
         x = loadBuiltin(flags.data, { seed: flags.seed ?? file.seed + 1, split: 'test' }).dataset.x;
@@ -56,7 +60,7 @@ export function registerPredict(program: Command, io: CliIO): void {
       });
       const text = lines.join('\n') + '\n';
       if (flags.out !== undefined) {
-        writeFileAtomic(flags.out, text);
+        writeOutput({ flag: '--out', path: flags.out }, text, 'the predictions');
         io.out(flags.json === true ? JSON.stringify({ task: file.task, rows: values.length, out: flags.out }) + '\n' : `wrote ${values.length} predictions to ${flags.out}\n`);
       } else {
         io.out(text);

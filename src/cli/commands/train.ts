@@ -3,13 +3,14 @@ import { Option } from 'commander';
 import { ACTIVATIONS } from '../../nn/activations.js';
 import { LOSS_NAMES, getLoss } from '../../nn/losses.js';
 import { OPTIMIZER_NAMES } from '../../optim/create.js';
-import { writeFileAtomic, save } from '../../io/node.js';
+import { modelFileText } from '../../io/model.js';
 import { progress } from '../../train/progress.js';
 import { trainMlp } from '../../train/experiment.js';
 import { choice, fraction, integerList, number, nonNegativeNumber, positiveInteger, positiveNumber, nonNegativeInteger } from '../args.js';
-import { jsonOption, type CliIO } from '../io.js';
+import { jsonOption, UsageError, type CliIO } from '../io.js';
+import { checkOutputs, writeOutput, writeOutputDirectory, type OutputFlag } from '../outputs.js';
 import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
-import { ValueError } from '../../errors.js';
+import { FileError } from '../../errors.js';
 import { TensorDataset } from '../../data/dataset.js';
 
 interface TrainFlags {
@@ -79,9 +80,16 @@ export function registerTrain(program: Command, io: CliIO): void {
       const csv = isCsvPath(flags.data);
       if (!csv) {
         for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
-          if (value !== undefined) throw new ValueError(`${flag} applies to CSV data, not to the built-in dataset '${flags.data}'`);
+          if (value !== undefined) throw new UsageError(`${flag} applies to CSV data, not to the built-in dataset '${flags.data}'`);
         }
       }
+      const REPORT_FILE_NAMES = flags.report === undefined ? [] : (await import('../../viz/report.js')).REPORT_FILE_NAMES;
+      const outputs: OutputFlag[] = [
+        ...(flags.out === undefined ? [] : [{ flag: '--out', path: flags.out, kind: 'file' as const }]),
+        ...(flags.history === undefined ? [] : [{ flag: '--history', path: flags.history, kind: 'file' as const }]),
+        ...(flags.report === undefined ? [] : [{ flag: '--report', path: flags.report, kind: 'directory' as const, replaceable: REPORT_FILE_NAMES }]),
+      ];
+      checkOutputs(csv ? [{ flag: '--data', path: flags.data }] : [], outputs);
       const loaded: LoadedData = csv
         ? loadCsvForTraining(flags.data, {
             ...(flags.target === undefined ? {} : { target: flags.target }),
@@ -135,8 +143,23 @@ export function registerTrain(program: Command, io: CliIO): void {
         valSplit: flags.valSplit,
         final: last === undefined ? null : { loss: last.loss, gradNorm: last.gradNorm, ...last.metrics },
       };
-      if (flags.out !== undefined) save(run.model, flags.out, { optimizer: run.optimizer, metadata });
-      if (flags.history !== undefined) writeFileAtomic(flags.history, run.history.toCsv());
+      // Every output is attempted even when one fails (each failed one is rescued); the first failure is reported.
+      const failures: FileError[] = [];
+      const failed = new Set<string>();
+      const attempt = (flag: string, write: () => void) => {
+        try {
+          write();
+        } catch (e) {
+          if (!(e instanceof FileError)) throw e;
+          failures.push(e);
+          failed.add(flag);
+        }
+      };
+      if (flags.out !== undefined) {
+        const text = modelFileText(run.model, { optimizer: run.optimizer, metadata });
+        attempt('--out', () => writeOutput({ flag: '--out', path: flags.out! }, text, 'the trained model'));
+      }
+      if (flags.history !== undefined) attempt('--history', () => writeOutput({ flag: '--history', path: flags.history! }, run.history.toCsv(), 'the history'));
       const nVal = Math.round(dataset.length * flags.valSplit);
       const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
       const lines = [
@@ -144,13 +167,13 @@ export function registerTrain(program: Command, io: CliIO): void {
           ` (${run.task}; ${dataset.length - nVal} train / ${nVal} validation samples) for ${run.history.epochs.length} epochs in ${seconds.toFixed(1)}s`,
         `final: loss ${fmt(last?.loss)}, gradNorm ${fmt(last?.gradNorm)}${metrics}`,
         ...(run.history.stoppedEarly === null ? [] : [`stopped early: ${run.history.stoppedEarly}`]),
-        ...(flags.out === undefined ? [] : [`saved the model to ${flags.out}`]),
-        ...(flags.history === undefined ? [] : [`wrote the history to ${flags.history}`]),
+        ...(flags.out === undefined || failed.has('--out') ? [] : [`saved the model to ${flags.out}`]),
+        ...(flags.history === undefined || failed.has('--history') ? [] : [`wrote the history to ${flags.history}`]),
       ];
       if (flags.report !== undefined) {
-        const { writeReport } = await import('../../viz/report.js');
+        const { buildReport } = await import('../../viz/report.js');
         run.model.eval();
-        await writeReport(flags.report, {
+        const files = await buildReport({
           title: `chainrule train: ${loaded.metadata.data}`,
           summary: `${lines[0]}. The derivation, the network diagrams and the graph show the trained model on the first sample of the data.`,
           log: lines,
@@ -162,7 +185,13 @@ export function registerTrain(program: Command, io: CliIO): void {
           lr: flags.lr,
           when: 'on the first sample, after training',
         });
+        attempt('--report', () => writeOutputDirectory({ flag: '--report', path: flags.report! }, files, REPORT_FILE_NAMES, 'the report'));
         lines.push(`wrote the report to ${flags.report}/index.html`);
+      }
+      if (failures.length > 0) {
+        const first = failures[0]!;
+        if (failures.length > 1) first.message += ` (and ${failures.length - 1} more output${failures.length > 2 ? 's' : ''} failed: ${failures.slice(1).map((f) => f.message).join('; ')})`;
+        throw first;
       }
       if (flags.json === true) {
         io.out(JSON.stringify({ ...metadata, samples: { train: dataset.length - nVal, validation: nVal }, seconds, model: flags.out ?? null, historyFile: flags.history ?? null, report: flags.report ?? null, history: run.history.toJSON() }, null, 2) + '\n');

@@ -4,6 +4,7 @@ import { trainTutorial, tutorialNetwork, tutorialSample, TUTORIAL_DEFAULTS } fro
 import { halfSquaredError } from '../../nn/losses.js';
 import { choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
 import { jsonOption, type CliIO } from '../io.js';
+import { checkOutputs, writeOutputDirectory } from '../outputs.js';
 
 /** The values `tutorialNetworkOptions` declares. */
 export interface TutorialNetworkFlags {
@@ -52,11 +53,12 @@ export function registerTutorial(program: Command, io: CliIO): void {
     .addOption(jsonOption())
     .action(async (flags: TutorialFlags) => {
       const { json, report, ...options } = flags;
+      const viz = report === false ? null : await import('../../viz/report.js');
+      if (viz !== null && report !== false) checkOutputs([], [{ flag: '--report', path: report, kind: 'directory', replaceable: viz.REPORT_FILE_NAMES }]);
       const run = trainTutorial(options, json === true ? undefined : (line) => io.out(line + '\n'));
-      if (report !== false) {
-        const { writeReport } = await import('../../viz/report.js');
+      if (viz !== null && report !== false) {
         const o = run.options;
-        await writeReport(report, {
+        const files = await viz.buildReport({
           title: 'chainrule tutorial: backpropagation, step by step',
           summary:
             `The reference tutorial's network (x = ${o.x}, t = ${o.target}; w1 = ${o.w1}, b1 = ${o.b1}, w2 = ${o.w2}, b2 = ${o.b2}; ${o.activation} hidden unit, ` +
@@ -69,6 +71,7 @@ export function registerTutorial(program: Command, io: CliIO): void {
           lr: o.lr,
           when: 'at the first step (the initial weights)',
         });
+        writeOutputDirectory({ flag: '--report', path: report }, files, viz.REPORT_FILE_NAMES, 'the report');
         io.err(`wrote the report to ${report}/index.html\n`);
       }
       if (json === true) {

@@ -1,0 +1,125 @@
+/**
+ * Writing a directory of files as one unit (the report): every file goes into a temporary
+ * directory beside the target, which is then renamed into place, so a reader — or eight runs
+ * writing the same `--report` at once — always sees one run's files, never a mix; a killed run
+ * leaves the old directory whole. Node only; node:fs is fetched when first needed.
+ */
+import { nodeFs } from '../data/node.js';
+import { FileError, ValueError, fileError, fsErrorCode } from '../errors.js';
+
+type Fs = typeof import('node:fs');
+
+/** Whether a process with this pid is running (signal 0 only asks). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return fsErrorCode(e) === 'EPERM';
+  }
+}
+
+function split(path: string): { parent: string; base: string } {
+  const trimmed = path.replace(/[/\\]+$/, '') || path;
+  const slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  return { parent: slash < 0 ? '.' : trimmed.slice(0, slash) || '/', base: trimmed.slice(slash + 1) };
+}
+
+/** The names in `dir` that `writeDirectoryAtomic` would replace although they are not among `names`; [] when `dir` does not exist. */
+export function foreignEntries(dir: string, names: Iterable<string>): string[] {
+  const fs = nodeFs('foreignEntries');
+  const known = new Set(names);
+  let entries: string[];
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new FileError(dir, 'cannot write the directory', 'it is a file, not a directory', 'ENOTDIR');
+    entries = fs.readdirSync(dir);
+  } catch (e) {
+    if (fsErrorCode(e) === 'ENOENT') return [];
+    throw fileError(dir, 'cannot read the directory', e);
+  }
+  return entries.filter((n) => !known.has(n)).sort();
+}
+
+/** Removes temporaries and set-aside copies of `base` left in `parent` by processes that are no longer running. */
+function removeStale(fs: Fs, parent: string, base: string): void {
+  const prefix = `.${base}.`;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.\d+\.(?:tmp|old)$/.exec(name.slice(prefix.length));
+    if (m === null || processAlive(Number(m[1]))) continue;
+    fs.rmSync(`${parent}/${name}`, { recursive: true, force: true });
+  }
+}
+
+let serial = 0;
+
+/**
+ * Writes `files` (name → text or bytes) as the whole content of `dir`, atomically: the directory
+ * afterwards holds exactly these files. An existing `dir` may hold only names in `replaceable`
+ * (default: the new files' names) — anything else is a ValueError naming it, so a user's own
+ * files are never deleted. A failure is a FileError naming the path; nothing is half-written.
+ */
+export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, string | Uint8Array>, replaceable: Iterable<string> = files.keys()): void {
+  const fs = nodeFs('writeDirectoryAtomic');
+  for (const name of files.keys()) {
+    if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') throw new ValueError(`writeDirectoryAtomic: '${name}' is not a file name`);
+  }
+  const foreign = foreignEntries(dir, [...replaceable, ...files.keys()]);
+  if (foreign.length > 0) {
+    throw new ValueError(`${dir}: the directory holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); writing the report would replace them — choose a new or empty directory`);
+  }
+  const { parent, base } = split(dir);
+  removeStale(fs, parent, base);
+  const stamp = () => `${parent}/.${base}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
+  const tmp = `${stamp()}.tmp`;
+  const setAside: string[] = [];
+  try {
+    try {
+      fs.mkdirSync(tmp);
+    } catch (e) {
+      if (fsErrorCode(e) === 'ENOENT') throw new FileError(dir, 'cannot create the directory', `the directory ${parent} does not exist`, 'ENOENT');
+      throw fileError(dir, 'cannot create the directory', e);
+    }
+    for (const [name, content] of files) {
+      const path = `${tmp}/${name}`;
+      try {
+        const fd = fs.openSync(path, 'w');
+        try {
+          if (typeof content === 'string') fs.writeSync(fd, content);
+          else fs.writeSync(fd, content, 0, content.length);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      } catch (e) {
+        throw fileError(`${dir}/${name}`, 'cannot write the file', e);
+      }
+    }
+    // Another run may put its directory in place between our two renames: set it aside and retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fs.renameSync(tmp, dir);
+        break;
+      } catch (e) {
+        const code = fsErrorCode(e);
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 100) throw fileError(dir, 'cannot put the directory in place', e);
+      }
+      const old = `${stamp()}.old`;
+      try {
+        fs.renameSync(dir, old);
+        setAside.push(old);
+      } catch (e) {
+        if (fsErrorCode(e) !== 'ENOENT') throw fileError(dir, 'cannot replace the directory', e);
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    for (const old of setAside) fs.rmSync(old, { recursive: true, force: true });
+  }
+}
