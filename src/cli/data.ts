@@ -6,8 +6,9 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import { isDatasetName, loadDataset, DATASET_NAMES, type LoadDatasetOptions } from '../data/datasets.js';
 import { TensorDataset } from '../data/dataset.js';
 import { loadCsv, loadCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
-import { CsvError, ValueError, fileError } from '../errors.js';
+import { CsvError, ValueError, fileError, fsErrorCode } from '../errors.js';
 import { tensor } from '../tensor/create.js';
+import { UsageError } from './io.js';
 
 /** What a model file's metadata records about its data, for predict and evaluate. */
 export interface DataMetadata {
@@ -53,6 +54,7 @@ export function checkDataFile(path: string): void {
     closeSync(openSync(path, 'r'));
   } catch (e) {
     if (e instanceof CsvError) throw e;
+    if (fsErrorCode(e) === 'ENOENT') throw new CsvError(path, null, 'no such file');
     const err = fileError(path, 'cannot read the file', e);
     throw new CsvError(path, null, err.message.slice(path.length + 2));
   }
@@ -60,7 +62,7 @@ export function checkDataFile(path: string): void {
 
 function builtinOptions(name: string, flags: BuiltinFlags): LoadDatasetOptions {
   if (name === 'digits') {
-    if (flags.n !== undefined || flags.noise !== undefined) throw new ValueError("the digits dataset takes no --n or --noise; use --limit to train on fewer images");
+    if (flags.n !== undefined || flags.noise !== undefined) throw new UsageError("the digits dataset takes no --n or --noise; use --limit to train on fewer images");
     return { split: flags.split ?? 'train' };
   }
   if (name === 'tutorial') return {};
@@ -70,7 +72,7 @@ function builtinOptions(name: string, flags: BuiltinFlags): LoadDatasetOptions {
 /** A built-in dataset by name, with the flags that apply to it. */
 export function loadBuiltin(name: string, flags: BuiltinFlags): LoadedData {
   if (!isDatasetName(name)) {
-    throw new ValueError(`--data '${name}' is neither a CSV file nor a built-in dataset (${DATASET_NAMES.join(', ')})`);
+    throw new UsageError(`--data '${name}' is neither a CSV file nor a built-in dataset (${DATASET_NAMES.join(', ')})`);
   }
   const dataset = loadDataset(name, builtinOptions(name, flags));
   return { dataset, source: 'builtin', metadata: { data: name, ...(dataset.classes === undefined ? {} : { classes: dataset.classes }) } };
@@ -96,7 +98,7 @@ function detectTargetType(path: string, target: string): 'numeric' | 'categorica
 /** A CSV file as a training set: categorical targets become int32 labels; features standardised by default. */
 export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
   checkDataFile(path);
-  if (flags.target === undefined) throw new ValueError(`--data ${path} is a CSV file: name its target column with --target`);
+  if (flags.target === undefined) throw new UsageError(`--data ${path} is a CSV file: name its target column with --target`);
   const targetType = flags.targetType === undefined || flags.targetType === 'auto' ? detectTargetType(path, flags.target) : flags.targetType;
   const csv = loadCsv(path, {
     target: flags.target,
@@ -122,7 +124,7 @@ export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
 export function loadCsvInputs(path: string, meta: DataMetadata): ReturnType<typeof loadCsvFeatures> {
   checkDataFile(path);
   if (meta.featureNames === undefined) {
-    throw new ValueError(`the model was trained on the built-in dataset '${meta.data}', so it has no CSV feature names; pass --data ${meta.data}`);
+    throw new UsageError(`the model was trained on the built-in dataset '${meta.data}', so it has no CSV feature names; pass --data ${meta.data}`);
   }
   return loadCsvFeatures(path, { features: meta.featureNames, ...(meta.stats === undefined ? {} : { stats: meta.stats }) });
 }

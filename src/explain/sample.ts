@@ -327,6 +327,11 @@ function describeElements(elements: readonly Element[]): string {
     .join(', ');
 }
 
+/** `parameters` names an element the model does not have (a ValueError; the CLI reports it as a usage error). */
+export class UnknownElementError extends ValueError {
+  override name = 'UnknownElementError';
+}
+
 function chooseElements(elements: readonly Element[], names: readonly string[] | undefined, L: Tensor): Element[] {
   if (names !== undefined) {
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
@@ -336,7 +341,7 @@ function chooseElements(elements: readonly Element[], names: readonly string[] |
     return names.map((n) => {
       // A parameter of one element is named without an index (b2), but b2[0] and W2[0,0] name it too.
       const e = byName.get(n) ?? byName.get(n.replace(/\[0(?:,0)*\]$/, ''));
-      if (e === undefined) throw new ValueError(`explainSample: no parameter element named '${n}'; the elements are ${describeElements(elements)}`);
+      if (e === undefined) throw new UnknownElementError(`explainSample: no parameter element named '${n}'; the elements are ${describeElements(elements)}`);
       return e;
     });
   }

@@ -53,10 +53,10 @@ test('chainrule explain --model --data --row explains a saved model on one sampl
   assert.match(r.stdout, /  ∂L\/∂y = \(softmax\(y\) − onehot\(t\)\) {3}\[1, ?2\] {3}row 0: \[/);
   assert.match(r.stdout, /  ∂L\/∂W1 = \(∂L\/∂z1\)ᵀ·x {3}\[4, ?2\]/);
   const bad = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '40'], { cwd: dir });
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 2);
   assert.equal(bad.stderr, 'chainrule: --row 40 is out of range: d.csv has 40 rows (0 to 39)\n');
   const noModel = chainrule(['explain', '--row', '3'], { cwd: dir });
-  assert.equal(noModel.status, 1);
+  assert.equal(noModel.status, 2);
   assert.equal(noModel.stderr, 'chainrule: --data and --row explain a saved model: add --model\n');
 });
 
@@ -78,8 +78,13 @@ test('chainrule explain --model --expand writes the sample neuron by neuron; --p
   assert.equal(json.status, 0, json.stderr);
   assert.equal((JSON.parse(json.stdout) as { gradients: unknown[] }).gradients.length, 6 + 3 + 6 + 2);
   const bad = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--row', '3', '--expand', '--parameters', 'W7[0,0]'], { cwd: dir });
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /^chainrule: explainSample: no parameter element named 'W7\[0,0\]'/);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^chainrule: --parameters: no parameter element named 'W7\[0,0\]'/);
+  for (const garbage of ['[[[,', 'W1[0,1],,b2', 'W1[0,x]', '']) {
+    const g = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--expand', '--parameters', garbage], { cwd: dir });
+    assert.equal(g.status, 2, `--parameters '${garbage}': ${g.stderr}`);
+    assert.match(g.stderr, /^chainrule: option '--parameters <names>' argument .* is not a comma-separated list of parameter elements/, garbage);
+  }
   const noExpand = chainrule(['explain', '--model', 'm.json', '--data', 'd.csv', '--parameters', 'b2[0]'], { cwd: dir });
   assert.equal(noExpand.stderr, 'chainrule: --parameters names weight elements of the expanded view: add --expand\n');
 });
@@ -107,7 +112,7 @@ test('chainrule explain --expand on a regression model: constants written as the
   assert.doesNotMatch(r.stdout, /\d_\d|NaN|undefined/);
   assert.deepEqual(r.stdout.split('\n').filter((l) => /^ {2}∂L\/∂(W1|b2)\S* = ∂L/.test(l)).map((l) => l.split(' = ')[0]!.trim()).sort(), ['∂L/∂W1[1,0]', '∂L/∂b2']);
   const bad = chainrule(['explain', '--model', 'm.json', '--data', 'r.csv', '--expand', '--parameters', 'W1[3,0]'], { cwd: dir });
-  assert.equal(bad.stderr, "chainrule: explainSample: no parameter element named 'W1[3,0]'; the elements are W1[0..2,0..1], b1[0..2], W2[0,0..2], b2\n");
+  assert.equal(bad.stderr, "chainrule: --parameters: no parameter element named 'W1[3,0]'; the elements are W1[0..2,0..1], b1[0..2], W2[0,0..2], b2\n");
   for (const format of ['markdown', 'html']) {
     // One element (a page of every element's paths is megabytes, past spawnSync's output buffer).
     const out = chainrule(['explain', '--model', 'm.json', '--data', 'r.csv', '--row', '4', '--expand', '--parameters', 'W1[0,1]', '--format', format], { cwd: dir });

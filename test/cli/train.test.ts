@@ -146,11 +146,11 @@ test('train, predict and evaluate reject bad flags, values and files with one li
   writeFileSync(join(dir, 'notamodel.json'), '{"hello": 1}');
   const cases: [string[], number, RegExp][] = [
     [['train'], 2, /^chainrule: required option '--data <name\|file\.csv>' not specified$/],
-    [['train', '--data', 'moon'], 1, /^chainrule: --data 'moon' is neither a CSV file nor a built-in dataset \(tutorial, xor, circles, moons, spirals, blobs, digits\)$/],
+    [['train', '--data', 'moon'], 2, /^chainrule: --data 'moon' is neither a CSV file nor a built-in dataset \(tutorial, xor, circles, moons, spirals, blobs, digits\)$/],
     [['train', '--data', 'missing.csv', '--target', 'y'], 1, /^chainrule: missing\.csv: no such file$/],
-    [['train', '--data', 'ok.csv'], 1, /^chainrule: --data ok\.csv is a CSV file: name its target column with --target$/],
+    [['train', '--data', 'ok.csv'], 2, /^chainrule: --data ok\.csv is a CSV file: name its target column with --target$/],
     [['train', '--data', 'ok.csv', '--target', 'z'], 1, /ok\.csv.*'z'/],
-    [['train', '--data', 'xor', '--target', 'y'], 1, /^chainrule: --target applies to CSV data, not to the built-in dataset 'xor'$/],
+    [['train', '--data', 'xor', '--target', 'y'], 2, /^chainrule: --target applies to CSV data, not to the built-in dataset 'xor'$/],
     [['train', '--data', 'xor', '--layers', '2,8,x'], 2, /^chainrule: option '--layers <sizes>' argument '2,8,x' is invalid\. '2,8,x' is not a comma-separated list of positive integers/],
     [['train', '--data', 'xor', '--layers', '3,8,1'], 1, /^chainrule: train: the first layer has 3 units but the data has 2 features$/],
     [['train', '--data', 'xor', '--optimizer', 'adamax'], 2, /is not one of sgd, adam, adamw, rmsprop, adagrad$/],

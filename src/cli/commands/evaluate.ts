@@ -4,7 +4,7 @@ import { evaluate } from '../../train/fit.js';
 import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
-import { nonNegativeInteger, positiveInteger, number } from '../args.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../args.js';
 import type { TensorDataset } from '../../data/dataset.js';
 
 interface EvaluateFlags {
@@ -24,7 +24,7 @@ export function registerEvaluate(program: Command, io: CliIO): void {
     .requiredOption('--data <file.csv|name>', 'a CSV with the feature and target columns the model was trained on, or a built-in dataset')
     .option('--seed <n>', "built-in datasets: seed of the sample (default: the training seed + 1, a fresh sample; digits: the test split)", nonNegativeInteger)
     .option('--n <samples>', 'built-in datasets: number of samples (default: as in training)', positiveInteger)
-    .option('--noise <level>', 'built-in datasets: noise level (default: as in training)', number)
+    .option('--noise <level>', 'built-in datasets: noise level (default: as in training)', nonNegativeNumber)
     .addOption(jsonOption())
     .action((flags: EvaluateFlags) => {
       const file = loadTrainedModel(flags.model);

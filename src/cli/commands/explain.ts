@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { explain, type Explanation } from '../../explain/explain.js';
-import { explainSample } from '../../explain/sample.js';
+import { explainSample, UnknownElementError } from '../../explain/sample.js';
 import { renderMarkdown, renderText, explanationLines } from '../../explain/render.js';
 import { getLoss } from '../../nn/losses.js';
 import { halfSquaredError } from '../../nn/losses.js';
 import { tutorialNetwork, tutorialOptions, tutorialSample } from '../../train/tutorial.js';
 import { tutorialNetworkOptions, type TutorialNetworkFlags } from './tutorial.js';
-import { ValueError } from '../../errors.js';
 import { nonNegativeInteger } from '../args.js';
-import { jsonOption, type CliIO } from '../io.js';
+import { jsonOption, UsageError, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
 import type { TensorDataset } from '../../data/dataset.js';
@@ -36,26 +35,50 @@ export function tutorialExplanation(flags: TutorialNetworkFlags): Explanation {
 /** The explanation of a saved model's loss on one labelled sample. */
 function modelExplanation(flags: ExplainFlags): Explanation {
   const file = loadTrainedModel(flags.model!);
-  if (flags.data === undefined) throw new ValueError('explain --model needs --data (a CSV with the feature and target columns, or a built-in dataset) and --row');
+  if (flags.data === undefined) throw new UsageError('explain --model needs --data (a CSV with the feature and target columns, or a built-in dataset) and --row');
   let dataset: TensorDataset;
   if (isCsvPath(flags.data)) dataset = loadCsvForEvaluation(flags.data, file.data, file.task);
   else dataset = loadBuiltin(flags.data, { seed: flags.seed ?? file.seed + 1, split: 'test', n: file.n, noise: file.noise }).dataset;
   const row = flags.row ?? 0;
-  if (row >= dataset.length) throw new ValueError(`--row ${row} is out of range: ${flags.data} has ${dataset.length} rows (0 to ${dataset.length - 1})`);
+  if (row >= dataset.length) throw new UsageError(`--row ${row} is out of range: ${flags.data} has ${dataset.length} rows (0 to ${dataset.length - 1})`);
   const { x, y } = dataset.subset([row]);
   const model = file.model;
   model.eval();
   const lossFn = getLoss(file.loss);
   if (flags.expand === true) {
-    return explainSample(model, x, y, lossFn, { lr: flags.lr, ...(flags.parameters === undefined ? {} : { parameters: flags.parameters }) });
+    try {
+      return explainSample(model, x, y, lossFn, { lr: flags.lr, ...(flags.parameters === undefined ? {} : { parameters: flags.parameters }) });
+    } catch (e) {
+      if (e instanceof UnknownElementError) throw new UsageError(`--parameters: ${e.message.replace(/^explainSample: /, '')}`);
+      throw e;
+    }
   }
   return explain(lossFn(model.forward(x), y), { model, sample: 0, lr: flags.lr });
 }
 
-/** 'W1[0,1], b2' → ['W1[0,1]', 'b2']: commas inside brackets belong to the name. */
+const ELEMENT = /^[A-Za-z_][\w.]*(?:\[\d+(?:,\d+)*\])?$/;
+
+/** 'W1[0,1], b2' → ['W1[0,1]', 'b2']: commas inside brackets belong to the name; anything else is refused, not ignored. */
 export function splitNames(value: string): string[] {
-  const names = value.match(/[^,[\]\s]+(?:\[[^\]]*\])?/g) ?? [];
-  return names.map((n) => n.replace(/\s+/g, ''));
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of value.replace(/\s+/g, '')) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      names.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  names.push(current);
+  const bad = names.find((n) => !ELEMENT.test(n));
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(`'${value}' is not a comma-separated list of parameter elements such as W1[0,1],b2[0] (${bad === '' ? 'an empty name' : `'${bad}'`})`);
+  }
+  return names;
 }
 
 export function registerExplain(program: Command, io: CliIO): void {
@@ -73,9 +96,9 @@ export function registerExplain(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'text, markdown (LaTeX) or html (KaTeX, a standalone page)').choices(['text', 'markdown', 'html']).default('text'))
     .addOption(jsonOption())
     .action(async (flags: ExplainFlags) => {
-      if (flags.model === undefined && (flags.data !== undefined || flags.row !== undefined)) throw new ValueError('--data and --row explain a saved model: add --model');
-      if (flags.model === undefined && (flags.expand === true || flags.parameters !== undefined)) throw new ValueError('--expand and --parameters expand a saved model\'s sample: add --model (the tutorial network is already one neuron per layer)');
-      if (flags.parameters !== undefined && flags.expand !== true) throw new ValueError('--parameters names weight elements of the expanded view: add --expand');
+      if (flags.model === undefined && (flags.data !== undefined || flags.row !== undefined)) throw new UsageError('--data and --row explain a saved model: add --model');
+      if (flags.model === undefined && (flags.expand === true || flags.parameters !== undefined)) throw new UsageError('--expand and --parameters expand a saved model\'s sample: add --model (the tutorial network is already one neuron per layer)');
+      if (flags.parameters !== undefined && flags.expand !== true) throw new UsageError('--parameters names weight elements of the expanded view: add --expand');
       const e = flags.model === undefined ? tutorialExplanation(flags) : modelExplanation(flags);
       if (flags.json === true) {
         io.out(JSON.stringify({ mode: e.mode, loss: e.loss, lines: explanationLines(e), gradients: e.gradients.map((g) => ({ name: g.name, value: g.value, paths: g.paths.map((p) => ({ value: p.value, factors: p.factors })) })) }, null, 2) + '\n');

@@ -56,7 +56,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .addOption(new Option('--target-type <type>', 'CSV: numeric (regression, or 0/1 classes) or categorical; auto: categorical when a value is not a number').choices(['auto', 'numeric', 'categorical']).default('auto'))
     .option('--no-standardize', 'CSV: do not z-score the features')
     .option('--n <samples>', 'built-in datasets: number of samples', positiveInteger)
-    .option('--noise <level>', 'built-in datasets: noise level', number)
+    .option('--noise <level>', 'built-in datasets: noise level', nonNegativeNumber)
     .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', integerList)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
