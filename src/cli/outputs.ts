@@ -82,7 +82,10 @@ function checkWritable(output: OutputFlag): void {
   if (foreign.length > 0) {
     throw new UsageError(`${output.flag} ${path}: the directory holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); the report replaces the whole directory — choose a new or empty one`);
   }
-  probeDirectory(dirname(resolve(path.replace(/[/\\]+$/, '') || path)), path, `cannot write ${output.flag}`);
+  // A report's missing parent directories are created (as mkdir -p): probe the nearest one that exists.
+  let parent = dirname(resolve(path));
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+  probeDirectory(parent, path, `cannot write ${output.flag}`);
 }
 
 /**

@@ -63,7 +63,7 @@ let serial = 0;
  * Writes `files` (name → text or bytes) as the whole content of `dir`, atomically: the directory
  * afterwards holds exactly these files. An existing `dir` may hold only names in `replaceable`
  * (default: the new files' names) — anything else is a ValueError naming it, so a user's own
- * files are never deleted. A failure is a FileError naming the path; nothing is half-written.
+ * files are never deleted. Missing parent directories are created. A failure is a FileError naming the path; nothing is half-written.
  */
 export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, string | Uint8Array>, replaceable: Iterable<string> = files.keys()): void {
   const fs = nodeFs('writeDirectoryAtomic');
@@ -81,6 +81,7 @@ export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, str
   const setAside: string[] = [];
   try {
     try {
+      fs.mkdirSync(parent, { recursive: true });
       fs.mkdirSync(tmp);
     } catch (e) {
       if (fsErrorCode(e) === 'ENOENT') throw new FileError(dir, 'cannot create the directory', `the directory ${parent} does not exist`, 'ENOENT');
