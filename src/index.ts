@@ -23,6 +23,7 @@ export {
   randint,
 } from './tensor/create.js';
 export type { TensorOptions, TensorFromOptions, TensorData, RandomOptions } from './tensor/create.js';
+export { MAX_TENSOR_ELEMENTS } from './tensor/limits.js';
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
 
 export {

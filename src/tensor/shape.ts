@@ -1,4 +1,5 @@
 import { AxisError, ShapeError } from '../errors.js';
+import { checkedShape } from './limits.js';
 
 export type Shape = readonly number[];
 
@@ -106,13 +107,9 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   return out.sort((x, y) => x - y);
 }
 
+/** `shape` as a list of non-negative integers within the size limit (tensor/limits.ts), or a ShapeError/ValueError naming `op`. */
 export function assertShape(op: string, shape: readonly unknown[]): number[] {
-  return shape.map((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${String(d)}`);
-    }
-    return d;
-  });
+  return checkedShape(op, shape);
 }
 
 const EMPTY_SHAPE: Shape = Object.freeze([]);
