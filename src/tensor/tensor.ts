@@ -5,6 +5,7 @@ import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './s
 import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
+import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
 import { runBackward } from '../autograd/engine.js';
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
@@ -258,15 +259,15 @@ export class Tensor {
   le(other: TensorLike): Tensor { return ops.le(this, other); }
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
-  sum(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.sum(this, axis, keepdims); }
-  mean(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.mean(this, axis, keepdims); }
-  max(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.max(this, axis, keepdims); }
-  min(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.min(this, axis, keepdims); }
-  var(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.variance(this, axis, keepdims, correction); }
-  std(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.std(this, axis, keepdims, correction); }
-  logsumexp(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.logsumexp(this, axis, keepdims); }
-  argmax(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmax(this, axis, keepdims); }
-  argmin(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmin(this, axis, keepdims); }
+  sum(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.sum(this, axis, keepdims); }
+  mean(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.mean(this, axis, keepdims); }
+  max(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.max(this, axis, keepdims); }
+  min(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.min(this, axis, keepdims); }
+  var(axis?: Axis | VarianceOptions, keepdims?: boolean, correction?: number): Tensor { return ops.variance(this, axis, keepdims, correction); }
+  std(axis?: Axis | VarianceOptions, keepdims?: boolean, correction?: number): Tensor { return ops.std(this, axis, keepdims, correction); }
+  logsumexp(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.logsumexp(this, axis, keepdims); }
+  argmax(axis?: number | null | ArgReduceOptions, keepdims?: boolean): Tensor { return ops.argmax(this, axis, keepdims); }
+  argmin(axis?: number | null | ArgReduceOptions, keepdims?: boolean): Tensor { return ops.argmin(this, axis, keepdims); }
   softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
