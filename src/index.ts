@@ -23,6 +23,7 @@ export {
   randint,
 } from './tensor/create.js';
 export type { TensorOptions, TensorFromOptions, TensorData, RandomOptions } from './tensor/create.js';
+export { MAX_TENSOR_ELEMENTS } from './tensor/limits.js';
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
 
 export {
@@ -62,7 +63,7 @@ export {
   cast,
 } from './ops/elementwise.js';
 export { sum, mean, max, min, variance, variance as var, std, logsumexp, argmax, argmin, softmax, logSoftmax } from './ops/reduce.js';
-export type { Axis } from './ops/reduce.js';
+export type { Axis, ReduceOptions, VarianceOptions, ArgReduceOptions } from './ops/reduce.js';
 export { matmul, dot, type MatmulOptions } from './ops/linalg.js';
 export {
   reshape,

@@ -7,8 +7,9 @@
 import { AutogradError } from '../errors.js';
 import { getBackend } from '../backend/registry.js';
 import type { OpDef, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
-import { isFloating } from '../tensor/dtype.js';
-import { formatShape, shapeEqual, shapeSize } from '../tensor/shape.js';
+import { isFloating, type TypedArray } from '../tensor/dtype.js';
+import { allocationError, checkedSize } from '../tensor/limits.js';
+import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { engineTensor, Tensor, type GradNode } from '../tensor/tensor.js';
 import { add, cast } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/shape.js';
@@ -24,7 +25,14 @@ export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly T
   const op = def.name;
   const meta = def.infer(inputs, params);
   const backend = getBackend();
-  const out = backend.allocate(meta.dtype, shapeSize(meta.shape));
+  // The one place every op's output is allocated: an impossible size is named here, not by a RangeError inside a kernel.
+  const size = checkedSize(op, meta.shape);
+  let out: TypedArray;
+  try {
+    out = backend.allocate(meta.dtype, size);
+  } catch (e) {
+    throw allocationError(op, meta.dtype, size, e);
+  }
   // Array literals for the usual one and two inputs: this runs for every op.
   const n = inputs.length;
   const a = inputs[0];

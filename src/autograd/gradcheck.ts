@@ -1,5 +1,5 @@
 /** Numerical gradient checking by central differences in float64 (as torch.autograd.gradcheck). */
-import { GradcheckError, ValueError } from '../errors.js';
+import { DTypeError, GradcheckError, ValueError } from '../errors.js';
 import { isFloating } from '../tensor/dtype.js';
 import { tensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
@@ -42,7 +42,19 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new ValueError(`gradcheck: input ${i} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  });
   const checked = inputs.map((x) => isFloating(x.dtype));
+  if (!checked.includes(true)) {
+    // Nothing would be compared, and ok: true would say a gradient was checked when none was
+    // (PyTorch raises too: an integer tensor cannot require grad).
+    const which = inputs.length === 0 ? 'no inputs were given' : inputs.map((x, i) => `input ${i} is ${x.dtype}`).join(', ');
+    throw new DTypeError(
+      `gradcheck: no floating-point input to differentiate (${which}); gradients of int32 and bool tensors do not exist: ` +
+        'pass float64 (or float32) inputs; integer inputs such as indices are passed through beside them',
+    );
+  }
   const xs = inputs.map((x, i) => (checked[i] ? tensor(x, { dtype: 'float64', requiresGrad: true }) : x));
   const out = fn(...xs);
   if (!(out instanceof Tensor)) throw new ValueError('gradcheck: fn must return a Tensor');

@@ -34,7 +34,7 @@ import { whereDef } from './primitives/where.js';
 import { annotate } from '../autograd/annotate.js';
 import { formula, NO_PARAMS } from './primitives/helpers.js';
 import { DTypeError } from '../errors.js';
-import { isFloating, type DType } from '../tensor/dtype.js';
+import { assertDType, isFloating, type DType } from '../tensor/dtype.js';
 import { scalar } from '../tensor/create.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 
@@ -89,6 +89,7 @@ export function erf(x: TensorLike): Tensor { return apply(erfDef, [asTensor(x)],
 /** Converts to another dtype (differentiable between floating dtypes). @example tensor([1.7]).cast('int32') */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
+  assertDType(dtype, 'cast');
   return apply(castDef, [x], { dtype });
 }
 

@@ -1,7 +1,8 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { Generator, getDefaultGenerator } from '../random/generator.js';
-import { allocArray, assertDType, dtypeOfArray, isFloating, type DType, type TypedArray } from './dtype.js';
-import { assertShape, formatShape, shapeSize } from './shape.js';
+import { assertDType, dtypeOfArray, isFloating, type DType, type TypedArray } from './dtype.js';
+import { allocChecked, checkedCount, checkedShape } from './limits.js';
+import { formatShape, shapeSize } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 export interface TensorOptions {
@@ -83,17 +84,21 @@ function flattenInto(data: unknown, out: TypedArray, dtype: DType): void {
 export function tensor(data: TensorData | Tensor, options: TensorFromOptions = {}): Tensor {
   if (data instanceof Tensor) {
     const dtype = options.dtype === undefined ? data.dtype : assertDType(options.dtype, 'tensor');
-    const copy = allocArray(dtype, data.size);
+    const copy = allocChecked('tensor', dtype, data.size);
     copy.set(data._data);
-    return finish(copy, options.shape ?? data.shape, dtype, options);
+    const shape = options.shape === undefined ? data.shape : checkedShape('tensor', options.shape);
+    if (shapeSize(shape) !== data.size) {
+      throw new ShapeError(`tensor: ${data.size} values do not fill shape ${formatShape(shape)} (${shapeSize(shape)} elements)`);
+    }
+    return finish(copy, shape, dtype, options);
   }
   if (isTypedArray(data)) {
     const dtype = options.dtype === undefined ? dtypeOfArray(data) : assertDType(options.dtype, 'tensor');
-    const shape = options.shape === undefined ? [data.length] : assertShape('tensor', options.shape);
+    const shape = options.shape === undefined ? [data.length] : checkedShape('tensor', options.shape);
     if (shapeSize(shape) !== data.length) {
       throw new ShapeError(`tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${shapeSize(shape)} elements)`);
     }
-    const copy = allocArray(dtype, data.length);
+    const copy = allocChecked('tensor', dtype, data.length);
     if (dtype === 'int32' && !(data instanceof Int32Array)) flattenInto(Array.from(data), copy, dtype);
     else copy.set(data);
     return finish(copy, shape, dtype, options);
@@ -102,11 +107,11 @@ export function tensor(data: TensorData | Tensor, options: TensorFromOptions = {
   const isBool = typeof data === 'boolean' || (Array.isArray(data) && firstLeaf(data) === 'boolean');
   const dtype = options.dtype === undefined ? (isBool ? 'bool' : 'float32') : assertDType(options.dtype, 'tensor');
   const size = shapeSize(nestedShape);
-  const out = allocArray(dtype, size);
+  const out = allocChecked('tensor', dtype, size);
   flattenInto(data, out, dtype);
   let shape: readonly number[] = nestedShape;
   if (options.shape !== undefined) {
-    shape = assertShape('tensor', options.shape);
+    shape = checkedShape('tensor', options.shape);
     if (shapeSize(shape) !== size) {
       throw new ShapeError(`tensor: ${size} values do not fill shape ${formatShape(shape)} (${shapeSize(shape)} elements)`);
     }
@@ -122,50 +127,57 @@ function firstLeaf(data: unknown): string {
 
 /** A 0-d tensor holding `value`. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  const data = allocArray(dtype, 1);
+  const data = allocChecked('scalar', assertDType(dtype, 'scalar'), 1);
   data[0] = value;
   return new Tensor(data, [], dtype);
 }
 
 function shapeOf(op: string, shape: number | readonly number[]): readonly number[] {
-  // A frozen shape is a tensor's (zerosLike, onesLike, backward's seed): valid already.
-  if (typeof shape !== 'number' && Object.isFrozen(shape)) return shape;
-  return assertShape(op, typeof shape === 'number' ? [shape] : shape);
+  // A frozen array is a tensor's shape (zerosLike, onesLike, backward's seed): valid already.
+  if (Array.isArray(shape) && Object.isFrozen(shape)) return shape;
+  return checkedShape(op, typeof shape === 'number' ? [shape] : shape);
+}
+
+function filled(op: string, shape: number | readonly number[], value: number, options: TensorOptions): Tensor {
+  const dtype = assertDType(options.dtype ?? 'float32', op);
+  const s = shapeOf(op, shape);
+  const v: unknown = value;
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${op}: the fill value must be a number, got ${typeof v}`);
+  const x = Number(v);
+  if (dtype === 'int32' && !Number.isInteger(x)) throw new ValueError(`${op}: dtype int32 needs an integer fill value, got ${x}`);
+  const data = allocChecked(op, dtype, shapeSize(s));
+  data.fill(dtype === 'bool' ? (x !== 0 ? 1 : 0) : x);
+  return finish(data, s, dtype, options);
 }
 
 /** A tensor filled with `value`. @example full([2, 2], 7) */
 export function full(shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const s = shapeOf('full', shape);
-  const dtype = options.dtype ?? 'float32';
-  const data = allocArray(dtype, shapeSize(s));
-  if (dtype === 'int32' && !Number.isInteger(value)) throw new ValueError(`full: dtype int32 needs an integer fill value, got ${value}`);
-  data.fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
-  return finish(data, s, dtype, options);
+  return filled('full', shape, value, options);
 }
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ones([3]) */
 export function ones(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Zeros with the shape and dtype of `like`. */
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return full(like.shape, 0, { dtype: like.dtype, ...options });
+  return filled('zerosLike', like.shape, 0, { dtype: like.dtype, ...options });
 }
 
 /** Ones with the shape and dtype of `like`. */
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return full(like.shape, 1, { dtype: like.dtype, ...options });
+  return filled('onesLike', like.shape, 1, { dtype: like.dtype, ...options });
 }
 
 /** `value` with the shape and dtype of `like`. */
 export function fullLike(like: Tensor, value: number, options: TensorOptions = {}): Tensor {
-  return full(like.shape, value, { dtype: like.dtype, ...options });
+  return filled('fullLike', like.shape, value, { dtype: like.dtype, ...options });
 }
 
 /**
@@ -177,10 +189,10 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new ValueError(`arange: start and end must be finite, got ${lo} and ${hi}`);
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const n = checkedCount('arange', Math.max(0, Math.ceil((hi - lo) / step)), `the range [${lo}, ${hi}) by step ${step}`);
   const allInt = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step);
-  const dtype = options.dtype ?? (allInt ? 'int32' : 'float32');
-  const data = allocArray(dtype, n);
+  const dtype = assertDType(options.dtype ?? (allInt ? 'int32' : 'float32'), 'arange');
+  const data = allocChecked('arange', dtype, n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return finish(data, [n], dtype, options);
 }
@@ -188,9 +200,9 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 /** `steps` evenly spaced values from `start` to `end`, both included. @example linspace(0, 1, 5) */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const dtype = options.dtype ?? 'float32';
-  if (!isFloating(dtype)) throw new DTypeError(`linspace: dtype must be float32 or float64, got ${dtype}`);
-  const data = allocArray(dtype, steps);
+  checkedCount('linspace', steps, `steps=${steps}`);
+  const dtype = floatDType('linspace', options);
+  const data = allocChecked('linspace', dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) data[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
   return finish(data, [steps], dtype, options);
@@ -198,9 +210,9 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** An identity matrix of n rows and m (default n) columns. @example eye(3) */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
-  const shape = assertShape('eye', [n, m]);
-  const dtype = options.dtype ?? 'float32';
-  const data = allocArray(dtype, n * m);
+  const shape = checkedShape('eye', [n, m]);
+  const dtype = assertDType(options.dtype ?? 'float32', 'eye');
+  const data = allocChecked('eye', dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return finish(data, shape, dtype, options);
 }
@@ -211,27 +223,27 @@ export interface RandomOptions extends TensorOptions {
 }
 
 function floatDType(op: string, options: TensorOptions): DType {
-  const dtype = options.dtype ?? 'float32';
+  const dtype = assertDType(options.dtype ?? 'float32', op);
   if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   return dtype;
 }
 
 /** Uniform samples in [0, 1). @example manualSeed(1); rand([2, 2]) */
 export function rand(shape: number | readonly number[], options: RandomOptions = {}): Tensor {
-  const s = shapeOf('rand', shape);
   const dtype = floatDType('rand', options);
+  const s = shapeOf('rand', shape);
   const g = options.generator ?? getDefaultGenerator();
-  const data = allocArray(dtype, shapeSize(s));
+  const data = allocChecked('rand', dtype, shapeSize(s));
   for (let i = 0; i < data.length; i++) data[i] = dtype === 'float32' ? g.uniform24() : g.uniform();
   return finish(data, s, dtype, options);
 }
 
 /** Standard normal samples. @example manualSeed(1); randn([3]) */
 export function randn(shape: number | readonly number[], options: RandomOptions = {}): Tensor {
-  const s = shapeOf('randn', shape);
   const dtype = floatDType('randn', options);
+  const s = shapeOf('randn', shape);
   const g = options.generator ?? getDefaultGenerator();
-  const data = allocArray(dtype, shapeSize(s));
+  const data = allocChecked('randn', dtype, shapeSize(s));
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
   return finish(data, s, dtype, options);
 }
@@ -242,9 +254,9 @@ export function randint(low: number, high: number, shape: number | readonly numb
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(`randint: need integers low < high, got low=${low}, high=${high}`);
   }
-  const dtype = options.dtype ?? 'int32';
+  const dtype = assertDType(options.dtype ?? 'int32', 'randint');
   const g = options.generator ?? getDefaultGenerator();
-  const data = allocArray(dtype, shapeSize(s));
+  const data = allocChecked('randint', dtype, shapeSize(s));
   for (let i = 0; i < data.length; i++) data[i] = g.integer(low, high);
   return finish(data, s, dtype, options);
 }

@@ -21,18 +21,29 @@ export function formatTensor(t: Tensor): string {
   const data = t._data;
   const shape = t.shape;
   const summarize = t.size > MAX_ELEMENTS;
-  const strings: string[] = [];
-  for (let i = 0; i < data.length; i++) strings.push(formatNumber(data[i] ?? 0, t.dtype));
-  const width = Math.max(0, ...strings.map((s) => s.length));
-  const pad = (s: string) => s.padStart(width);
   const strides: number[] = [];
   let s = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = s;
     s *= shape[d] ?? 1;
   }
+  // Only the elements shown are formatted (a summarized million-element tensor formats a few
+  // dozen), and the width is their longest, found by a loop: spreading every string into
+  // Math.max overflowed the stack at about 10^5 elements.
+  const shown = new Map<number, string>();
+  let width = 0;
+  const text = (i: number): string => {
+    let str = shown.get(i);
+    if (str === undefined) {
+      str = formatNumber(data[i] ?? 0, t.dtype);
+      shown.set(i, str);
+      if (str.length > width) width = str.length;
+    }
+    return str;
+  };
+  let pad = (str: string): string => str;
   const render = (dim: number, offset: number, indent: string): string => {
-    if (dim === shape.length) return pad(strings[offset] ?? '');
+    if (dim === shape.length) return pad(text(offset));
     const n = shape[dim] ?? 0;
     const stride = strides[dim] ?? 1;
     const idx: (number | null)[] = [];
@@ -47,6 +58,9 @@ export function formatTensor(t: Tensor): string {
     const sep = dim === shape.length - 1 ? ', ' : ',' + '\n'.repeat(shape.length - dim - 1) + indent + ' ';
     return '[' + parts.join(sep) + ']';
   };
+  // The first walk formats the shown elements and measures them; the second pads to the width.
+  render(0, 0, '');
+  pad = (str) => str.padStart(width);
   const body = render(0, 0, ' '.repeat('tensor('.length));
   const extras = [`shape=[${shape.join(',')}]`, `dtype=${t.dtype}`];
   if (t.op !== null) extras.push(`op=${t.op}`);

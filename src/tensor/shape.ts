@@ -1,4 +1,5 @@
 import { AxisError, ShapeError } from '../errors.js';
+import { checkedShape } from './limits.js';
 
 export type Shape = readonly number[];
 
@@ -85,7 +86,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** Normalizes a possibly negative axis against `rank`, naming `op` on failure. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis)) throw new AxisError(`${op}: axis must be an integer, got ${axis}`);
+  if (!Number.isInteger(axis)) throw new AxisError(`${op}: axis must be an integer, got ${typeof axis === 'string' ? JSON.stringify(axis) : String(axis)}`);
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) {
     throw new AxisError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}..${rank - 1})`);
@@ -94,9 +95,13 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /** Normalizes `axis` (undefined = all axes) to a sorted list of distinct axes. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
+export function normalizeAxes(op: string, axis: unknown, rank: number): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    const got = typeof axis === 'string' ? JSON.stringify(axis) : typeof axis === 'object' ? `a ${(axis.constructor as { name?: string } | undefined)?.name ?? 'object'}` : String(axis);
+    throw new AxisError(`${op}: axis must be an integer, a list of integers or null, got ${got}`);
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const seen = new Set<number>();
   for (const a of out) {
@@ -106,13 +111,9 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   return out.sort((x, y) => x - y);
 }
 
+/** `shape` as a list of non-negative integers within the size limit (tensor/limits.ts), or a ShapeError/ValueError naming `op`. */
 export function assertShape(op: string, shape: readonly unknown[]): number[] {
-  return shape.map((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: dimension ${i} of shape [${shape.join(',')}] must be a non-negative integer, got ${String(d)}`);
-    }
-    return d;
-  });
+  return checkedShape(op, shape);
 }
 
 const EMPTY_SHAPE: Shape = Object.freeze([]);

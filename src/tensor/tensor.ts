@@ -5,6 +5,7 @@ import { formatShape, frozenShape, shapeEqual, shapeSize, type Shape } from './s
 import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
+import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
 import { runBackward } from '../autograd/engine.js';
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
@@ -172,14 +173,24 @@ export class Tensor {
 
   /**
    * Back-propagates from this tensor, adding ∂this/∂leaf into each leaf's `.grad`
-   * (gradients accumulate across calls: call `zeroGrad()` between steps).
-   * A non-scalar tensor needs a seed gradient of its own shape.
+   * (gradients accumulate across calls: call `zeroGrad()` between steps). As PyTorch's
+   * `backward(gradient, retain_graph, create_graph)`: `backward(gradient?, { retainGraph?, createGraph? })`,
+   * or the options alone, `backward({ createGraph: true })`. A non-scalar tensor needs a gradient
+   * of its own shape. The graph is always kept (tensors are immutable), so `retainGraph` changes nothing.
    * @example
    * const w = tensor(3, { requiresGrad: true });
    * w.mul(w).backward();
    * w.grad?.item(); // 6
    */
-  backward(seed?: TensorLike | NestedArray, options: { createGraph?: boolean } = {}): void {
+  backward(gradient?: TensorLike | NestedArray | BackwardCallOptions, options?: BackwardCallOptions): void {
+    let seed: unknown = gradient;
+    let opts: unknown = options;
+    if (isBackwardOptions(gradient)) {
+      if (options !== undefined) throw new ValueError('backward: the options were given twice (as the first argument and the second); pass backward(gradient, options)');
+      seed = undefined;
+      opts = gradient;
+    }
+    const createGraph = backwardOptions(opts);
     if (!this.requiresGrad) {
       throw new AutogradError(
         'backward: this tensor does not require grad and has no recorded op; ' +
@@ -196,13 +207,13 @@ export class Tensor {
       }
       seedTensor = ops.onesLike(this);
     } else {
-      seedTensor = seed instanceof Tensor ? seed : ops.tensor(seed, { dtype: this.dtype });
+      seedTensor = seed instanceof Tensor ? seed : seedFrom(seed, this.dtype);
       if (!shapeEqual(seedTensor.shape, this.shape)) {
         throw new ShapeError(`backward: the seed gradient has shape ${formatShape(seedTensor.shape)} but the tensor has shape ${formatShape(this.shape)}`);
       }
       if (seedTensor.dtype !== this.dtype) seedTensor = ops.cast(seedTensor, this.dtype);
     }
-    runBackward([this], [seedTensor], { createGraph: options.createGraph ?? false, accumulate: true, capture: NO_CAPTURE });
+    runBackward([this], [seedTensor], { createGraph, accumulate: true, capture: NO_CAPTURE });
   }
 
   /** Clears the accumulated gradient (sets `.grad` to null). */
@@ -258,15 +269,15 @@ export class Tensor {
   le(other: TensorLike): Tensor { return ops.le(this, other); }
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
-  sum(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.sum(this, axis, keepdims); }
-  mean(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.mean(this, axis, keepdims); }
-  max(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.max(this, axis, keepdims); }
-  min(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.min(this, axis, keepdims); }
-  var(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.variance(this, axis, keepdims, correction); }
-  std(axis?: number | readonly number[] | null, keepdims?: boolean, correction?: number): Tensor { return ops.std(this, axis, keepdims, correction); }
-  logsumexp(axis?: number | readonly number[] | null, keepdims?: boolean): Tensor { return ops.logsumexp(this, axis, keepdims); }
-  argmax(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmax(this, axis, keepdims); }
-  argmin(axis?: number | null, keepdims?: boolean): Tensor { return ops.argmin(this, axis, keepdims); }
+  sum(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.sum(this, axis, keepdims); }
+  mean(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.mean(this, axis, keepdims); }
+  max(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.max(this, axis, keepdims); }
+  min(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.min(this, axis, keepdims); }
+  var(axis?: Axis | VarianceOptions, keepdims?: boolean, correction?: number): Tensor { return ops.variance(this, axis, keepdims, correction); }
+  std(axis?: Axis | VarianceOptions, keepdims?: boolean, correction?: number): Tensor { return ops.std(this, axis, keepdims, correction); }
+  logsumexp(axis?: Axis | ReduceOptions, keepdims?: boolean): Tensor { return ops.logsumexp(this, axis, keepdims); }
+  argmax(axis?: number | null | ArgReduceOptions, keepdims?: boolean): Tensor { return ops.argmax(this, axis, keepdims); }
+  argmin(axis?: number | null | ArgReduceOptions, keepdims?: boolean): Tensor { return ops.argmin(this, axis, keepdims); }
   softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
@@ -282,6 +293,65 @@ export class Tensor {
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
+}
+
+/** backward()'s options, as PyTorch's `retain_graph` and `create_graph`. */
+export interface BackwardCallOptions {
+  /** Accepted for PyTorch's sake: the graph is always kept, so a second backward() works anyway. */
+  readonly retainGraph?: boolean;
+  /** Record the backward pass, so the gradients can be differentiated again. */
+  readonly createGraph?: boolean;
+}
+
+const BACKWARD_KEYS: readonly string[] = ['retainGraph', 'createGraph'];
+
+/** A plain object (not a tensor, an array or a number) as backward()'s first argument: its options, if its keys are theirs. */
+function isBackwardOptions(value: unknown): value is BackwardCallOptions {
+  if (typeof value !== 'object' || value === null || value instanceof Tensor || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const unknown = keys.filter((k) => !BACKWARD_KEYS.includes(k));
+  if (unknown.length > 0) {
+    throw new AutogradError(
+      `backward: the first argument is an object with ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
+        'pass a gradient (a tensor, a number or nested arrays) or the options { retainGraph, createGraph }',
+    );
+  }
+  return true;
+}
+
+/** Checks backward()'s options; returns createGraph. */
+function backwardOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof Tensor) {
+    throw new AutogradError(`backward: the second argument must be the options { retainGraph, createGraph }, got ${describeArg(options)}`);
+  }
+  const record = options as Readonly<Record<string, unknown>>;
+  for (const key of Object.keys(record)) {
+    if (!BACKWARD_KEYS.includes(key)) throw new AutogradError(`backward: unknown option ${JSON.stringify(key)}; the options are retainGraph, createGraph`);
+    const v = record[key];
+    if (v !== undefined && typeof v !== 'boolean') throw new AutogradError(`backward: ${key} must be true or false, got ${describeArg(v)}`);
+  }
+  return record['createGraph'] === true;
+}
+
+/** The seed gradient made from a number or nested arrays, with a bad one named as backward's. */
+function seedFrom(seed: unknown, dtype: DType): Tensor {
+  if (typeof seed !== 'number' && typeof seed !== 'boolean' && !Array.isArray(seed)) {
+    throw new AutogradError(`backward: the gradient must be a tensor, a number or nested arrays, got ${describeArg(seed)}`);
+  }
+  try {
+    return ops.tensor(seed as NestedArray, { dtype });
+  } catch (e) {
+    if (e instanceof ValueError) throw new ValueError(`backward: the gradient is not a valid tensor: ${e.message}`);
+    throw e;
+  }
+}
+
+function describeArg(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Tensor) return `a tensor of shape ${formatShape(value.shape)}`;
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
 }
 
 function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GradcheckError, PRIMITIVES, Tensor, gradcheck, randn, manualSeed, tensor } from '../../src/index.js';
+import { DTypeError, GradcheckError, PRIMITIVES, Tensor, gradcheck, randn, manualSeed, tensor } from '../../src/index.js';
 
 test('gradcheck passes a correct gradient and reports the errors per input', () => {
   manualSeed(1);
@@ -47,4 +47,23 @@ test('gradcheck uses PyTorch-like default tolerances: atol 1e-5, rtol 1e-3', () 
   assert.equal(gradcheck(skewed(half, 2), at(1000), { raiseException: false }).ok, false);
   const r = gradcheck(skewed(half, 2e-5), at(0), { raiseException: false });
   assert.ok(Math.abs((r.inputs[0]?.maxAbsError ?? 0) - 2e-5) < 1e-9);
+});
+
+test('gradcheck with only int32 or bool inputs is a DTypeError naming each input and its dtype (regression: ok: true with nothing checked)', () => {
+  assert.throws(
+    () => gradcheck((x: Tensor) => x.mul(2), [tensor([1, 2], { dtype: 'int32' })]),
+    (e: unknown) => e instanceof DTypeError && e.message.startsWith('gradcheck: no floating-point input to differentiate (input 0 is int32); gradients of int32 and bool tensors do not exist'),
+  );
+  assert.throws(
+    () => gradcheck((a: Tensor, b: Tensor) => a.add(b), [tensor([1], { dtype: 'int32' }), tensor([true])]),
+    (e: unknown) => e instanceof DTypeError && /\(input 0 is int32, input 1 is bool\)/.test(e.message),
+  );
+  assert.throws(() => gradcheck((x: Tensor) => x, []), (e: unknown) => e instanceof DTypeError && /\(no inputs were given\)/.test(e.message));
+  assert.throws(() => gradcheck((x: Tensor) => x, [[1, 2] as unknown as Tensor]), { name: 'ValueError', message: 'gradcheck: input 0 must be a Tensor, got object' });
+});
+
+test('gradcheck checks a float32 input in float64 (it is copied, as before), and passes int32 indices beside it', () => {
+  const r = gradcheck((x: Tensor) => x.sin(), [tensor([0.3, 1.2])]);
+  assert.equal(r.ok, true);
+  assert.ok((r.inputs[0]?.maxAbsError ?? Infinity) < 1e-7);
 });

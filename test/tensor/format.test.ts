@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arange, tensor } from '../../src/index.js';
+import { arange, tensor, zeros } from '../../src/index.js';
 
 test('toString shows values, shape, dtype and requiresGrad of a leaf', () => {
   assert.equal(tensor([1, 2.5]).toString(), 'tensor([1.0000, 2.5000], shape=[2], dtype=float32)');
@@ -21,4 +21,13 @@ test('toString formats int32, bool, NaN, infinities and tiny numbers', () => {
 test('toString summarizes tensors over 1000 elements', () => {
   const s = arange(2000).toString();
   assert.ok(s.startsWith('tensor([   0,    1,    2, ..., 1997, 1998, 1999], shape=[2000], dtype=int32'), s);
+});
+
+test('String(zeros([1e6])) prints a summary, as PyTorch does (regression: Maximum call stack size exceeded)', () => {
+  assert.equal(String(zeros([1e6])), 'tensor([0.0000, 0.0000, 0.0000, ..., 0.0000, 0.0000, 0.0000], shape=[1000000], dtype=float32)');
+  const big = arange(1e6, undefined, 1, { dtype: 'float64' }).reshape(1000, 1000).toString().split('\n');
+  assert.equal(big.length, 7);
+  assert.equal(big[0], 'tensor([[     0.0000,      1.0000,      2.0000, ...,    997.0000,    998.0000,    999.0000],');
+  assert.equal(big[3], '        ...,');
+  assert.equal(big[6], '        [999000.0000, 999001.0000, 999002.0000, ..., 999997.0000, 999998.0000, 999999.0000]], shape=[1000,1000], dtype=float64)');
 });

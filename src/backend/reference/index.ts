@@ -148,7 +148,9 @@ export const referenceKernels: Kernels = {
       const base = dot(index, strides);
       const values: number[] = [];
       for (let j = 0; j < n; j++) values.push(get(x, base + j * step));
-      const m = values.some(Number.isNaN) ? NaN : Math.max(...values);
+      // A loop, not Math.max(...values): spreading a long slice overflows the stack.
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) m = Math.max(m, values[j]!);
       const lse = m + Math.log(values.reduce((s, v) => s + Math.exp(v - m), 0));
       values.forEach((v, j) => {
         out[base + j * step] = v - lse;

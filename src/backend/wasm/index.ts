@@ -32,6 +32,10 @@ interface KernelExports {
 /** Operands start past the module's own static data. */
 const BASE = 65536;
 const PAGE = 65536;
+/** The shared memory's maximum in pages (1 GiB; scripts/build-wasm.mjs declares the same for the threaded module). */
+const SHARED_MAX_PAGES = 16384;
+/** The single-threaded module's own memory declares no maximum: wasm32's 4 GiB. */
+const OWN_MAX_PAGES = 65536;
 /** Multiply-adds below which a product stays in JS. */
 const SMALL_PRODUCT = 4096;
 
@@ -88,7 +92,7 @@ function kernels(): KernelExports | null {
   const threaded = decode(WASM_KERNELS_THREADED_BASE64);
   if (workers > 0 && WebAssembly.validate(threaded)) {
     try {
-      const memory = new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true });
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(threaded), { env: { memory, abort } });
       exportsCache = { ...(instance.exports as unknown as Omit<KernelExports, 'memory'>), memory };
       threading = { bytes: threaded, workers };
@@ -124,10 +128,43 @@ export function wasmSupported(): boolean {
   return kernels() !== null;
 }
 
-/** Makes the module's memory at least `end` bytes and returns a float32 view of it. */
-function heapFor(w: KernelExports, end: number): Float32Array {
+let limitOverride: number | null = null;
+
+/** The most bytes the module's memory can grow to: 1 GiB shared with worker threads, else 4 GiB. */
+export function wasmMemoryLimit(): number {
+  if (limitOverride !== null) return limitOverride;
+  return (threading !== null ? SHARED_MAX_PAGES : OWN_MAX_PAGES) * PAGE;
+}
+
+/** @internal Tests lower the limit to see the fallback without allocating gigabytes; null restores it. Returns the previous override. */
+export function setWasmMemoryLimitForTesting(bytes: number | null): number | null {
+  const previous = limitOverride;
+  limitOverride = bytes;
+  return previous;
+}
+
+/** The bytes of wasm memory a float32 product of m × k by k × n needs: the operands, the result and packed B (rows to 4, columns to 8). */
+export function wasmProductBytes(m: number, k: number, n: number): number {
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
+  return BASE + 4 * (m4 * k + k * n + m4 * n8 + k * n8);
+}
+
+/**
+ * A float32 view of the module's memory grown to at least `end` bytes, or null where it cannot
+ * grow that far (past its maximum, or the system refuses the pages): the caller then runs the cpu
+ * kernel for this op, so a product too large for wasm memory is slower rather than an error.
+ */
+function heapFor(w: KernelExports, end: number): Float32Array | null {
+  if (end > wasmMemoryLimit()) return null;
   const have = w.memory.buffer.byteLength;
-  if (end > have) w.memory.grow(Math.ceil((end - have) / PAGE));
+  if (end > have) {
+    try {
+      w.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      return null;
+    }
+  }
   return new Float32Array(w.memory.buffer);
 }
 
@@ -144,14 +181,18 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
     return;
   }
   const w = kernels()!;
-  const m4 = (m + 3) & ~3;
-  const n8 = (n + 7) & ~7;
-  const workers = helpers(m4, m * k * n);
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
   const aPtr = BASE;
   const bPtr = aPtr + m4 * k * 4;
   const cPtr = bPtr + k * n * 4;
   const pkPtr = cPtr + m4 * n8 * 4;
-  const heap = heapFor(w, pkPtr + k * n8 * 4);
+  const heap = heapFor(w, wasmProductBytes(m, k, n));
+  if (heap === null) {
+    matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
+    return;
+  }
+  const workers = helpers(m4, m * k * n);
   const rsA = transposeA ? 4 : k * 4;
   const csA = transposeA ? m * 4 : 4;
   // Copies the operands in and packs B once for every thread. Rows past m (to a multiple of 4)
@@ -207,6 +248,10 @@ function permuteKernel(args: KernelArgs<'permute'>): void {
   const size = x.length;
   const dst = BASE + size * 4;
   const heap = heapFor(w, dst + size * 4);
+  if (heap === null) {
+    cpuKernels.permute(args);
+    return;
+  }
   heap.set(x, BASE / 4);
   const block = rows * cols;
   for (let b = 0; b * block < size; b++) w.transposeF32(BASE + b * block * 4, dst + b * block * 4, rows, cols);
@@ -222,14 +267,14 @@ const SMALL_UPDATE = 4096;
  */
 function axpyFloat32(y: Float32Array, a: number, x: Float32Array): void {
   const n = y.length;
-  if (n < SMALL_UPDATE || x.length !== n) {
+  const w = n < SMALL_UPDATE || x.length !== n ? null : kernels()!;
+  const xPtr = BASE + n * 4;
+  const heap = w === null ? null : heapFor(w, xPtr + n * 4);
+  if (w === null || heap === null) {
     const af = Math.fround(a);
     for (let i = 0; i < n; i++) y[i] = y[i]! + Math.fround(af * x[i]!);
     return;
   }
-  const w = kernels()!;
-  const xPtr = BASE + n * 4;
-  const heap = heapFor(w, xPtr + n * 4);
   heap.set(y, BASE / 4);
   heap.set(x, xPtr / 4);
   w.axpyF32(BASE, xPtr, n, a);
