@@ -6,6 +6,7 @@
 import { el } from '../dom.js';
 import { ACTIVATIONS, DATASETS, FEATURES, LIMITS, OPTIMIZERS, REGULARIZATIONS, type DatasetChoice, type Feature, type PlaygroundState } from '../state.js';
 import type { CsvUpload } from './protocol.js';
+import { MAX_CSV_BYTES, MAX_ROWS, count } from './rows.js';
 
 const DATASET_LABELS: Record<DatasetChoice, string> = {
   circles: 'Circles',
@@ -114,6 +115,12 @@ export function mountDataControls(dataCol: HTMLElement, h: ControlHandlers): Dat
   upload.addEventListener('change', async () => {
     const file = upload.files?.[0];
     if (file === undefined) return;
+    if (file.size > MAX_CSV_BYTES) {
+      upload.value = '';
+      csvError.textContent = `${file.name}: the file is ${(file.size / 2 ** 20).toFixed(1)} MB; the playground reads CSV files of at most ${MAX_CSV_BYTES / 2 ** 20} MB (its first ${count(MAX_ROWS)} rows are trained on)`;
+      csvError.hidden = false;
+      return;
+    }
     const text = await file.text();
     // Cleared, so choosing the same (corrected) file again fires another change.
     upload.value = '';

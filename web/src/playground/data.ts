@@ -2,9 +2,10 @@
  * The playground's data, built in the worker: a generated dataset of a configuration or an
  * uploaded CSV, as points and labels, and the tensors of a split of them.
  */
-import { TensorDataset, blobs, circles, moons, parseCsv, spirals, tensor, xor, type Tensor } from 'chainrule';
+import { CsvError, TensorDataset, blobs, circles, moons, parseCsv, parseCsvTable, spirals, tensor, xor, type Tensor } from 'chainrule';
 import type { PlaygroundState } from '../state.js';
 import type { CsvUpload, Points } from './protocol.js';
+import { MAX_ROWS, count, firstRecords } from './rows.js';
 
 /** The feature columns, the class column and the class names (label k is classes[k]). */
 export interface DataNames {
@@ -19,6 +20,8 @@ export interface PlaneData {
   readonly classes: number;
   readonly source: string;
   readonly names: DataNames;
+  /** Said on the page when not every row of an uploaded file is used. */
+  readonly notice: string | null;
 }
 
 /** The dataset of a configuration, as points and labels (all of it: the split comes after). */
@@ -55,7 +58,7 @@ export function makeData(state: PlaygroundState, csv: CsvUpload | null): PlaneDa
   const xy = Float32Array.from(d.x.data());
   const labels = Int32Array.from(d.y.data(), (v) => Math.round(v));
   const classes = state.dataset === 'blobs' ? state.classes : 2;
-  return { xy, labels, classes, source: state.dataset, names: { features: ['x', 'y'], target: 'label', classes: Array.from({ length: classes }, (_, k) => String(k)) } };
+  return { xy, labels, classes, source: state.dataset, names: { features: ['x', 'y'], target: 'label', classes: Array.from({ length: classes }, (_, k) => String(k)) }, notice: null };
 }
 
 /** An uploaded CSV: two numeric feature columns (x, y) and a class column ('label', else the last). */
@@ -69,18 +72,36 @@ function csvPoints(csv: CsvUpload): PlaneData {
   if (header.every((h) => h !== '' && Number.isFinite(Number(h)))) {
     throw new Error(`${csv.name}:1: expected a header line naming the columns (e.g. x,y,label), got the numbers ${header.join(',')}`);
   }
-  const data = parseCsv(csv.text, { file: csv.name, target, targetType: 'categorical', encoding: 'index' });
+  // Past MAX_ROWS, training and drawing would hold the worker and the page for seconds.
+  const rows = firstRecords(csv.text, MAX_ROWS);
+  // Read as float64 first: a value beyond float32's range would silently become Infinity.
+  const data = parseCsv(rows.text, { file: csv.name, target, targetType: 'categorical', encoding: 'index', dtype: 'float64' });
   const classes = data.classes?.length ?? 0;
   if (classes < 2) throw new Error(`${csv.name}: the class column '${target}' has ${classes} distinct value${classes === 1 ? '' : 's'}; it needs at least 2`);
   if (classes > 6) throw new Error(`${csv.name}: the class column '${target}' has ${classes} distinct values; the playground draws at most 6 classes`);
   const [fx, fy] = data.featureNames;
+  const x64 = data.dataset.x.data();
+  const xy = new Float32Array(x64.length);
+  for (let i = 0; i < x64.length; i++) {
+    xy[i] = x64[i]!;
+    if (!Number.isFinite(xy[i]!)) throw tooLarge(csv.name, rows.text, Math.floor(i / 2), data.featureNames[i % 2]!);
+  }
   return {
-    xy: Float32Array.from(data.dataset.x.data()),
+    xy,
     labels: Int32Array.from(data.labels!.data()),
     classes,
     source: csv.name,
     names: { features: [fx ?? 'x', fy ?? 'y'], target, classes: data.classes ?? [] },
+    notice: rows.total > rows.kept ? `${csv.name}: using the first ${count(rows.kept)} of ${count(rows.total)} rows` : null,
   };
+}
+
+/** The error for row `r`'s value in `column` that float32 cannot hold, at the line the reader found it on. */
+function tooLarge(file: string, text: string, r: number, column: string): CsvError {
+  // Only now is the table read again: the line and the text as written are needed just for the message.
+  const table = parseCsvTable(text, { file });
+  const raw = table.rows[r]?.[table.header.indexOf(column)] ?? '';
+  return new CsvError(file, table.lines[r] ?? null, `column '${column}' is '${raw}', too large for the playground's 32-bit numbers (at most ±3.4e38)`);
 }
 
 export function subset(xy: Float32Array, labels: Int32Array, idx: readonly number[]): Points {

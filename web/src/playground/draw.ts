@@ -1,5 +1,5 @@
 /** Drawing the playground: heatmaps, points and the network, on canvases (pure functions of a snapshot). */
-import type { DataMessage, Snapshot } from './protocol.js';
+import type { DataMessage, Points, Snapshot } from './protocol.js';
 
 export const BLUE: readonly [number, number, number] = [8, 119, 189];
 export const ORANGE: readonly [number, number, number] = [245, 147, 34];
@@ -20,6 +20,8 @@ export function diverging(v: number): [number, number, number] {
 /** The output's colour at a grid cell: binary, P(class 1) through the diverging scale; multiclass, the class's colour by confidence. */
 function outputColor(v: number, classes: number): [number, number, number] {
   if (classes === 2) return diverging(2 * v - 1);
+  // A diverged network's output has no class to colour.
+  if (!Number.isFinite(v)) return [...WHITE];
   const k = Math.floor(v);
   const p = v - k;
   const floor = 1 / classes;
@@ -44,28 +46,43 @@ export function paintGrid(canvas: HTMLCanvasElement | OffscreenCanvas, values: F
   ctx.putImageData(image, 0, 0);
 }
 
-/** The decision boundary with the points on it. */
-export function drawOutput(canvas: HTMLCanvasElement, snap: Snapshot, data: DataMessage, showTest: boolean, scratch: HTMLCanvasElement): void {
+/** The decision boundary, with the points (drawn once into `points` by drawPoints) over it. */
+export function drawOutput(canvas: HTMLCanvasElement, snap: Snapshot, data: DataMessage, points: HTMLCanvasElement, scratch: HTMLCanvasElement): void {
   const size = canvas.width;
   const ctx = canvas.getContext('2d')!;
   paintGrid(scratch, snap.output, snap.grid, (v) => outputColor(v, data.classes));
   ctx.imageSmoothingEnabled = true;
   ctx.globalAlpha = 1;
   ctx.drawImage(scratch, 0, 0, size, size);
+  ctx.drawImage(points, 0, 0, size, size);
+}
+
+/**
+ * The points, into a transparent layer of `size` pixels: they change only with the data, while
+ * the boundary under them changes with every snapshot, so each frame copies this layer once
+ * instead of drawing every point again.
+ */
+export function drawPoints(layer: HTMLCanvasElement, data: DataMessage, showTest: boolean, size: number): void {
+  layer.width = size;
+  layer.height = size;
+  const ctx = layer.getContext('2d')!;
+  ctx.clearRect(0, 0, size, size);
   const toPx = (v: number) => ((v + data.extent) / (2 * data.extent)) * size;
-  const dot = (x: number, y: number, label: number, stroke: string) => {
-    const c = CLASS_COLORS[label % CLASS_COLORS.length]!;
-    ctx.beginPath();
-    ctx.arc(toPx(x), size - toPx(y), Math.max(2.5, size / 110), 0, 2 * Math.PI);
-    ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
-    ctx.fill();
+  const r = Math.max(2.5, size / 110);
+  const dots = (p: Points, stroke: string) => {
     ctx.lineWidth = 1;
     ctx.strokeStyle = stroke;
-    ctx.stroke();
+    for (let i = 0; i < p.labels.length; i++) {
+      const c = CLASS_COLORS[p.labels[i]! % CLASS_COLORS.length]!;
+      ctx.beginPath();
+      ctx.arc(toPx(p.xy[2 * i]!), size - toPx(p.xy[2 * i + 1]!), r, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+      ctx.fill();
+      ctx.stroke();
+    }
   };
-  const { train, test } = data;
-  for (let i = 0; i < train.labels.length; i++) dot(train.xy[2 * i]!, train.xy[2 * i + 1]!, train.labels[i]!, '#ffffff');
-  if (showTest) for (let i = 0; i < test.labels.length; i++) dot(test.xy[2 * i]!, test.xy[2 * i + 1]!, test.labels[i]!, '#1f2328');
+  dots(data.train, '#ffffff');
+  if (showTest) dots(data.test, '#1f2328');
 }
 
 export interface NetworkLayout {

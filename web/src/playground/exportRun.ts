@@ -13,6 +13,10 @@ export function exportRun(s: Session): { model: string; testCsv: string; fileNam
   const { names } = s;
   // makeData names every class (label k is names.classes[k]), so there are s.classes of them.
   const classes = names.classes;
+  // A file the CLI would read as NaN predictions (or reject, for the CSV) helps no one.
+  for (const [name, p] of s.model.namedParameters()) {
+    if (!p.data().every(Number.isFinite)) throw new Error(`Nothing exported: the network has diverged (parameter ${name} holds a value that is not a finite number). Lower the learning rate and press Reset.`);
+  }
   const text = modelFileText(s.model, {
     optimizer: s.optimizer,
     metadata: {
@@ -35,6 +39,7 @@ export function exportRun(s: Session): { model: string; testCsv: string; fileNam
   // Binary targets are read as numbers (0, 1), multiclass ones as class names.
   const label = (k: number) => csvField(multiclass ? (classes[k] ?? String(k)) : String(k));
   const lines = [[...names.features, names.target].map(csvField).join(',')];
+  if (!xy.every(Number.isFinite)) throw new Error('Nothing exported: the test data holds a value that is not a finite number.');
   for (let i = 0; i < s.testY.shape[0]!; i++) lines.push(`${xy[2 * i]},${xy[2 * i + 1]},${label(Math.round(labels[i]!))}`);
   return { model: text, testCsv: lines.join('\n') + '\n', fileName: `chainrule-${s.source.replace(/[^\w.-]+/g, '_')}-epoch${s.epoch}` };
 }

@@ -25,8 +25,13 @@ export type ToWorker =
 export interface DataMessage {
   readonly type: 'data';
   readonly id: number;
+  /** The points drawn: all of them, or a random sample of at most MAX_DRAWN (rows.ts) in all. */
   readonly train: Points;
   readonly test: Points;
+  /** How many points each split has (training and the losses use all of them). */
+  readonly rows: { readonly train: number; readonly test: number };
+  /** Said on the page when not every row of an uploaded file is used (null: every row is). */
+  readonly notice: string | null;
   readonly classes: number;
   /** The plane shown: [−extent, extent] on both axes. */
   readonly extent: number;

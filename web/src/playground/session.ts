@@ -21,7 +21,8 @@ import {
 } from 'chainrule';
 import type { PlaygroundState } from '../state.js';
 import { makeData, subset, targetsOf, type DataNames } from './data.js';
-import type { CsvUpload, DataMessage } from './protocol.js';
+import type { CsvUpload, DataMessage, Points } from './protocol.js';
+import { FLOAT32_MAX, drawnCount } from './rows.js';
 
 /** Resolution of the grid the heatmaps are computed on. */
 export const GRID = 40;
@@ -62,7 +63,8 @@ export function createSession(id: number, state: PlaygroundState, csv: CsvUpload
   const test = subset(data.xy, data.labels, order.slice(nTrain));
   let extent = 0;
   for (const v of data.xy) extent = Math.max(extent, Math.abs(v));
-  extent = Math.ceil(extent * 1.15 * 10) / 10 || 1;
+  // Kept within float32, so the grid the heatmaps are computed on holds finite numbers.
+  extent = Math.min(FLOAT32_MAX, Math.ceil(extent * 1.15 * 10) / 10 || 1);
 
   const features = new PlaneFeatures(state.features);
   const generator = new Generator(state.seed);
@@ -112,8 +114,10 @@ export function createSession(id: number, state: PlaygroundState, csv: CsvUpload
     data: {
       type: 'data',
       id,
-      train,
-      test,
+      // The split is in random order, so its first points are a uniform sample to draw.
+      ...sample(train, test),
+      rows: { train: train.labels.length, test: test.labels.length },
+      notice: data.notice,
       classes: data.classes,
       extent,
       layerSizes: sizes,
@@ -121,6 +125,13 @@ export function createSession(id: number, state: PlaygroundState, csv: CsvUpload
       source: data.source,
     },
   };
+}
+
+/** At most MAX_DRAWN points to draw: drawing every point of a large file would hold the page for a second a frame. */
+function sample(train: Points, test: Points): { train: Points; test: Points } {
+  const n = drawnCount(train.labels.length, test.labels.length);
+  const first = (p: Points, k: number): Points => (k === p.labels.length ? p : { xy: p.xy.slice(0, 2 * k), labels: p.labels.slice(0, k) });
+  return { train: first(train, n.train), test: first(test, n.test) };
 }
 
 export function lossOf(s: Session, output: Tensor, target: Tensor): Tensor {

@@ -7,8 +7,9 @@ import { liveChart, type LiveChart } from '../chart.js';
 import { el } from '../dom.js';
 import type { PlaygroundState } from '../state.js';
 import { layerControls, mountDataControls, mountNetworkControls, type ControlHandlers } from './controls.js';
-import { drawNetwork, drawOutput, layoutNetwork, type NetworkLayout } from './draw.js';
+import { drawNetwork, drawOutput, drawPoints, layoutNetwork, type NetworkLayout } from './draw.js';
 import type { CsvUpload, DataMessage, FromWorker, Snapshot, ToWorker } from './protocol.js';
+import { count } from './rows.js';
 import './playground.css';
 
 /** What tests and the frame-rate measurement read. */
@@ -120,6 +121,10 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
   outCol.append(el('h2', {}, 'Output'));
   const outCanvas = el('canvas', { id: 'pg-output', role: 'img', 'aria-label': 'Decision boundary with the training and test points', width: '360', height: '360' });
   outCol.append(outCanvas);
+  // What of the data is left out of training or of the picture, when something is.
+  const dataNote = el('p', { id: 'pg-data-note', class: 'pg-note', role: 'status' });
+  dataNote.hidden = true;
+  outCol.append(dataNote);
   const stats = el('dl', { class: 'pg-stats' });
   const stat = (id: string, label: string) => {
     const dd = el('dd', { id }, '—');
@@ -142,6 +147,18 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
   const gradChart: LiveChart = liveChart(charts, 'Gradient norm', [{ label: '‖∂L/∂θ‖', color: '#6e7781' }]);
 
   const scratch = document.createElement('canvas');
+  const pointsLayer = document.createElement('canvas');
+  /** What the points layer was drawn for (null: to be drawn). */
+  let pointsFor: { data: DataMessage; showTest: boolean; size: number } | null = null;
+
+  function notePoints(d: DataMessage, withTest: boolean): void {
+    const drawn = d.train.labels.length + (withTest ? d.test.labels.length : 0);
+    const of = d.rows.train + (withTest ? d.rows.test : 0);
+    const lines = d.notice === null ? [] : [`${d.notice}.`];
+    if (drawn < of) lines.push(`Drawing a random ${count(drawn)} of the ${count(of)} ${withTest ? '' : 'training '}points; training and the losses use all of them.`);
+    dataNote.textContent = lines.join(' ');
+    dataNote.hidden = lines.length === 0;
+  }
 
   // ---- state changes
   const renderLayers = () => layerControls(layersBox, state.hidden, commit);
@@ -168,6 +185,8 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     data = null;
     snap = null;
     layout = null;
+    pointsFor = null;
+    dataNote.hidden = true;
     setTrainable(false);
     for (const c of [netCanvas, outCanvas]) c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
     epoch.textContent = '0';
@@ -249,6 +268,7 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
       pendingExport = null;
     } else {
       setRunning(false);
+      pendingExport = null;
       if (m.during === 'configure') clearOutput();
       const target = state.dataset === 'csv' && m.during === 'configure' ? csvError : errorBox;
       target.textContent = m.message;
@@ -277,7 +297,12 @@ export function mountPlayground(root: HTMLElement, initial: PlaygroundState, onC
     const width = Math.max(240, Math.min(520, netWrap.clientWidth || 320));
     if (layout === null || layout.width !== width) layout = layoutNetwork(data.layerSizes, width);
     drawNetwork(netCanvas, layout, snap, data, state.edges, scratch);
-    drawOutput(outCanvas, snap, data, showTest.checked, scratch);
+    if (pointsFor === null || pointsFor.data !== data || pointsFor.showTest !== showTest.checked || pointsFor.size !== outCanvas.width) {
+      pointsFor = { data, showTest: showTest.checked, size: outCanvas.width };
+      drawPoints(pointsLayer, data, showTest.checked, outCanvas.width);
+      notePoints(data, showTest.checked);
+    }
+    drawOutput(outCanvas, snap, data, pointsLayer, scratch);
     epoch.textContent = String(snap.epoch);
     trainLoss.textContent = fmt(snap.trainLoss);
     testLoss.textContent = fmt(snap.testLoss);

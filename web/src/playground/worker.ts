@@ -19,6 +19,8 @@ let sessionId = 0;
 let running = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let lastPost = 0;
+/** How long the last snapshot took: on a large dataset its losses over every point cost more than the training between them. */
+let snapshotMs = 0;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
@@ -37,8 +39,10 @@ function configure(id: number, state: PlaygroundState, csv: CsvUpload | null): v
 
 function postSnapshot(): void {
   if (session === null) return;
+  const start = performance.now();
   const snap = snapshot(session, running);
   lastPost = performance.now();
+  snapshotMs = lastPost - start;
   post({ type: 'snapshot', id: sessionId, snapshot: snap }, [snap.output.buffer, ...snap.neurons.map((n) => n.buffer)]);
 }
 
@@ -54,7 +58,8 @@ function loop(): void {
     running = false;
     post({ type: 'error', id: sessionId, during: 'train', message: e instanceof Error ? e.message : String(e) });
   }
-  if (performance.now() - lastPost >= SNAPSHOT_MS || !running) postSnapshot();
+  // Snapshots take at most a fifth of the worker's time, so training goes on at a useful pace.
+  if (performance.now() - lastPost >= Math.max(SNAPSHOT_MS, 4 * snapshotMs) || !running) postSnapshot();
   if (running) timer = setTimeout(loop, 0);
 }
 
