@@ -14,7 +14,7 @@ import { fsum } from '../math/fsum.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { TensorDataset } from './dataset.js';
-import { nodeFs } from './node.js';
+import { lineAt, readUtf8File } from './utf8.js';
 import type { FloatDType } from './datasets.js';
 
 /** Options of the reader itself. */
@@ -101,6 +101,8 @@ export function parseCsvTable(text: string, options: CsvReadOptions = {}): CsvTa
     throw new ValueError(`parseCsv: delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
   }
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const nul = src.indexOf('\0');
+  if (nul >= 0) throw new CsvError(file, lineAt(src, nul), 'a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
   const len = src.length;
   const records: string[][] = [];
   const starts: number[] = [];
@@ -337,15 +339,6 @@ export function parseCsv(text: string, options: CsvOptions): CsvData {
   return { dataset, featureNames: names, targetName: target, classes, labels, ...(stats === undefined ? {} : { stats }) };
 }
 
-function readText(path: string, op: string): string {
-  const fs = nodeFs(op);
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CsvError(path, null, `cannot read the file: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 /**
  * Loads a CSV file with a header row as a dataset: chosen feature columns, a numeric or categorical target, optional standardisation.
  * @example
@@ -356,7 +349,7 @@ function readText(path: string, op: string): string {
  * stats?.means;    // [3, 71.66666666666667]
  */
 export function loadCsv(path: string, options: CsvOptions): CsvData {
-  return parseCsv(readText(path, 'loadCsv'), { ...options, file: options.file ?? path });
+  return parseCsv(readUtf8File(path, 'loadCsv', (line, reason) => new CsvError(options.file ?? path, line, reason)), { ...options, file: options.file ?? path });
 }
 
 /**
@@ -395,5 +388,5 @@ export function parseCsvFeatures(text: string, options: CsvFeaturesOptions): Csv
  * x.toArray(); // [[3, 80]]
  */
 export function loadCsvFeatures(path: string, options: CsvFeaturesOptions): CsvFeatures {
-  return parseCsvFeatures(readText(path, 'loadCsvFeatures'), { ...options, file: options.file ?? path });
+  return parseCsvFeatures(readUtf8File(path, 'loadCsvFeatures', (line, reason) => new CsvError(options.file ?? path, line, reason)), { ...options, file: options.file ?? path });
 }
