@@ -267,3 +267,30 @@ test('loadCsvFeatures errors: no features, mismatched stats, a missing column, a
   throwsCsv(() => parseCsvFeatures('a,c\n1,2\n', { file: 'new.csv', stats }), "new.csv:1: no feature column 'b'; the columns are a, c");
   throwsCsv(() => parseCsvFeatures('a,b\n1,2\n3,?\n', { file: 'new.csv', stats }), "new.csv:3: column 'b' is '?', not a number");
 });
+
+test('a file that is not UTF-8 (a Latin-1 label) is a CsvError naming the file, the byte and its line', () => {
+  const path = join(dir, 'latin1.csv');
+  // 'café' in Latin-1: the é is the single byte 0xE9, which UTF-8 decoding used to turn into U+FFFD.
+  writeFileSync(path, Buffer.concat([Buffer.from('x,label\n1,a\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+  throwsCsv(() => loadCsv(path, { target: 'label', targetType: 'categorical' }), `${path}:3: byte 17 is not UTF-8; save the file as UTF-8 text`);
+  throwsCsv(() => loadCsvFeatures(path, { features: ['x'] }), `${path}:3: byte 17 is not UTF-8; save the file as UTF-8 text`);
+  // Invalid sequences in a header name, and overlong or surrogate forms, are refused too.
+  for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8], [0xe2, 0x82]]) {
+    writeFileSync(path, Buffer.concat([Buffer.from('x,l'), Buffer.from(bad), Buffer.from('\n1,a\n')]));
+    throwsCsv(() => loadCsv(path, { target: 'x', targetType: 'numeric' }), `${path}:1: byte 3 is not UTF-8; save the file as UTF-8 text`);
+  }
+  // Real UTF-8 (two-, three- and four-byte characters) loads.
+  writeFileSync(path, 'x,label\n1,café\n2,日本\n3,🙂\n');
+  assert.deepEqual(loadCsv(path, { target: 'label', targetType: 'categorical' }).classes, ['café', '日本', '🙂']);
+});
+
+test('a NUL byte anywhere (a label, a header name, a binary file) is a CsvError with its line', () => {
+  throwsCsv(() => parseCsv('x,label\n1,a\n2,b\0\n', { file: 'n.csv', target: 'label', targetType: 'categorical' }), 'n.csv:3: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
+  throwsCsv(() => parseCsvTable('x,la\0bel\n1,a\n', { file: 'n.csv' }), 'n.csv:1: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
+  const path = join(dir, 'utf16.csv');
+  // UTF-16 with its BOM fails as UTF-8 at once; without the BOM, at its first NUL.
+  writeFileSync(path, Buffer.from('\ufeffx,y\r\n1,2\r\n', 'utf16le'));
+  throwsCsv(() => loadCsv(path, { target: 'y', targetType: 'numeric' }), `${path}:1: byte 0 is not UTF-8; save the file as UTF-8 text`);
+  writeFileSync(path, Buffer.from('x,y\r\n1,2\r\n', 'utf16le'));
+  throwsCsv(() => loadCsv(path, { target: 'y', targetType: 'numeric' }), `${path}:1: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one`);
+});
