@@ -40,7 +40,7 @@ export function modelFileText(model: Module, options: ModelFileOptions = {}): st
   checkJsonValue(metadata, 'metadata');
   const optimizer = options.optimizer?.stateDict() ?? null;
   // A diverged run's NaN moments would otherwise be written as null and resume as garbage.
-  checkJsonValue(optimizer, 'the optimizer state');
+  checkJsonValue(optimizer, 'optimizer');
   return encodeModelFile({
     model: model.config(),
     parameters: serializeParameters(model.stateDict()),
