@@ -141,20 +141,24 @@ test('random CSV text and options: every entry point loads finite data or throws
 
 test('random bytes as a CSV file: loads or throws CsvError (not UTF-8, NUL, …)', { timeout: 60_000 }, () => {
   const file = join(dir, 'bytes.csv');
-  const bytes = fc.oneof(
-    fc.uint8Array({ maxLength: 60 }),
+  const mutated = (text: string, at: number, b: number) => {
+    const u = new TextEncoder().encode(text);
+    if (u.length > 0) u[at % u.length] = b;
+    return u;
+  };
+  const input = fc.oneof(
+    fc.record({ data: fc.uint8Array({ maxLength: 60 }), opts: options }),
     // Mostly valid text with one byte replaced, as a Latin-1 label in a UTF-8 file.
-    fc.tuple(csvText, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([t, at, b]) => {
-      const u = new TextEncoder().encode(t);
-      if (u.length > 0) u[at % u.length] = b;
-      return u;
-    }),
+    fc.tuple(table, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([t, at, b]) => ({ data: mutated(t.text, at, b), opts: t.opts })),
+    fc.tuple(csvText, options, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([t, opts, at, b]) => ({ data: mutated(t, at, b), opts })),
   );
   fc.assert(
-    fc.property(bytes, options, fc.boolean(), (data, opts, features) => {
+    fc.property(input, fc.boolean(), ({ data, opts }, features) => {
       writeFileSync(file, data);
       try {
         run(features ? 4 : 2, '', opts, file);
+        // What loads was text: strict UTF-8, no NUL (before, bad bytes loaded as U+FFFD labels).
+        assert.ok(!new TextDecoder('utf-8', { fatal: true }).decode(data).includes('\0'), 'a loaded file is UTF-8 without NUL');
       } catch (e) {
         if (e instanceof assert.AssertionError || !expected(e)) throw e;
       }
