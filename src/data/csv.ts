@@ -10,11 +10,11 @@
  * ~100 lines, and owning them is what lets every error carry its physical line.
  */
 import { CsvError, ValueError } from '../errors.js';
-import { fsum } from '../math/fsum.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { TensorDataset } from './dataset.js';
-import { nodeFs } from './node.js';
+import { applyStats, checkDType, checkRange, checkStats, computeStats } from './csvStats.js';
+import { lineAt, readUtf8File } from './utf8.js';
 import type { FloatDType } from './datasets.js';
 
 /** Options of the reader itself. */
@@ -101,6 +101,8 @@ export function parseCsvTable(text: string, options: CsvReadOptions = {}): CsvTa
     throw new ValueError(`parseCsv: delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
   }
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const nul = src.indexOf('\0');
+  if (nul >= 0) throw new CsvError(file, lineAt(src, nul), 'a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
   const len = src.length;
   const records: string[][] = [];
   const starts: number[] = [];
@@ -245,29 +247,6 @@ function readFeatures(table: CsvTable, columns: readonly number[]): Float64Array
   return x;
 }
 
-function computeStats(x: Float64Array, names: readonly string[]): CsvStats {
-  const f = names.length;
-  const n = x.length / f;
-  const means: number[] = [];
-  const stds: number[] = [];
-  for (let k = 0; k < f; k++) {
-    const column = Array.from({ length: n }, (_, r) => x[r * f + k]!);
-    const mean = fsum(column) / n;
-    const std = Math.sqrt(fsum(column.map((v) => (v - mean) * (v - mean))) / n);
-    means.push(mean);
-    stds.push(std > 0 ? std : 1);
-  }
-  return { features: [...names], means, stds };
-}
-
-function applyStats(x: Float64Array, stats: CsvStats): void {
-  const f = stats.means.length;
-  for (let i = 0; i < x.length; i++) {
-    const k = i % f;
-    x[i] = (x[i]! - stats.means[k]!) / stats.stds[k]!;
-  }
-}
-
 /** Class names in order: numerically when every name is a number, else by code units. */
 function sortClasses(names: Iterable<string>): string[] {
   const list = [...new Set(names)];
@@ -293,7 +272,7 @@ export function parseCsv(text: string, options: CsvOptions): CsvData {
   }
   const encoding = options.encoding ?? 'onehot';
   if (encoding !== 'onehot' && encoding !== 'index') throw new ValueError(`loadCsv: encoding must be 'onehot' or 'index', got '${String(encoding)}'`);
-  const dtype = options.dtype ?? 'float32';
+  const dtype = checkDType('loadCsv', options.dtype);
   const targetColumn = columnIndex(table, target, 'target');
   const { names, columns } = selectFeatures(table, options.features, target);
   requireRows(table);
@@ -302,14 +281,16 @@ export function parseCsv(text: string, options: CsvOptions): CsvData {
   const xs = readFeatures(table, columns);
   let stats: CsvStats | undefined;
   if (options.standardize === true) {
-    stats = computeStats(xs, names);
+    stats = computeStats(table, xs, names);
     applyStats(xs, stats);
   }
+  checkRange(table, xs, columns, dtype, stats !== undefined);
   const x = tensor(xs, { shape: [n, names.length], dtype });
 
   if (targetType === 'numeric') {
     const hint = " (for class names, use targetType 'categorical')";
     const ys = Float64Array.from({ length: n }, (_, r) => parseNumber(table, r, targetColumn, hint));
+    checkRange(table, ys, [targetColumn], dtype, false);
     const dataset = new TensorDataset(x, tensor(ys, { shape: [n, 1], dtype }));
     return { dataset, featureNames: names, targetName: target, ...(stats === undefined ? {} : { stats }) };
   }
@@ -337,15 +318,6 @@ export function parseCsv(text: string, options: CsvOptions): CsvData {
   return { dataset, featureNames: names, targetName: target, classes, labels, ...(stats === undefined ? {} : { stats }) };
 }
 
-function readText(path: string, op: string): string {
-  const fs = nodeFs(op);
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CsvError(path, null, `cannot read the file: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 /**
  * Loads a CSV file with a header row as a dataset: chosen feature columns, a numeric or categorical target, optional standardisation.
  * @example
@@ -356,7 +328,7 @@ function readText(path: string, op: string): string {
  * stats?.means;    // [3, 71.66666666666667]
  */
 export function loadCsv(path: string, options: CsvOptions): CsvData {
-  return parseCsv(readText(path, 'loadCsv'), { ...options, file: options.file ?? path });
+  return parseCsv(readUtf8File(path, 'loadCsv', (line, reason) => new CsvError(options.file ?? path, line, reason)), { ...options, file: options.file ?? path });
 }
 
 /**
@@ -377,13 +349,16 @@ export function parseCsvFeatures(text: string, options: CsvFeaturesOptions): Csv
     if (stats.features.length === f && stats.features.some((s, k) => s !== features[k])) {
       throw new ValueError(`loadCsvFeatures: features [${features.join(', ')}] differ from the features of the stats [${stats.features.join(', ')}]`);
     }
+    checkStats('loadCsvFeatures', stats);
   }
   const table = parseCsvTable(text, options);
   const { names, columns } = selectFeatures(table, features, null);
   requireRows(table);
+  const dtype = checkDType('loadCsvFeatures', options.dtype);
   const xs = readFeatures(table, columns);
   if (stats !== undefined) applyStats(xs, stats);
-  return { x: tensor(xs, { shape: [table.rows.length, names.length], dtype: options.dtype ?? 'float32' }), featureNames: names };
+  checkRange(table, xs, columns, dtype, stats !== undefined);
+  return { x: tensor(xs, { shape: [table.rows.length, names.length], dtype }), featureNames: names };
 }
 
 /**
@@ -395,5 +370,5 @@ export function parseCsvFeatures(text: string, options: CsvFeaturesOptions): Csv
  * x.toArray(); // [[3, 80]]
  */
 export function loadCsvFeatures(path: string, options: CsvFeaturesOptions): CsvFeatures {
-  return parseCsvFeatures(readText(path, 'loadCsvFeatures'), { ...options, file: options.file ?? path });
+  return parseCsvFeatures(readUtf8File(path, 'loadCsvFeatures', (line, reason) => new CsvError(options.file ?? path, line, reason)), { ...options, file: options.file ?? path });
 }

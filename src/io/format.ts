@@ -62,27 +62,54 @@ export function serializeParameters(state: StateDict): Record<string, Serialized
   return out;
 }
 
-export function deserializeParameters(where: string, params: Record<string, SerializedParameter>): StateDict {
-  const out: StateDict = {};
-  for (const [name, p] of Object.entries(params)) {
-    if (!isDType(p.dtype) || !Array.isArray(p.shape) || typeof p.data !== 'string') {
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a value is, in words, for messages about a file's content. */
+function kindOf(value: unknown): string {
+  return value === undefined ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Reads the stored parameters into tensors for `model` (its named parameters), refusing any whose
+ * dtype, shape or byte length differs from the parameter it fills: bytes read as another dtype
+ * would load as garbage. Sizes are checked against the file before anything is allocated.
+ */
+export function deserializeParameters(where: string, params: Record<string, SerializedParameter>, model: readonly (readonly [string, Tensor])[]): StateDict {
+  const expected = new Map(model);
+  // No prototype: a stored name such as '__proto__' stays an ordinary (unexpected) key.
+  const out: StateDict = Object.create(null) as StateDict;
+  for (const [name, p] of Object.entries(params) as [string, unknown][]) {
+    if (!isRecord(p) || !isDType(p['dtype']) || !Array.isArray(p['shape']) || typeof p['data'] !== 'string') {
       throw new ModelFileError(`${where}: parameter '${name}' is malformed (needs shape, dtype and data)`);
+    }
+    const dtype = p['dtype'];
+    const shape: unknown[] = p['shape'];
+    if (!shape.every((d): d is number => Number.isSafeInteger(d) && (d as number) >= 0) || !Number.isSafeInteger(shapeSize(shape as number[]))) {
+      throw new ModelFileError(`${where}: parameter '${name}' has an invalid shape ${JSON.stringify(shape)} (needs non-negative integers)`);
+    }
+    const dims = shape as number[];
+    const target = expected.get(name);
+    if (target !== undefined && target.dtype !== dtype) {
+      throw new ModelFileError(`${where}: parameter '${name}' is stored as ${dtype} but the model's '${name}' is ${target.dtype}; the file was edited or does not belong to this model`);
     }
     let bytes: Uint8Array;
     try {
-      bytes = fromBase64(p.data);
+      bytes = fromBase64(p['data']);
     } catch {
       throw new ModelFileError(`${where}: parameter '${name}' has invalid base64 data`);
     }
-    const array = allocArray(p.dtype, shapeSize(p.shape));
-    if (bytes.length !== array.byteLength) {
-      throw new ModelFileError(`${where}: parameter '${name}' of shape ${formatShape(p.shape)} needs ${array.byteLength} bytes, the file has ${bytes.length}`);
+    const byteLength = shapeSize(dims) * allocArray(dtype, 0).BYTES_PER_ELEMENT;
+    if (bytes.length !== byteLength) {
+      throw new ModelFileError(`${where}: parameter '${name}' of shape ${formatShape(dims)} needs ${byteLength} bytes, the file has ${bytes.length}`);
     }
+    const array = allocArray(dtype, shapeSize(dims));
     const width = array.BYTES_PER_ELEMENT;
-    const target = new Uint8Array(array.buffer);
-    if (LITTLE_ENDIAN) target.set(bytes);
-    else for (let i = 0; i < bytes.length; i += width) for (let k = 0; k < width; k++) target[i + k] = bytes[i + width - 1 - k]!;
-    out[name] = new Tensor(array, p.shape, p.dtype, null, name);
+    const view = new Uint8Array(array.buffer);
+    if (LITTLE_ENDIAN) view.set(bytes);
+    else for (let i = 0; i < bytes.length; i += width) for (let k = 0; k < width; k++) view[i + k] = bytes[i + width - 1 - k]!;
+    out[name] = new Tensor(array, dims, dtype, null, name);
   }
   return out;
 }
@@ -113,9 +140,22 @@ export function decodeModelFile(where: string, text: string): ModelPayload {
   if (crc32(payload) !== checksum) {
     throw new ModelFileError(`${where}: checksum mismatch: the file was modified or damaged after it was saved`);
   }
-  const parsed = JSON.parse(payload) as ModelPayload;
-  if (typeof parsed.model !== 'object' || parsed.model === null || typeof parsed.parameters !== 'object' || parsed.parameters === null) {
-    throw new ModelFileError(`${where}: the payload lacks the model description or its parameters`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch (e) {
+    throw new ModelFileError(`${where}: the payload is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  return parsed;
+  if (!isRecord(parsed)) throw new ModelFileError(`${where}: the payload is ${kindOf(parsed)}, not an object with the model, its parameters and metadata`);
+  const { model, parameters, optimizer, metadata } = parsed;
+  if (!isRecord(model) || typeof model['type'] !== 'string') throw new ModelFileError(`${where}: the payload's model description is ${kindOf(model)}, not an object with a type`);
+  if (!isRecord(parameters)) throw new ModelFileError(`${where}: the payload's parameters are ${kindOf(parameters)}, not an object of named tensors`);
+  if (optimizer !== undefined && optimizer !== null && !isRecord(optimizer)) throw new ModelFileError(`${where}: the payload's optimizer state is ${kindOf(optimizer)}, not an object`);
+  if (metadata !== undefined && !isRecord(metadata)) throw new ModelFileError(`${where}: the payload's metadata is ${kindOf(metadata)}, not an object`);
+  return {
+    model: model as ModuleConfig,
+    parameters: parameters as Record<string, SerializedParameter>,
+    optimizer: (optimizer ?? null) as OptimizerState | null,
+    metadata: metadata ?? {},
+  };
 }

@@ -1,10 +1,11 @@
 /** Model files from text, without the file system (works in the browser too). */
-import { ModelFileError } from '../errors.js';
+import { ModelFileError, ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/registry.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { VERSION } from '../version.js';
 import { decodeModelFile, deserializeParameters, encodeModelFile, serializeParameters } from './format.js';
+import { checkJsonValue } from './json.js';
 
 export interface LoadedModel {
   readonly model: Module;
@@ -13,13 +14,38 @@ export interface LoadedModel {
   readonly metadata: Record<string, unknown>;
 }
 
-/** The text of a model file for `model` (what `save` writes; the playground's Export model). */
-export function modelFileText(model: Module, options: { optimizer?: Optimizer; metadata?: Record<string, unknown> } = {}): string {
+export interface ModelFileOptions {
+  /** Also store the optimizer's state, to resume training. */
+  readonly optimizer?: Optimizer | undefined;
+  /** Free-form training metadata (epochs run, dataset, history…): must be JSON-serializable, or a ValueError names the key that is not. */
+  readonly metadata?: Record<string, unknown> | undefined;
+  /**
+   * Record the time of saving as `metadata.savedAt` (default true). With false, saving the same
+   * model twice gives byte-identical files (the loader never needs savedAt).
+   */
+  readonly timestamp?: boolean | undefined;
+}
+
+/**
+ * The text of a model file for `model` (what `save` writes; the playground's Export model).
+ * @example
+ * const a = modelFileText(mlp([2, 3, 1], { seed: 0 }), { timestamp: false });
+ * a === modelFileText(mlp([2, 3, 1], { seed: 0 }), { timestamp: false }); // true
+ */
+export function modelFileText(model: Module, options: ModelFileOptions = {}): string {
+  const { metadata = {} } = options;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new ValueError(`modelFileText: metadata must be an object of named values, got ${Array.isArray(metadata) ? 'an array' : String(metadata)}`);
+  }
+  checkJsonValue(metadata, 'metadata');
+  const optimizer = options.optimizer?.stateDict() ?? null;
+  // A diverged run's NaN moments would otherwise be written as null and resume as garbage.
+  checkJsonValue(optimizer, 'optimizer');
   return encodeModelFile({
     model: model.config(),
     parameters: serializeParameters(model.stateDict()),
-    optimizer: options.optimizer?.stateDict() ?? null,
-    metadata: { chainrule: VERSION, savedAt: new Date().toISOString(), ...(options.metadata ?? {}) },
+    optimizer,
+    metadata: { chainrule: VERSION, ...(options.timestamp === false ? {} : { savedAt: new Date().toISOString() }), ...metadata },
   });
 }
 
@@ -29,10 +55,14 @@ export function loadFromText(where: string, text: string): LoadedModel {
   let model: Module;
   try {
     model = moduleFromConfig(payload.model);
-    model.loadStateDict(deserializeParameters(where, payload.parameters));
   } catch (e) {
-    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(`${where}: the model description cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const state = deserializeParameters(where, payload.parameters, model.namedParameters());
+  try {
+    model.loadStateDict(state);
+  } catch (e) {
     throw new ModelFileError(`${where}: the weights do not fit the model described in the file: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { model, optimizerState: payload.optimizer ?? null, metadata: payload.metadata ?? {} };
+  return { model, optimizerState: payload.optimizer, metadata: payload.metadata };
 }

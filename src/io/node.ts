@@ -3,20 +3,61 @@
  * fetched when first needed (see data/node.ts), so browser bundles of the library stay clean.
  */
 import { nodeFs } from '../data/node.js';
-import { ModelFileError, fileError } from '../errors.js';
+import { decodeUtf8 } from '../data/utf8.js';
+import { ModelFileError, fileError, fsErrorCode } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { loadFromText, modelFileText, type LoadedModel } from './model.js';
+import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
+
+/** The process with id `pid` still runs (EPERM: it runs, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries of earlier writes of `dir/base` whose writer was killed (its process is
+ * gone): each is as large as the file. A live writer's temporary is never touched, whoever owns it.
+ */
+function removeStaleTemporaries(dir: string, base: string): void {
+  const { readdirSync, rmSync } = nodeFs('writeFileAtomic');
+  let names: string[];
+  try {
+    names = readdirSync(dir === '' ? '.' : dir);
+  } catch {
+    return; // The write itself reports a missing or unreadable directory.
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const match = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
+    const pid = match === null ? NaN : Number(match[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    try {
+      rmSync(dir + name, { force: true });
+    } catch {
+      // Best effort: a temporary that cannot be removed harms nothing but space.
+    }
+  }
+}
 
 /**
  * Writes `text` (a string, as UTF-8, or bytes) to `path` atomically: to a temporary file beside it, flushed to disk, then
  * renamed over the target. A crash at any point leaves either the old file or the new one; a
- * failure throws a FileError naming the path and the reason (no space left, permission denied…).
+ * failure throws a FileError naming the path and the reason (no space left, permission denied…),
+ * and leaves no temporary behind. Temporaries left by earlier writers of the same path that were
+ * killed are removed first.
  */
 export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeFs('writeFileAtomic');
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.${Date.now()}.tmp`;
+  const dir = path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  removeStaleTemporaries(dir, base);
+  const tmp = `${dir}.${base}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
     try {
@@ -33,12 +74,8 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   }
 }
 
-export interface SaveOptions {
-  /** Also store the optimizer's state, to resume training. */
-  readonly optimizer?: Optimizer;
-  /** Free-form training metadata (epochs run, dataset, history…): must be JSON-serializable. */
-  readonly metadata?: Record<string, unknown>;
-}
+/** What to store beside the weights: optimizer state, metadata, and whether to stamp the time (`timestamp: false` for byte-identical files). */
+export type SaveOptions = ModelFileOptions;
 
 /**
  * Saves a model's architecture and weights (and optionally optimizer state and metadata) to a
@@ -61,13 +98,15 @@ export function save(model: Module, path: string, options: SaveOptions = {}): vo
  */
 export function load(path: string): LoadedModel {
   const { readFileSync } = nodeFs('load');
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
-    const code = (e as { code?: string }).code;
+    const code = fsErrorCode(e);
     throw new ModelFileError(`${path}: cannot read the model file (${code === 'ENOENT' ? 'no such file' : String(code ?? e)})`);
   }
+  const text = decodeUtf8(bytes);
+  if (typeof text !== 'string') throw new ModelFileError(`${path}: not a chainrule model file: byte ${text.offset} is not UTF-8 text`);
   return loadFromText(path, text);
 }
 

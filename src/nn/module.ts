@@ -1,6 +1,7 @@
 /** The base of every layer and model: parameters, sub-modules, train/eval mode and state dicts. */
 import { noGrad } from '../autograd/mode.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { isFloating } from '../tensor/dtype.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -106,23 +107,33 @@ export abstract class Module {
   }
 
   /**
-   * Loads parameter values by name, checking that names and shapes match (all or nothing:
-   * nothing is changed if any entry is wrong). Values are converted to each parameter's dtype.
+   * Loads parameter values by name, checking that names, shapes and dtypes match (all or nothing:
+   * nothing is changed if any entry is wrong). As PyTorch's `copy_`, float32 and float64 values
+   * are converted to the parameter's precision; any other dtype difference (int32 or bool into a
+   * float parameter) is a DTypeError, since its values are no weights of that model.
    */
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): void {
     const strict = options.strict ?? true;
     const params = new Map(this.namedParameters());
     const problems: string[] = [];
+    const dtypeProblems: string[] = [];
     for (const [name, p] of params) {
       const v = state[name];
       if (v === undefined) {
         if (strict) problems.push(`missing '${name}'`);
+      } else if (!(v instanceof Tensor)) {
+        problems.push(`'${name}' is ${v === null ? 'null' : typeof v}, not a tensor`);
       } else if (!shapeEqual(v.shape, p.shape)) {
         problems.push(`'${name}' has shape ${formatShape(v.shape)} in the state but ${formatShape(p.shape)} in the model`);
+      } else if (v.dtype !== p.dtype && !(isFloating(v.dtype) && isFloating(p.dtype))) {
+        dtypeProblems.push(`'${name}' is ${v.dtype} in the state but ${p.dtype} in the model`);
       }
     }
     if (strict) for (const name of Object.keys(state)) if (!params.has(name)) problems.push(`unexpected '${name}'`);
     if (problems.length > 0) throw new ShapeError(`loadStateDict: ${problems.join('; ')}`);
+    if (dtypeProblems.length > 0) {
+      throw new DTypeError(`loadStateDict: ${dtypeProblems.join('; ')} (only float32 and float64 are converted into each other; cast the tensor if that is meant)`);
+    }
     noGrad(() => {
       for (const [name, p] of params) {
         const v = state[name];

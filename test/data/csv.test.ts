@@ -267,3 +267,66 @@ test('loadCsvFeatures errors: no features, mismatched stats, a missing column, a
   throwsCsv(() => parseCsvFeatures('a,c\n1,2\n', { file: 'new.csv', stats }), "new.csv:1: no feature column 'b'; the columns are a, c");
   throwsCsv(() => parseCsvFeatures('a,b\n1,2\n3,?\n', { file: 'new.csv', stats }), "new.csv:3: column 'b' is '?', not a number");
 });
+
+test('a file that is not UTF-8 (a Latin-1 label) is a CsvError naming the file, the byte and its line', () => {
+  const path = join(dir, 'latin1.csv');
+  // 'café' in Latin-1: the é is the single byte 0xE9, which UTF-8 decoding used to turn into U+FFFD.
+  writeFileSync(path, Buffer.concat([Buffer.from('x,label\n1,a\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+  throwsCsv(() => loadCsv(path, { target: 'label', targetType: 'categorical' }), `${path}:3: byte 17 is not UTF-8; save the file as UTF-8 text`);
+  throwsCsv(() => loadCsvFeatures(path, { features: ['x'] }), `${path}:3: byte 17 is not UTF-8; save the file as UTF-8 text`);
+  // Invalid sequences in a header name, and overlong or surrogate forms, are refused too.
+  for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8], [0xe2, 0x82]]) {
+    writeFileSync(path, Buffer.concat([Buffer.from('x,l'), Buffer.from(bad), Buffer.from('\n1,a\n')]));
+    throwsCsv(() => loadCsv(path, { target: 'x', targetType: 'numeric' }), `${path}:1: byte 3 is not UTF-8; save the file as UTF-8 text`);
+  }
+  // Real UTF-8 (two-, three- and four-byte characters) loads.
+  writeFileSync(path, 'x,label\n1,café\n2,日本\n3,🙂\n');
+  assert.deepEqual(loadCsv(path, { target: 'label', targetType: 'categorical' }).classes, ['café', '日本', '🙂']);
+});
+
+test('a NUL byte anywhere (a label, a header name, a binary file) is a CsvError with its line', () => {
+  throwsCsv(() => parseCsv('x,label\n1,a\n2,b\0\n', { file: 'n.csv', target: 'label', targetType: 'categorical' }), 'n.csv:3: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
+  throwsCsv(() => parseCsvTable('x,la\0bel\n1,a\n', { file: 'n.csv' }), 'n.csv:1: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one');
+  const path = join(dir, 'utf16.csv');
+  // UTF-16 with its BOM fails as UTF-8 at once; without the BOM, at its first NUL.
+  writeFileSync(path, Buffer.from('\ufeffx,y\r\n1,2\r\n', 'utf16le'));
+  throwsCsv(() => loadCsv(path, { target: 'y', targetType: 'numeric' }), `${path}:1: byte 0 is not UTF-8; save the file as UTF-8 text`);
+  writeFileSync(path, Buffer.from('x,y\r\n1,2\r\n', 'utf16le'));
+  throwsCsv(() => loadCsv(path, { target: 'y', targetType: 'numeric' }), `${path}:1: a NUL byte (\\0): CSV is text, and this looks like a binary file or a UTF-16 one`);
+});
+
+test('a value float32 cannot hold (1e308) is a CsvError naming line and column, not an Infinity in x; float64 holds it', () => {
+  const text = 'x,y\n1,2\n1e308,3\n';
+  throwsCsv(() => parseCsv(text, { file: 'big.csv', target: 'y', targetType: 'numeric' }), "big.csv:3: column 'x' is '1e308', too large for float32 (at most ±3.4e38); use dtype float64 or rescale the column");
+  throwsCsv(() => parseCsv('x,y\n1,-1e39\n', { file: 'big.csv', target: 'y', targetType: 'numeric' }), "big.csv:2: column 'y' is '-1e39', too large for float32 (at most ±3.4e38); use dtype float64 or rescale the column");
+  throwsCsv(() => parseCsvFeatures(text, { file: 'big.csv', features: ['x'] }), "big.csv:3: column 'x' is '1e308', too large for float32 (at most ±3.4e38); use dtype float64 or rescale the column");
+  assert.deepEqual(parseCsv(text, { target: 'y', targetType: 'numeric', dtype: 'float64' }).dataset.x.toArray(), [[1], [1e308]]);
+  // Standardized, the same column fits float32.
+  const { dataset } = parseCsv(text, { target: 'y', targetType: 'numeric', standardize: true });
+  assert.deepEqual(dataset.x.toArray(), [[-1], [1]]);
+});
+
+test('standardize computes means and stds of huge columns without overflow, or names the column it cannot', () => {
+  const { stats, dataset } = parseCsv('x,y\n1e308,0\n1e308,1\n1e200,2\n-1e200,3\n', { target: 'y', targetType: 'numeric', standardize: true, dtype: 'float64', features: ['x'] });
+  assert.ok(stats !== undefined && stats.means.every(Number.isFinite) && stats.stds.every(Number.isFinite));
+  assert.ok(Array.from(dataset.x.data()).every(Number.isFinite));
+  const wide = parseCsv('x,y\n1e200,0\n-1e200,1\n', { target: 'y', targetType: 'numeric', standardize: true, dtype: 'float64' });
+  assert.deepEqual(wide.stats?.stds, [1e200]);
+  assert.deepEqual(wide.dataset.x.toArray(), [[1], [-1]]);
+  throwsCsv(
+    () => parseCsv('x,y\n1.7e308,0\n1.7e308,1\n-1.7e308,2\n', { file: 's.csv', target: 'y', targetType: 'numeric', standardize: true, dtype: 'float64' }),
+    "s.csv:1: column 'x' cannot be standardized: its values span more than the float64 range",
+  );
+});
+
+test('a dtype other than float32/float64, and stats that cannot standardize, are ValueErrors', () => {
+  const bad = JSON.parse('{"target": "y", "targetType": "numeric", "dtype": "float16"}') as Parameters<typeof parseCsv>[1];
+  assert.throws(() => parseCsv('x,y\n1,2\n', bad), (e: unknown) => e instanceof ValueError && e.message === `loadCsv: dtype must be 'float32' or 'float64', got "float16"`);
+  const int = JSON.parse('{"features": ["x"], "dtype": "int32"}') as Parameters<typeof parseCsvFeatures>[1];
+  assert.throws(() => parseCsvFeatures('x\n1.5\n', int), (e: unknown) => e instanceof ValueError && e.message === `loadCsvFeatures: dtype must be 'float32' or 'float64', got "int32"`);
+  assert.throws(
+    () => parseCsvFeatures('x\n1\n', { stats: { features: ['x'], means: [0], stds: [0] } }),
+    (e: unknown) => e instanceof ValueError && e.message === 'loadCsvFeatures: stats.stds[0] is 0; a standard deviation must be a finite number above 0',
+  );
+  assert.throws(() => parseCsvFeatures('x\n1\n', { stats: { features: ['x'], means: [NaN], stds: [1] } }), /stats\.means\[0\] is NaN; a mean must be a finite number/);
+});

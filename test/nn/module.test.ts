@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError, Tensor, tensor, traceGraph, zeros } from '../../src/index.js';
+import { DTypeError, ShapeError, Tensor, tensor, traceGraph, zeros } from '../../src/index.js';
 import { Dropout, GELU, Linear, Module, ReLU, Sequential, Tanh, mlp } from '../../src/nn/index.js';
 
 test('mlp([2, 8, 8, 1]).namedParameters() names Linear parameters by layer index, in order', () => {
@@ -176,4 +176,36 @@ test('summary() shows nested containers with dotted indices and does not draw dr
   // The dropout layer's own generator was not advanced by the summary.
   const fresh = new Dropout(0.5, { seed: 1 });
   assert.deepEqual(dropout.forward(zeros([8]).add(1)).toArray(), fresh.forward(zeros([8]).add(1)).toArray());
+});
+
+test('loadStateDict refuses an int32 or bool tensor for a float parameter with a DTypeError naming the key, changing nothing', () => {
+  const model = mlp([2, 3, 1], { seed: 0 });
+  const before = model.parameters().map((p) => Array.from(p.data()));
+  const state = model.stateDict();
+  state['0.bias'] = tensor([1, 2, 3], { dtype: 'int32' });
+  state['2.bias'] = tensor([1], { dtype: 'bool' });
+  assert.throws(
+    () => model.loadStateDict(state),
+    (e: unknown) =>
+      e instanceof DTypeError &&
+      e.message === "loadStateDict: '0.bias' is int32 in the state but float32 in the model; '2.bias' is bool in the state but float32 in the model (only float32 and float64 are converted into each other; cast the tensor if that is meant)",
+  );
+  assert.deepEqual(model.parameters().map((p) => Array.from(p.data())), before);
+});
+
+test('loadStateDict converts float64 values into a float32 parameter (and back), as PyTorch copy_ does', () => {
+  const model = mlp([1, 1], { seed: 0 });
+  model.loadStateDict({ '0.weight': tensor([[0.1]], { dtype: 'float64' }), '0.bias': tensor([0.25], { dtype: 'float64' }) });
+  assert.equal(model.parameters()[0]!.dtype, 'float32');
+  assert.deepEqual(Array.from(model.parameters()[0]!.data()), [Math.fround(0.1)]);
+  const wide = mlp([1, 1], { seed: 0, dtype: 'float64' });
+  wide.loadStateDict(model.stateDict());
+  assert.deepEqual(Array.from(wide.parameters()[1]!.data()), [0.25]);
+});
+
+test('loadStateDict names an entry that is not a tensor', () => {
+  const model = mlp([1, 1], { seed: 0 });
+  const state: Record<string, Tensor> = { ...model.stateDict() };
+  Object.assign(state, { '0.bias': [0.5] });
+  assert.throws(() => model.loadStateDict(state), (e: unknown) => e instanceof ShapeError && /'0\.bias' is object, not a tensor/.test(e.message));
 });
