@@ -106,10 +106,14 @@ export function fsErrorCode(e: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
+/** What a Node fs error means, in words (`it is a directory`, `permission denied`…). */
+export function fsErrorReason(e: unknown): string {
+  const code = fsErrorCode(e);
+  return code === null ? (e instanceof Error ? e.message : String(e)) : (FS_REASONS[code] ?? code);
+}
+
 /** A Node fs error as a FileError naming `path` and the action, in words rather than a stack trace. */
 export function fileError(path: string, action: string, e: unknown): FileError {
   if (e instanceof FileError) return e;
-  const code = fsErrorCode(e);
-  const reason = code === null ? (e instanceof Error ? e.message : String(e)) : (FS_REASONS[code] ?? code);
-  return new FileError(path, action, reason, code);
+  return new FileError(path, action, fsErrorReason(e), fsErrorCode(e));
 }

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import { isDatasetName, loadDataset, DATASET_NAMES, type LoadDatasetOptions } from '../data/datasets.js';
 import { TensorDataset } from '../data/dataset.js';
 import { loadCsv, loadCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
-import { CsvError, ValueError, fileError, fsErrorCode } from '../errors.js';
+import { CsvError, ValueError, fsErrorCode, fsErrorReason } from '../errors.js';
 import { tensor } from '../tensor/create.js';
 import { UsageError } from './io.js';
 
@@ -43,7 +43,7 @@ function readDataFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CsvError(path, null, fileError(path, 'cannot read the file', e).message.slice(path.length + 2));
+    throw new CsvError(path, null, `cannot read the file: ${fsErrorReason(e)}`);
   }
 }
 
@@ -55,8 +55,7 @@ export function checkDataFile(path: string): void {
   } catch (e) {
     if (e instanceof CsvError) throw e;
     if (fsErrorCode(e) === 'ENOENT') throw new CsvError(path, null, 'no such file');
-    const err = fileError(path, 'cannot read the file', e);
-    throw new CsvError(path, null, err.message.slice(path.length + 2));
+    throw new CsvError(path, null, `cannot read the file: ${fsErrorReason(e)}`);
   }
 }
 

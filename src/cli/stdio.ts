@@ -3,8 +3,8 @@
  * at the write that meets it, not after the work is done: `chainrule tutorial --epochs 100000
  * | head -1` stops at the first line `head` refuses, and `> /dev/full` fails at once.
  */
-import { writeSync, readFileSync, readlinkSync } from 'node:fs';
-import { FileError, fileError, fsErrorCode } from '../errors.js';
+import { writeSync } from 'node:fs';
+import { fileError, fsErrorCode } from '../errors.js';
 
 /** Thrown by a write when the reader of a pipe has gone: the command ends quietly (as a Unix tool does on SIGPIPE). */
 export class BrokenPipe extends Error {
@@ -15,21 +15,6 @@ export class BrokenPipe extends Error {
 export const BROKEN_PIPE_STATUS = 141;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * Whether fd 1 was closed when the process started (`chainrule … >&-`). Node reopens a closed
- * stdio descriptor on /dev/null read-write; a shell's `> /dev/null` opens it write-only, so the
- * two can be told apart on Linux (elsewhere this answers false).
- */
-export function stdoutWasClosed(fd = 1): boolean {
-  try {
-    if (readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Writes all of `text` to `fd`, retrying partial writes and EAGAIN (a non-blocking pipe whose
@@ -54,13 +39,14 @@ export function writeAll(fd: number, text: string, name: string): void {
   }
 }
 
-/** stdout for the CLI: synchronous, refusing a stdout that was closed before the command started. */
+/**
+ * stdout for the CLI, synchronous. (A stdout closed with `>&-` cannot be refused: Node reopens a
+ * closed descriptor on /dev/null before any script runs, exactly as a parent's `stdio: 'ignore'`
+ * does — same flags, same file — so output to it is discarded, as with `> /dev/null`.)
+ */
 export function stdoutWriter(): (text: string) => void {
-  const closed = stdoutWasClosed();
   return (text: string) => {
-    if (text === '') return;
-    if (closed) throw new FileError('stdout', 'cannot write', 'it is closed (was the command run with >&-?)', 'EBADF');
-    writeAll(1, text, 'stdout');
+    if (text !== '') writeAll(1, text, 'stdout');
   };
 }
 

@@ -3,6 +3,7 @@
  * U+FFFD without a word, so a Latin-1 or binary file would load with mangled labels; here such a
  * file is refused, at the byte and line where it stops being UTF-8.
  */
+import { fsErrorReason } from '../errors.js';
 import { nodeFs } from './node.js';
 
 const STRICT = new TextDecoder('utf-8', { fatal: true });
@@ -54,7 +55,7 @@ export function readUtf8File(path: string, op: string, fail: (line: number | nul
   try {
     bytes = nodeFs(op).readFileSync(path);
   } catch (e) {
-    throw fail(null, `cannot read the file: ${e instanceof Error ? e.message : String(e)}`);
+    throw fail(null, `cannot read the file: ${fsErrorReason(e)}`);
   }
   const text = decodeUtf8(bytes);
   if (typeof text !== 'string') throw fail(text.line, `byte ${text.offset} is not UTF-8; save the file as UTF-8 text`);

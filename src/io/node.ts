@@ -4,19 +4,10 @@
  */
 import { nodeFs } from '../data/node.js';
 import { decodeUtf8 } from '../data/utf8.js';
-import { ModelFileError, fileError, fsErrorCode } from '../errors.js';
+import { ModelFileError, fileError, fsErrorCode, fsErrorReason } from '../errors.js';
 import type { Module } from '../nn/module.js';
+import { processAlive } from './directory.js';
 import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
-
-/** The process with id `pid` still runs (EPERM: it runs, as another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: unknown }).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporaries of earlier writes of `dir/base` whose writer was killed (its process is
@@ -35,7 +26,7 @@ function removeStaleTemporaries(dir: string, base: string): void {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const match = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
     const pid = match === null ? NaN : Number(match[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     try {
       rmSync(dir + name, { force: true });
     } catch {
@@ -103,7 +94,8 @@ export function load(path: string): LoadedModel {
     bytes = readFileSync(path);
   } catch (e) {
     const code = fsErrorCode(e);
-    throw new ModelFileError(`${path}: cannot read the model file (${code === 'ENOENT' ? 'no such file' : String(code ?? e)})`);
+    const reason = code === 'ENOENT' ? 'no such file' : fsErrorReason(e);
+    throw new ModelFileError(`${path}: cannot read the model file (${reason})`);
   }
   const text = decodeUtf8(bytes);
   if (typeof text !== 'string') throw new ModelFileError(`${path}: not a chainrule model file: byte ${text.offset} is not UTF-8 text`);

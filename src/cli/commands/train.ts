@@ -38,6 +38,7 @@ interface TrainFlags {
   out?: string;
   history?: string;
   report?: string;
+  timestamp: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -72,6 +73,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--clip-norm <max>', 'clip the global gradient norm of each batch', positiveNumber)
     .option('--dtype <dtype>', 'float32 or float64', choice(['float32', 'float64'] as const), 'float32')
     .option('--out <model.json>', 'save the trained model (with optimizer state and metadata)')
+    .option('--no-timestamp', 'leave the save time out of the model file, so identical runs write identical bytes')
     .option('--history <history.csv>', 'write the per-epoch history as CSV')
     .option('--report <dir>', 'write a report (charts, network diagram, the derivation for one sample, graph) into this directory')
     .option('-q, --quiet', 'no progress output')
@@ -156,7 +158,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         }
       };
       if (flags.out !== undefined) {
-        const text = modelFileText(run.model, { optimizer: run.optimizer, metadata });
+        const text = modelFileText(run.model, { optimizer: run.optimizer, metadata, timestamp: flags.timestamp });
         attempt('--out', () => writeOutput({ flag: '--out', path: flags.out! }, text, 'the trained model'));
       }
       if (flags.history !== undefined) attempt('--history', () => writeOutput({ flag: '--history', path: flags.history! }, run.history.toCsv(), 'the history'));
