@@ -111,6 +111,7 @@ export {
   FileError,
 } from './errors.js';
 
+export { MAX_SAMPLES, MAX_DATASET_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS, MAX_ACTIVATION_ELEMENTS } from './limits.js';
 export { fsum, Adder } from './math/fsum.js';
 export { VERSION } from './version.js';
 

@@ -1,0 +1,26 @@
+/**
+ * The sizes chainrule refuses up front, in one place so that error messages, the CLI and the
+ * documentation name the same numbers. Each is checked before anything is allocated: past them a
+ * run would otherwise fail late (a RangeError from a typed array, a WebAssembly memory trace after
+ * a long wait) or never end.
+ *
+ * Why these values: the WebAssembly backend's memory is at most 1 GiB (16,384 pages of 64 KiB),
+ * and training holds each parameter about four times (the value, its gradient, Adam's two
+ * moments), so MAX_PARAMETERS float32 parameters take about 400 MB; an activation of
+ * MAX_ACTIVATION_ELEMENTS float32 values is 64 MB, and a step keeps a few per layer.
+ */
+
+/** Most samples a built-in dataset generates (its `n`). */
+export const MAX_SAMPLES = 10_000_000;
+
+/** Most values (samples × features) in a built-in dataset's inputs. */
+export const MAX_DATASET_ELEMENTS = 20_000_000;
+
+/** Most epochs `fit` and `trainMlp` run. */
+export const MAX_EPOCHS = 1_000_000;
+
+/** Most parameters (weights and biases) of a model `trainMlp` builds: about 100 MB of float32. */
+export const MAX_PARAMETERS = 25_000_000;
+
+/** Most values in one layer's activation for one batch (batch size × the widest layer): 2^24. */
+export const MAX_ACTIVATION_ELEMENTS = 16_777_216;
