@@ -167,6 +167,7 @@ export type {
 export { fit, evaluate, predict, countCorrect } from './train/fit.js';
 export type { LossFn, EpochScheduler, Metric, FitData, FitContext, BatchLogs, Callback, FitOptions, EvaluateOptions } from './train/fit.js';
 export { History } from './train/history.js';
+export { TrainingDivergedError } from './train/divergence.js';
 export type { EpochLog } from './train/history.js';
 export { earlyStopping, checkpoint } from './train/callbacks.js';
 export type { EarlyStoppingOptions, CheckpointOptions } from './train/callbacks.js';
