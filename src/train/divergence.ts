@@ -52,7 +52,7 @@ export class TrainingDivergedError extends ChainruleError {
 export function nonFiniteParameter(model: Module): string | null {
   for (const [name, p] of model.namedParameters()) {
     const found = firstNonFinite(p.data());
-    if (found !== null) return `the parameter '${name}' already holds ${found} (an earlier update overflowed: try a lower learning rate or clipNorm)`;
+    if (found !== null) return `the parameter '${name}' already holds ${found} (an update overflowed it: try a lower learning rate or clipNorm)`;
   }
   return null;
 }
