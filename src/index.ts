@@ -112,6 +112,7 @@ export {
   FileError,
 } from './errors.js';
 
+export { MAX_SAMPLES, MAX_DATASET_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS, MAX_ACTIVATION_ELEMENTS } from './limits.js';
 export { fsum, Adder } from './math/fsum.js';
 export { VERSION } from './version.js';
 
@@ -167,6 +168,7 @@ export type {
 export { fit, evaluate, predict, countCorrect } from './train/fit.js';
 export type { LossFn, EpochScheduler, Metric, FitData, FitContext, BatchLogs, Callback, FitOptions, EvaluateOptions } from './train/fit.js';
 export { History } from './train/history.js';
+export { TrainingDivergedError } from './train/divergence.js';
 export type { EpochLog } from './train/history.js';
 export { earlyStopping, checkpoint } from './train/callbacks.js';
 export type { EarlyStoppingOptions, CheckpointOptions } from './train/callbacks.js';

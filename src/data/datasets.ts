@@ -15,6 +15,7 @@
  * each coordinate after the clean points are placed and shuffled (as scikit-learn does).
  */
 import { ValueError } from '../errors.js';
+import { MAX_DATASET_ELEMENTS, MAX_SAMPLES } from '../limits.js';
 import { Generator } from '../random/generator.js';
 import { tensor } from '../tensor/create.js';
 import { TensorDataset, permutation } from './dataset.js';
@@ -176,7 +177,7 @@ export function moons(options: SyntheticOptions = {}): TensorDataset {
  */
 export function spirals(options: SpiralsOptions = {}): TensorDataset {
   const { n, noise, dtype, g } = common('spirals', options, DEFAULT_NOISE.spirals);
-  const classes = classCount('spirals', options.classes ?? 2);
+  const classes = classCount('spirals', options.classes ?? 2, n);
   const xs = new Float64Array(2 * n);
   const ys = new Float64Array(n);
   let i = 0;
@@ -209,7 +210,7 @@ export function blobs(options: BlobsOptions = {}): TensorDataset {
     if (options.classes !== undefined && options.classes !== centers.length) {
       throw new ValueError(`blobs: classes is ${options.classes} but ${centers.length} centers were given; pass one or make them agree`);
     }
-    classCount('blobs', centers.length);
+    classCount('blobs', centers.length, n);
     const dims = centers[0]?.length ?? 0;
     centers.forEach((c, k) => {
       if (c.length !== dims || dims === 0) {
@@ -218,11 +219,17 @@ export function blobs(options: BlobsOptions = {}): TensorDataset {
       if (!c.every(Number.isFinite)) throw new ValueError(`blobs: center ${k} holds a value that is not a finite number: [${c.join(', ')}]`);
     });
   } else {
-    const classes = classCount('blobs', options.classes ?? 3);
+    const classes = classCount('blobs', options.classes ?? 3, n);
     centers = Array.from({ length: classes }, (_, k) => [Math.cos((2 * Math.PI * k) / classes), Math.sin((2 * Math.PI * k) / classes)]);
   }
   const classes = centers.length;
   const features = centers[0]!.length;
+  // Checked before the coordinates are allocated: a typed array of n × features would throw a raw RangeError.
+  if (n * features > MAX_DATASET_ELEMENTS) {
+    throw new ValueError(
+      `blobs: n × features = ${n} × ${features} values is over the limit of ${MAX_DATASET_ELEMENTS.toLocaleString('en-US')} (MAX_DATASET_ELEMENTS); use fewer samples or shorter centers`,
+    );
+  }
   const xs = new Float64Array(features * n);
   const ys = new Float64Array(n);
   let i = 0;
@@ -321,7 +328,9 @@ function floatDType(op: string, dtype: FloatDType | undefined): FloatDType {
 
 function common(op: string, options: SyntheticOptions, defaultNoise: number): { n: number; noise: number; dtype: FloatDType; g: Generator } {
   const n = options.n ?? DEFAULT_N;
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`${op}: n (the number of samples) must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) {
+    throw new ValueError(`${op}: n (the number of samples) must be an integer from 1 to ${MAX_SAMPLES.toLocaleString('en-US')} (MAX_SAMPLES), got ${n}`);
+  }
   const noise = options.noise ?? defaultNoise;
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new ValueError(`${op}: noise (a standard deviation) must be a finite number ≥ 0, got ${noise}`);
   const seed = options.seed ?? 0;
@@ -329,8 +338,10 @@ function common(op: string, options: SyntheticOptions, defaultNoise: number): { 
   return { n, noise, dtype: floatDType(op, options.dtype), g: new Generator(seed) };
 }
 
-function classCount(op: string, classes: number): number {
+function classCount(op: string, classes: number, n: number): number {
   if (!Number.isInteger(classes) || classes < 2) throw new ValueError(`${op}: classes must be an integer ≥ 2, got ${classes}`);
+  // Also what keeps a huge count from allocating a name per class before anything else.
+  if (classes > n) throw new ValueError(`${op}: classes (${classes}) is more than n (${n}), the number of samples; every class needs at least one`);
   return classes;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { TensorDataset } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
+import { MAX_ACTIVATION_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS } from '../limits.js';
 import { mlp, type MlpOptions } from '../nn/mlp.js';
 import { getLoss, type LossName } from '../nn/losses.js';
 import type { Module } from '../nn/module.js';
@@ -31,9 +32,16 @@ export function inferTask(dataset: TensorDataset): Task {
 
 /** Number of model outputs a task needs. */
 export function outputsFor(task: Task, dataset: TensorDataset): number {
-  if (task === 'multiclass') return Math.max(dataset.classes?.length ?? 0, ...Array.from(dataset.y._data, (v) => v + 1));
+  if (task === 'multiclass') return Math.max(dataset.classes?.length ?? 0, largest(dataset.y._data) + 1);
   if (task === 'binary') return 1;
   return dataset.y.ndim === 1 ? 1 : (dataset.y.shape[1] ?? 1);
+}
+
+// A loop, not Math.max(...values): spreading a data-sized array overflows the call stack (~200k labels).
+function largest(values: ArrayLike<number>): number {
+  let max = -1;
+  for (let i = 0; i < values.length; i++) if ((values[i] ?? -1) > max) max = values[i] ?? -1;
+  return max;
 }
 
 /** The loss used when none is chosen: crossEntropy (multiclass), bceWithLogits (binary), mse (regression). */
@@ -82,10 +90,20 @@ const PROBABILITY_LOSSES: readonly LossName[] = ['binaryCrossEntropy'];
  * @example trainMlp(xor({ n: 64, seed: 0 }), { epochs: 3 }).history.loss.length // 3
  */
 export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}): TrainedMlp {
+  if (dataset.length === 0) throw new ValueError('train: the dataset is empty (0 samples)');
+  const epochs = options.epochs ?? 100;
+  // Unlike fit, 0 epochs is refused: it would return an untrained model as if it were a result.
+  if (!Number.isSafeInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
+    throw new ValueError(`train: epochs must be an integer from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${epochs}`);
+  }
+  const valSplit = options.valSplit ?? 0.2;
+  if (!(valSplit >= 0 && valSplit < 1)) throw new ValueError(`train: valSplit must be a fraction in [0, 1), got ${valSplit}`);
   const task = inferTask(dataset);
+  checkClasses(task, dataset);
   const features = dataset.x.shape[1] ?? 1;
   const outputs = outputsFor(task, dataset);
   const layers = options.layers ?? [features, 8, 8, outputs];
+  checkLayers(layers, Math.min(options.batchSize ?? 32, dataset.length));
   if (layers[0] !== features) throw new ValueError(`train: the first layer has ${layers[0]} units but the data has ${features} features`);
   if (layers[layers.length - 1] !== outputs) {
     throw new ValueError(`train: the last layer has ${layers[layers.length - 1]} units but the ${task} task needs ${outputs} outputs`);
@@ -110,15 +128,48 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
   const history = fit(model, dataset, {
     loss,
     optimizer,
-    epochs: options.epochs ?? 100,
+    epochs,
     batchSize: options.batchSize ?? 32,
     seed,
     ...(task === 'regression' ? {} : { metrics: ['accuracy'] as const, logits }),
-    ...((options.valSplit ?? 0.2) > 0 ? { validation: options.valSplit ?? 0.2 } : {}),
+    ...(valSplit > 0 ? { validation: valSplit } : {}),
     ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
     callbacks: options.callbacks ?? [],
   });
   return { model, history, task, layers, loss: lossName, logits, optimizer };
+}
+
+/** A classification target needs two classes: with one, the model learns nothing and accuracy means nothing. */
+function checkClasses(task: Task, dataset: TensorDataset): void {
+  if (task === 'regression') return;
+  const values = dataset.y._data;
+  const first = values[0] ?? 0;
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return;
+  const name = dataset.classes?.[first];
+  throw new ValueError(
+    `train: the target has one class (${name === undefined ? first : `'${name}'`}) in all ${values.length} samples; classification needs at least 2`,
+  );
+}
+
+/** Layer sizes checked against MAX_PARAMETERS and MAX_ACTIVATION_ELEMENTS before any weight is allocated. */
+function checkLayers(layers: readonly number[], batch: number): void {
+  if (layers.length < 2 || !layers.every((u) => Number.isSafeInteger(u) && u >= 1)) {
+    throw new ValueError(`train: layers must be two or more positive integers (input size, hidden sizes, output size), got [${layers.slice(0, 8).join(', ')}${layers.length > 8 ? ', …' : ''}]`);
+  }
+  let parameters = 0;
+  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1]! + 1) * layers[i]!;
+  if (parameters > MAX_PARAMETERS) {
+    throw new ValueError(
+      `train: layers [${layers.join(', ')}] make ${parameters.toLocaleString('en-US')} parameters, over the limit of ${MAX_PARAMETERS.toLocaleString('en-US')} (MAX_PARAMETERS); use narrower layers`,
+    );
+  }
+  const widest = largest(layers);
+  if (batch * widest > MAX_ACTIVATION_ELEMENTS) {
+    throw new ValueError(
+      `train: layers [${layers.join(', ')}] with batches of ${batch} samples make activations of ${batch} × ${widest} = ${(batch * widest).toLocaleString('en-US')} values, ` +
+        `over the limit of ${MAX_ACTIVATION_ELEMENTS.toLocaleString('en-US')} (MAX_ACTIVATION_ELEMENTS); use a smaller batchSize or narrower layers`,
+    );
+  }
 }
 
 export interface Predictions {

@@ -8,6 +8,7 @@ import { argmax } from '../ops/reduce.js';
 import { clipGradNorm, gradNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { divergedError, findNonFinite, nonFiniteParameter, validationOrigin } from './divergence.js';
 import { EpochTally, planFit, toLoader } from './fitPlan.js';
 import { History, type EpochLog } from './history.js';
 
@@ -88,6 +89,12 @@ export interface FitOptions {
    * initialEpoch..epochs−1 run, shuffled exactly as in an uninterrupted run.
    */
   readonly initialEpoch?: number;
+  /**
+   * Stop at the first non-finite loss, gradient norm, validation loss or final parameter, throwing
+   * a TrainingDivergedError that names the epoch, the batch and the first op that produced a
+   * non-finite value (default true). With false, NaNs are trained on and recorded in the History.
+   */
+  readonly stopOnNonFinite?: boolean;
 }
 
 /** Number of correct predictions in a batch (see FitOptions.logits for one-output models). */
@@ -181,6 +188,7 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
   const history = new History();
   const callbacks = options.callbacks ?? [];
   let stopReason: string | null = null;
+  const stopOnNonFinite = options.stopOnNonFinite ?? true;
   const ctx: FitContext = {
     model,
     optimizer: options.optimizer,
@@ -198,7 +206,8 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
     const tally = new EpochTally(epoch, options.optimizer.lr);
     model.train();
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, ctx);
-    for (const { x, y } of plan.loader(epoch)) {
+    const loader = plan.loader(epoch);
+    for (const { x, y } of loader) {
       for (const cb of callbacks) cb.onBatchBegin?.(tally.batches, ctx);
       // The step: zero, forward, loss, backward, (clip,) update.
       options.optimizer.zeroGrad();
@@ -207,11 +216,23 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
       loss.backward();
       // clipGradNorm returns the norm before clipping: one pass over the gradients either way.
       const norm = options.clipNorm === undefined ? gradNorm(params) : clipGradNorm(params, options.clipNorm);
+      const lossValue = loss.item();
+      // Checked before the update, so the weights stay those that gave the last finite loss.
+      if (stopOnNonFinite && !(Number.isFinite(lossValue) && Number.isFinite(norm))) {
+        const what = Number.isFinite(lossValue) ? `the gradient norm is ${norm}` : `the loss is ${lossValue}`;
+        const at = { epoch, epochs: options.epochs, batch: tally.batches, batches: loader.length };
+        throw divergedError(what, at, { loss: lossValue, gradNorm: norm }, findNonFinite(model, x, y, options.loss, options.optimizer), history);
+      }
       options.optimizer.step();
-      const logs = tally.add(x, y, output, loss.item(), norm, plan.accuracy ? countCorrect(output, y, options.logits) : 0);
+      const logs = tally.add(x, y, output, lossValue, norm, plan.accuracy ? countCorrect(output, y, options.logits) : 0);
       for (const cb of callbacks) cb.onBatchEnd?.(logs, ctx);
     }
     const log = tally.log(plan.accuracy, plan.validation === undefined ? undefined : validate(model, plan.validation, options));
+    const valLoss = log.metrics['valLoss'];
+    if (stopOnNonFinite && valLoss !== undefined && !Number.isFinite(valLoss)) {
+      const at = { epoch, epochs: options.epochs, batch: -1, batches: loader.length };
+      throw divergedError(`the validation loss is ${valLoss}`, at, log, validationOrigin(model, plan.validation), history);
+    }
     history.push(log);
     options.scheduler?.step(log.metrics['valLoss'] ?? log.loss);
     for (const cb of callbacks) cb.onEpochEnd?.(log, ctx);
@@ -219,6 +240,12 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
       history.stoppedEarly = stopReason;
       break;
     }
+  }
+  // The last update is the one no later loss has checked.
+  const last = history.epochs[history.epochs.length - 1];
+  const parameter = stopOnNonFinite && last !== undefined ? nonFiniteParameter(model) : null;
+  if (last !== undefined && parameter !== null) {
+    throw divergedError('a parameter is not finite after the last update', { epoch: last.epoch, epochs: options.epochs, batch: -1, batches: 0 }, last, parameter, history);
   }
   for (const cb of callbacks) cb.onTrainEnd?.(ctx);
   return history;

@@ -1,6 +1,7 @@
 /** What `fit` decides before its loop (the data of each epoch, the validation split) and what it adds up during an epoch. */
 import { DataLoader, TensorDataset, type Dataset } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
+import { MAX_EPOCHS } from '../limits.js';
 import { Adder } from '../math/fsum.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BatchLogs, FitData, FitOptions } from './fit.js';
@@ -33,18 +34,26 @@ export interface FitPlan {
 
 /** Checks fit's options and splits off the validation data (seeded) when asked for a fraction. */
 export function planFit(data: FitData, options: FitOptions): FitPlan {
-  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 0 || options.epochs > MAX_EPOCHS) {
+    throw new ValueError(`fit: epochs must be an integer from 0 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${options.epochs}`);
+  }
   const seed = options.seed ?? 0;
   let trainData = data;
   let validation: FitData | undefined;
+  const size = toDataset(data).length;
+  if (size === 0) throw new ValueError('fit: the training data is empty (0 samples)');
   if (typeof options.validation === 'number') {
     const ds = toDataset(data);
     if (!(ds instanceof TensorDataset)) throw new ValueError('fit: a validation fraction needs a TensorDataset (or tensors) to split');
-    const [train, val] = ds.split(options.validation, seed);
-    trainData = data instanceof DataLoader ? new DataLoader(train, { batchSize: data.batchSize, shuffle: data.shuffle, dropLast: data.dropLast, seed }) : train;
-    validation = val;
+    // A fraction of 0 is no validation (not an empty set whose loss would be NaN).
+    if (checkSplit(options.validation, size)) {
+      const [train, val] = ds.split(options.validation, seed);
+      trainData = data instanceof DataLoader ? new DataLoader(train, { batchSize: data.batchSize, shuffle: data.shuffle, dropLast: data.dropLast, seed }) : train;
+      validation = val;
+    }
   } else {
     validation = options.validation;
+    if (validation !== undefined && toDataset(validation).length === 0) throw new ValueError('fit: the validation data is empty (0 samples)');
   }
   const initialEpoch = options.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ValueError(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
@@ -53,7 +62,28 @@ export function planFit(data: FitData, options: FitOptions): FitPlan {
     trainData instanceof DataLoader
       ? trainData
       : new DataLoader(trainSet, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle ?? true, seed: epochSeed(seed, epoch) });
+  const first = loader(0);
+  if (first.length === 0) {
+    throw new ValueError(`fit: the loader yields no batches: ${trainSet.length} training samples, batchSize ${first.batchSize} with dropLast`);
+  }
   return { initialEpoch, loader, validation, accuracy: options.metrics?.includes('accuracy') ?? false };
+}
+
+/**
+ * Whether to split (false for a fraction of 0). A fraction must leave at least one sample on each side, as Keras's
+ * validation_split requires: an empty side would report a NaN loss as if it were a result.
+ */
+function checkSplit(fraction: number, size: number): boolean {
+  if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`fit: validation (a fraction) must be in [0, 1), got ${fraction}`);
+  if (fraction === 0) return false;
+  const nVal = Math.round(size * fraction);
+  if (nVal === 0 || nVal === size) {
+    throw new ValueError(
+      `fit: a validation split of ${fraction} of ${size} samples leaves ${size - nVal} for training and ${nVal} for validation; ` +
+        'each needs at least one: change the fraction (0 for no validation) or use more data',
+    );
+  }
+  return true;
 }
 
 /** An epoch's running totals (compensated sums), and its log. */

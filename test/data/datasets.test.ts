@@ -13,7 +13,7 @@ import {
   tutorial,
   xor,
 } from '../../src/data/index.js';
-import { ValueError } from '../../src/index.js';
+import { MAX_DATASET_ELEMENTS, MAX_SAMPLES, ValueError } from '../../src/index.js';
 
 /** Rows of x as [x, y] pairs (float64 numbers). */
 function points(ds: TensorDataset): number[][] {
@@ -253,7 +253,7 @@ test('blobs rejects inconsistent centers and classes', () => {
 });
 
 test('the synthetic datasets reject bad n, noise, seed and dtype', () => {
-  assert.throws(() => moons({ n: 0 }), (e: unknown) => e instanceof ValueError && e.message === 'moons: n (the number of samples) must be a positive integer, got 0');
+  assert.throws(() => moons({ n: 0 }), (e: unknown) => e instanceof ValueError && e.message === 'moons: n (the number of samples) must be an integer from 1 to 10,000,000 (MAX_SAMPLES), got 0');
   assert.throws(() => moons({ n: 2.5 }), ValueError);
   assert.throws(() => xor({ noise: -1 }), (e: unknown) => e instanceof ValueError && e.message === 'xor: noise (a standard deviation) must be a finite number ≥ 0, got -1');
   assert.throws(() => xor({ noise: NaN }), ValueError);
@@ -284,4 +284,30 @@ test('loadDataset rejects an option the dataset does not take, naming those it t
   assert.throws(() => loadDataset('moons', { factor: 0.5 }), (e: unknown) => e instanceof ValueError && e.message === "loadDataset: dataset 'moons' does not take the option 'factor'; it takes n, noise, seed, dtype");
   assert.throws(() => loadDataset('tutorial', { n: 3 }), (e: unknown) => e instanceof ValueError && e.message === "loadDataset: dataset 'tutorial' does not take the option 'n'; it takes dtype");
   assert.throws(() => loadDataset('digits', { seed: 1 }), (e: unknown) => e instanceof ValueError && e.message === "loadDataset: dataset 'digits' does not take the option 'seed'; it takes split, limit");
+});
+
+test('sizes past the limits are ValueErrors naming n (or classes) and the limit, before anything is allocated (regression: n 1e12 gave a raw RangeError)', () => {
+  assert.equal(MAX_SAMPLES, 10_000_000);
+  const limitError = (op: string, got: string) => (e: unknown) =>
+    e instanceof ValueError && e.message === `${op}: n (the number of samples) must be an integer from 1 to 10,000,000 (MAX_SAMPLES), got ${got}`;
+  assert.throws(() => xor({ n: 1e12 }), limitError('xor', '1000000000000'));
+  // As `"n": 1e12` arrives from a model file's metadata or the CLI's --n.
+  assert.throws(() => loadDataset('moons', { n: 1e12 }), limitError('moons', '1000000000000'));
+  assert.throws(() => circles({ n: MAX_SAMPLES + 1 }), limitError('circles', '10000001'));
+  assert.throws(() => spirals({ n: Infinity }), limitError('spirals', 'Infinity'));
+  assert.throws(() => blobs({ n: -5 }), limitError('blobs', '-5'));
+  // Wide centers: samples × features is bounded too.
+  const wide = [new Array<number>(5).fill(0), new Array<number>(5).fill(1)];
+  assert.throws(
+    () => blobs({ n: 5_000_000, centers: wide }),
+    (e: unknown) => e instanceof ValueError && e.message.startsWith('blobs: n × features = 5000000 × 5 values is over the limit of 20,000,000 (MAX_DATASET_ELEMENTS)'),
+  );
+  assert.equal(MAX_DATASET_ELEMENTS, 20_000_000);
+  // A huge class count would allocate a name per class first.
+  assert.throws(() => spirals({ n: 200, classes: 1e9 }), (e: unknown) => e instanceof ValueError && e.message === 'spirals: classes (1000000000) is more than n (200), the number of samples; every class needs at least one');
+  assert.throws(() => loadDataset('blobs', { n: 10, classes: 11 }), (e: unknown) => e instanceof ValueError && /classes \(11\) is more than n \(10\)/.test(e.message));
+  assert.throws(() => loadDataset('xor', { noise: Infinity }), (e: unknown) => e instanceof ValueError && /noise .* must be a finite number ≥ 0, got Infinity/.test(e.message));
+  assert.throws(() => loadDataset('xor', { noise: -1 }), (e: unknown) => e instanceof ValueError && /noise .* got -1$/.test(e.message));
+  // The limit itself is allowed (checked on a cheap count: every class gets samples).
+  assert.equal(blobs({ n: 6, classes: 6, noise: 0 }).length, 6);
 });

@@ -28,6 +28,9 @@ import {
   blobs,
   xor,
   gradNorm,
+  TensorDataset,
+  ValueError,
+  zeros,
   type Callback,
   type EpochLog,
   type SchedulerState,
@@ -279,7 +282,7 @@ test('evaluate and predict run in eval mode without a graph and restore the mode
 test('fit rejects bad options with clear errors', () => {
   const model = mlp([2, 4, 1], { seed: 0 });
   const optimizer = new SGD(model.parameters(), { lr: 0.1 });
-  assert.throws(() => fit(model, xor({ n: 8 }), { loss: mse, optimizer, epochs: -1 }), /fit: epochs must be a non-negative integer, got -1/);
+  assert.throws(() => fit(model, xor({ n: 8 }), { loss: mse, optimizer, epochs: -1 }), /fit: epochs must be an integer from 0 to 1,000,000 \(MAX_EPOCHS\), got -1/);
   assert.throws(() => fit(model, xor({ n: 8 }), { loss: mse, optimizer, epochs: 2, initialEpoch: 1.5 }), /initialEpoch must be a non-negative integer/);
   // A model whose output does not match the targets names the shapes.
   const wide = mlp([2, 4, 3], { seed: 0 });
@@ -293,4 +296,46 @@ test('EpochLog is what the callbacks see', () => {
   assert.deepEqual(seen, h.epochs);
   assert.deepEqual(JSON.parse(JSON.stringify(h.toJSON())).epochs.length, 2);
   void readFileSync;
+});
+
+test('fit refuses empty data and validation splits that leave a side empty (regression: 0 samples trained and reported NaN)', () => {
+  const model = mlp([2, 4, 1], { seed: 0 });
+  const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+  const base = { loss: mse, optimizer, epochs: 2 };
+  const is = (pattern: RegExp) => (e: unknown) => e instanceof ValueError && pattern.test(e.message);
+  const empty = new TensorDataset(zeros([0, 2]), zeros([0, 1]));
+  assert.throws(() => fit(model, empty, base), is(/^fit: the training data is empty \(0 samples\)$/));
+  assert.throws(() => fit(model, { x: zeros([0, 2]), y: zeros([0, 1]) }, base), is(/training data is empty/));
+  assert.throws(
+    () => fit(model, xor({ n: 8 }), { ...base, validation: 0.999 }),
+    is(/^fit: a validation split of 0\.999 of 8 samples leaves 0 for training and 8 for validation; each needs at least one/),
+  );
+  assert.throws(() => fit(model, xor({ n: 2 }), { ...base, validation: 0.2 }), is(/split of 0\.2 of 2 samples leaves 2 for training and 0 for validation/));
+  assert.throws(() => fit(model, xor({ n: 8 }), { ...base, validation: empty }), is(/^fit: the validation data is empty \(0 samples\)$/));
+  assert.throws(() => fit(model, xor({ n: 8 }), { ...base, validation: NaN }), is(/validation \(a fraction\) must be in \[0, 1\), got NaN/));
+  assert.throws(
+    () => fit(model, new DataLoader(xor({ n: 8 }), { batchSize: 16, dropLast: true }), base),
+    is(/^fit: the loader yields no batches: 8 training samples, batchSize 16 with dropLast$/),
+  );
+  // A fraction of 0 is no validation at all, not an empty set with a NaN loss.
+  const h = fit(model, xor({ n: 8 }), { ...base, validation: 0 });
+  assert.deepEqual(h.metricNames(), []);
+  assert.ok(h.loss.every(Number.isFinite));
+});
+
+test('fit with 0 epochs returns an empty History; epochs past MAX_EPOCHS are refused (regression: 1e20 epochs ran forever)', () => {
+  const model = mlp([2, 4, 1], { seed: 0 });
+  const before = model.parameters().map((p) => Array.from(p.data()));
+  const h = fit(model, xor({ n: 8 }), { loss: mse, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 0 });
+  assert.deepEqual(h.epochs, []);
+  assert.deepEqual(h.loss, []);
+  assert.equal(h.stoppedEarly, null);
+  assert.equal(h.toCsv(), 'epoch,loss,gradNorm,lr,time\n');
+  assert.deepEqual(model.parameters().map((p) => Array.from(p.data())), before);
+  for (const epochs of [1e20, 1_000_001, Infinity]) {
+    assert.throws(
+      () => fit(model, xor({ n: 8 }), { loss: mse, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs }),
+      (e: unknown) => e instanceof ValueError && e.message === `fit: epochs must be an integer from 0 to 1,000,000 (MAX_EPOCHS), got ${epochs}`,
+    );
+  }
 });
