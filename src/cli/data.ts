@@ -82,6 +82,8 @@ export interface CsvFlags {
   readonly features?: readonly string[];
   readonly targetType?: 'numeric' | 'categorical' | 'auto';
   readonly standardize?: boolean;
+  /** The dtype to read the numbers in (float64 keeps values float32 cannot hold). */
+  readonly dtype?: 'float32' | 'float64';
 }
 
 /** A CSV's target type when not given: categorical when any target value is not a number. */
@@ -104,6 +106,7 @@ export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
     targetType,
     encoding: 'index',
     standardize: flags.standardize ?? true,
+    ...(flags.dtype === undefined ? {} : { dtype: flags.dtype }),
     ...(flags.features === undefined ? {} : { features: flags.features }),
   });
   return {

@@ -3,10 +3,11 @@
 // no stack trace, no file changed that is not an output, no temporary left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../../src/index.js';
+import { crc32 } from '../../src/io/crc32.js';
 import { chainrule } from './run.js';
 import { runCase, type HostileCase } from './hostileTable.js';
 
@@ -38,6 +39,20 @@ function fixtures(): string {
   assert.equal(r.status, 0, r.stderr);
   return dir;
 }
+
+/** Rewrites model file `m.json` in `dir` as `name` with its payload edited and the checksum recomputed (a careful hand edit). */
+function editedModel(dir: string, name: string, edit: (payload: string) => string): void {
+  const outer = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as { payload: string };
+  const payload = edit(outer.payload);
+  writeFileSync(join(dir, name), JSON.stringify({ ...outer, checksum: crc32(payload), payload }) + '\n');
+}
+
+type Payload = { parameters: Record<string, { dtype: string }>; metadata: Record<string, unknown> };
+const editPayload = (change: (p: Payload) => void) => (text: string) => {
+  const p = JSON.parse(text) as Payload;
+  change(p);
+  return JSON.stringify(p);
+};
 
 const train = ['train', '--data', 'a.csv', '--target', 'y', '--layers', '1,4,1', '--epochs', '2', '-q'];
 
@@ -86,6 +101,72 @@ const CASES: HostileCase[] = [
   { name: '--target with a built-in dataset', args: ['train', '--data', 'xor', '--target', 'y'], status: 2, message: /--target applies to CSV data, not to the built-in dataset 'xor'$/ },
   { name: 'explain --parameters garbage', args: ['explain', '--model', 'm.json', '--data', 'a.csv', '--expand', '--parameters', '[[[,'], status: 2, message: /'\[\[\[,' is not a comma-separated list of parameter elements/ },
   { name: 'explain --parameters an unknown element', args: ['explain', '--model', 'm.json', '--data', 'a.csv', '--expand', '--parameters', 'W9[0,0]'], status: 2, message: /--parameters: no parameter element named 'W9\[0,0\]'/ },
+  // Silently wrong results that are now refused.
+  {
+    name: 'a CSV with 1e308 (float32)',
+    args: ['train', '--data', 'huge.csv', '--target', 'y', '--epochs', '2', '--out', 'm.json', '-q'],
+    setup: (dir) => writeFileSync(join(dir, 'huge.csv'), 'x,y\n1e308,1\n2,3\n3,1e308\n4,2\n5,1\n'),
+    status: 1,
+    message: /^chainrule: huge\.csv:\d: column '[xy]' is '1e308', too large for float32 .*use dtype float64/,
+  },
+  {
+    name: 'a CSV with 1e308 (float64, not standardised) diverges and does not save over the good model',
+    args: ['train', '--data', 'huge.csv', '--target', 'y', '--dtype', 'float64', '--no-standardize', '--epochs', '5', '--out', 'm.json', '-q'],
+    setup: (dir) => writeFileSync(join(dir, 'huge.csv'), 'x,y\n1e308,1\n2,3\n3,1e308\n4,2\n5,1\n'),
+    status: 1,
+    message: /training diverged at epoch 1\/5, batch 1\/1: the loss is Infinity; the first non-finite value came from mul/,
+  },
+  { name: '--val-split 0.999 leaves no training data', args: [...train, '--val-split', '0.999'], status: 1, message: /a validation split of 0\.999 of 40 samples leaves 0 for training/ },
+  { name: '--epochs 0', args: [...train, '--epochs', '0', '--out', 'new.json'], status: 2, message: /'0' is not a positive integer$/ },
+  {
+    name: 'a CSV with one class',
+    args: ['train', '--data', 'one.csv', '--target', 'c', '--out', 'one.json'],
+    setup: (dir) => writeFileSync(join(dir, 'one.csv'), 'x,c\n1,a\n2,a\n3,a\n4,a\n5,a\n'),
+    status: 1,
+    message: /the target has one class \('a'\) in all 5 samples; classification needs at least 2$/,
+  },
+  {
+    name: 'a label with invalid UTF-8',
+    args: ['train', '--data', 'latin1.csv', '--target', 'c'],
+    setup: (dir) => writeFileSync(join(dir, 'latin1.csv'), Buffer.concat([Buffer.from('x,c\n1,a\n2,'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('\n3,a\n')])),
+    status: 1,
+    message: /^chainrule: latin1\.csv:3: byte \d+ is not UTF-8/,
+  },
+  {
+    name: 'a label with a NUL byte',
+    args: ['train', '--data', 'nul.csv', '--target', 'c'],
+    setup: (dir) => writeFileSync(join(dir, 'nul.csv'), 'x,c\n1,a\n2,b\u0000c\n3,a\n'),
+    status: 1,
+    message: /^chainrule: nul\.csv:3: .*NUL/,
+  },
+  // Model files that are not what they say, with a valid checksum.
+  { name: 'a null payload', args: ['predict', '--model', 'null.json', '--data', 'a.csv'], setup: (dir) => editedModel(dir, 'null.json', () => 'null'), status: 1, message: /^chainrule: null\.json: .*payload is null/ },
+  { name: 'a truncated payload', args: ['predict', '--model', 'cut.json', '--data', 'a.csv'], setup: (dir) => editedModel(dir, 'cut.json', (p) => p.slice(0, 100)), status: 1, message: /^chainrule: cut\.json: / },
+  {
+    name: 'a parameter declared int32',
+    args: ['predict', '--model', 'int.json', '--data', 'a.csv'],
+    setup: (dir) => editedModel(dir, 'int.json', editPayload((p) => (p.parameters['0.weight']!.dtype = 'int32'))),
+    status: 1,
+    message: /'0\.weight' is stored as int32 but the model's '0\.weight' is float32/,
+  },
+  {
+    name: '"n": 1e12 in the metadata',
+    args: ['evaluate', '--model', 'bign.json', '--data', 'xor'],
+    setup: (dir) => {
+      const r = chainrule(['train', '--data', 'xor', '--epochs', '1', '--out', 'xor.json', '-q'], { cwd: dir });
+      assert.equal(r.status, 0, r.stderr);
+      const outer = JSON.parse(readFileSync(join(dir, 'xor.json'), 'utf8')) as { payload: string };
+      const payload = editPayload((p) => (p.metadata['n'] = 1e12))(outer.payload);
+      writeFileSync(join(dir, 'bign.json'), JSON.stringify({ ...outer, checksum: crc32(payload), payload }));
+    },
+    status: 1,
+    message: /n .*1000000000000.*10,000,000|10,000,000.*1000000000000/,
+  },
+  // Sizes: refused up front, naming the flag and the limit.
+  { name: '--n 1e12', args: ['train', '--data', 'blobs', '--n', '1e12'], status: 2, message: /'1e12' is too large: the number of samples is at most 10,000,000$/ },
+  { name: '--layers 2,100000000,1', args: ['train', '--data', 'xor', '--layers', '2,100000000,1'], status: 2, message: /makes 400,000,001 parameters; a model trained here has at most 25,000,000$/ },
+  { name: '--epochs 1e20', args: ['train', '--data', 'xor', '--epochs', '1e20'], status: 2, message: /'1e20' is too large/ },
+  { name: 'tutorial --epochs 1e7', args: ['tutorial', '--epochs', '1e7', '--no-report'], status: 2, message: /'1e7' is too large: the number of epochs is at most 1,000,000$/ },
 ];
 
 test('hostile inputs: each ends with its exit code, one chainrule: line, no trace, and no file changed that is not an output', () => {

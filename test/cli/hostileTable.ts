@@ -77,7 +77,7 @@ export function runCase(c: HostileCase, fixtures: string): CaseResult {
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     assert.equal(lines.length, 1, `${label}: exactly one line on stderr, got: ${r.stderr}`);
     assert.match(lines[0]!, /^chainrule: /, label);
-    assert.match(lines[0]!, c.message, label);
+    assert.match(lines[0]!, c.message, `${label}: ${lines[0]}`);
   }
   const after = snapshot(dir);
   const allowed = (path: string) => (c.outputs ?? []).some((o) => path === o || path.startsWith(o.replace(/\/?$/, '/'))) || path.startsWith('rescue/');

@@ -4,7 +4,8 @@ import { evaluate } from '../../train/fit.js';
 import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
-import { nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../args.js';
+import { atMost, nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../args.js';
+import { MAX_SAMPLES } from '../../limits.js';
 import type { TensorDataset } from '../../data/dataset.js';
 
 interface EvaluateFlags {
@@ -23,7 +24,7 @@ export function registerEvaluate(program: Command, io: CliIO): void {
     .requiredOption('--model <model.json>', 'a model file written by chainrule train (or save)')
     .requiredOption('--data <file.csv|name>', 'a CSV with the feature and target columns the model was trained on, or a built-in dataset')
     .option('--seed <n>', "built-in datasets: seed of the sample (default: the training seed + 1, a fresh sample; digits: the test split)", nonNegativeInteger)
-    .option('--n <samples>', 'built-in datasets: number of samples (default: as in training)', positiveInteger)
+    .option('--n <samples>', 'built-in datasets: number of samples (default: as in training)', atMost(positiveInteger, MAX_SAMPLES, 'the number of samples'))
     .option('--noise <level>', 'built-in datasets: noise level (default: as in training)', nonNegativeNumber)
     .addOption(jsonOption())
     .action((flags: EvaluateFlags) => {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { ACTIVATIONS } from '../../nn/activations.js';
 import { LOSS_NAMES, getLoss } from '../../nn/losses.js';
 import { OPTIMIZER_NAMES } from '../../optim/create.js';
 import { modelFileText } from '../../io/model.js';
 import { progress } from '../../train/progress.js';
 import { trainMlp } from '../../train/experiment.js';
-import { choice, fraction, integerList, number, nonNegativeNumber, positiveInteger, positiveNumber, nonNegativeInteger } from '../args.js';
+import { atMost, choice, fraction, integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../args.js';
+import { MAX_EPOCHS, MAX_PARAMETERS, MAX_SAMPLES } from '../../limits.js';
 import { jsonOption, UsageError, type CliIO } from '../io.js';
 import { checkOutputs, writeOutput, writeOutputDirectory, type OutputFlag } from '../outputs.js';
 import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
@@ -47,6 +48,18 @@ function fmt(v: number | undefined): string {
   return v === undefined || !Number.isFinite(v) ? String(v) : v.toFixed(4);
 }
 
+/** --layers: positive sizes whose weights and biases stay within MAX_PARAMETERS (known before any data is read). */
+function layerSizes(value: string): number[] {
+  const layers = integerList(value);
+  if (layers.length < 2) throw new InvalidArgumentError(`'${value}' needs at least two sizes (inputs and outputs)`);
+  let parameters = 0;
+  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1]! + 1) * layers[i]!;
+  if (parameters > MAX_PARAMETERS) {
+    throw new InvalidArgumentError(`'${value}' makes ${parameters.toLocaleString('en-US')} parameters; a model trained here has at most ${MAX_PARAMETERS.toLocaleString('en-US')}`);
+  }
+  return layers;
+}
+
 export function registerTrain(program: Command, io: CliIO): void {
   program
     .command('train')
@@ -56,15 +69,15 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--features <columns>', 'CSV: comma-separated feature columns (default: every other column)')
     .addOption(new Option('--target-type <type>', 'CSV: numeric (regression, or 0/1 classes) or categorical; auto: categorical when a value is not a number').choices(['auto', 'numeric', 'categorical']).default('auto'))
     .option('--no-standardize', 'CSV: do not z-score the features')
-    .option('--n <samples>', 'built-in datasets: number of samples', positiveInteger)
+    .option('--n <samples>', 'built-in datasets: number of samples', atMost(positiveInteger, MAX_SAMPLES, 'the number of samples'))
     .option('--noise <level>', 'built-in datasets: noise level', nonNegativeNumber)
-    .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', integerList)
+    .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', layerSizes)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice(OPTIMIZER_NAMES), 'adam')
     .option('--lr <rate>', 'learning rate', positiveNumber, 0.01)
-    .option('--epochs <n>', 'training epochs', nonNegativeInteger, 100)
-    .option('--batch-size <n>', 'samples per batch', positiveInteger, 32)
+    .option('--epochs <n>', 'training epochs', atMost(positiveInteger, MAX_EPOCHS, 'the number of epochs'), 100)
+    .option('--batch-size <n>', 'samples per batch', atMost(positiveInteger, MAX_SAMPLES, 'the batch size'), 32)
     .option('--seed <n>', 'seed of the data, the initial weights and the shuffling', nonNegativeInteger, 0)
     .option('--val-split <fraction>', 'fraction held out for validation', fraction, 0.2)
     .option('--dropout <p>', 'dropout probability after each hidden layer', fraction)
@@ -78,7 +91,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--report <dir>', 'write a report (charts, network diagram, the derivation for one sample, graph) into this directory')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
-    .action(async (flags: TrainFlags) => {
+    .action(async (flags: TrainFlags, command: Command) => {
       const csv = isCsvPath(flags.data);
       if (!csv) {
         for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
@@ -98,6 +111,7 @@ export function registerTrain(program: Command, io: CliIO): void {
             ...(flags.features === undefined ? {} : { features: flags.features.split(',').map((s) => s.trim()) }),
             targetType: flags.targetType,
             standardize: flags.standardize,
+            dtype: flags.dtype,
           })
         : loadBuiltin(flags.data, {
             seed: flags.seed,
@@ -105,6 +119,11 @@ export function registerTrain(program: Command, io: CliIO): void {
             ...(flags.noise === undefined ? {} : { noise: flags.noise }),
           });
       const ds = loaded.dataset;
+      // The default split on data too small to split (the 1-sample tutorial set) means no validation; a split the user asked for is checked by fit.
+      if (command.getOptionValueSource('valSplit') === 'default') {
+        const nVal = Math.round(ds.length * flags.valSplit);
+        if (nVal === 0 || nVal === ds.length) flags.valSplit = 0;
+      }
       const dataset = flags.dtype === 'float64' ? new TensorDataset(ds.x.cast('float64'), ds.y.dtype === 'int32' ? ds.y : ds.y.cast('float64'), ds.classes) : ds;
       const started = performance.now();
       const run = trainMlp(dataset, {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { ACTIVATIONS } from '../../nn/activations.js';
 import { trainTutorial, tutorialNetwork, tutorialSample, TUTORIAL_DEFAULTS } from '../../train/tutorial.js';
 import { halfSquaredError } from '../../nn/losses.js';
-import { choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
+import { atMost, choice, nonNegativeInteger, number, positiveInteger } from '../args.js';
+import { MAX_EPOCHS } from '../../limits.js';
 import { jsonOption, type CliIO } from '../io.js';
 import { checkOutputs, writeOutputDirectory } from '../outputs.js';
 
@@ -46,7 +47,7 @@ export function registerTutorial(program: Command, io: CliIO): void {
   tutorialNetworkOptions(
     program.command('tutorial').description("train the reference tutorial's 1-1-1 network and print its progress, as the reference program does"),
   )
-    .option('--epochs <n>', 'training epochs', nonNegativeInteger, d.epochs)
+    .option('--epochs <n>', 'training epochs', atMost(nonNegativeInteger, MAX_EPOCHS, 'the number of epochs'), d.epochs)
     .option('--print-every <n>', 'print a line every n epochs', positiveInteger, d.printEvery)
     .option('--report <dir>', 'write the report (index.html, charts, diagrams, history.csv) into this directory', 'chainrule-report')
     .option('--no-report', 'do not write the report')
