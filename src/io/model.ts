@@ -54,7 +54,14 @@ export function loadFromText(where: string, text: string): LoadedModel {
   const payload = decodeModelFile(where, text);
   let model: Module;
   try {
-    model = moduleFromConfig(payload.model);
+    // The file holds every parameter value the model has, each at least one byte: a description
+    // asking for more values than the stored bytes is edited or damaged (checked before allocating).
+    let stored = 0;
+    for (const p of Object.values(payload.parameters) as unknown[]) {
+      const data = typeof p === 'object' && p !== null ? (p as { data?: unknown }).data : undefined;
+      if (typeof data === 'string') stored += Math.ceil((data.length * 3) / 4);
+    }
+    model = moduleFromConfig(payload.model, { maxParameters: stored });
   } catch (e) {
     throw new ModelFileError(`${where}: the model description cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
   }

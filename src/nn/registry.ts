@@ -13,6 +13,12 @@ export interface FromConfigContext {
   readonly generator: Generator;
   /** Rebuilds a nested module (for containers). */
   readonly build: (config: unknown, path: string) => Module;
+  /**
+   * Claims `count` parameter elements for the module at `path` before it allocates them: throws
+   * a ValueError past the budget given to moduleFromConfig (a model file's stored weights), so a
+   * hand-edited `inFeatures: 1e9` is refused before gigabytes are allocated.
+   */
+  readonly reserve: (count: number, path: string) => void;
 }
 
 /** Builds a module of one type from its config; `path` locates it in errors (e.g. 'layers[2]'). */
@@ -50,6 +56,7 @@ const factories = new Map<string, ModuleFactory>([
       const outFeatures = integerField(c, path, 'outFeatures', 0);
       const bias = optional(c, 'bias', isBoolean, path, 'true or false') ?? true;
       const dtype = optional(c, 'dtype', isFloatDType, path, "'float32' or 'float64'") ?? 'float32';
+      ctx.reserve((inFeatures + (bias ? 1 : 0)) * outFeatures, path);
       return new Linear(inFeatures, outFeatures, { bias, dtype, generator: ctx.generator });
     },
   ],
@@ -112,14 +119,23 @@ export function moduleTypes(): string[] {
 
 /**
  * Rebuilds a module from its `config()` (weights are drawn from a fixed-seed generator, to be
- * replaced with `loadStateDict`); throws a ValueError naming an unknown type or a bad field.
+ * replaced with `loadStateDict`); throws a ValueError naming an unknown type or a bad field, or
+ * a description needing more than `maxParameters` parameter values (factories `reserve` them).
  * @example
  * const config = mlp([2, 8, 1], { seed: 0 }).config();
  * moduleFromConfig(config).describe(); // 'Sequential'
  */
-export function moduleFromConfig(config: ModuleConfig): Module {
+export function moduleFromConfig(config: ModuleConfig, options: { maxParameters?: number } = {}): Module {
   // A generator of its own: rebuilding a model must not move the global random state.
   const generator = new Generator(0);
+  const budget = options.maxParameters ?? Infinity;
+  let claimed = 0;
+  const reserve = (count: number, path: string): void => {
+    claimed += count;
+    if (claimed > budget) {
+      throw new ValueError(`moduleFromConfig: ${path}: the description asks for at least ${claimed.toLocaleString('en-US')} parameter values, more than the ${budget.toLocaleString('en-US')} available`);
+    }
+  };
   const build = (c: unknown, path: string): Module => {
     if (typeof c !== 'object' || c === null || Array.isArray(c)) {
       throw new ValueError(`moduleFromConfig: ${path}: a module config must be an object { type, ... }, got ${JSON.stringify(c) ?? String(c)}`);
@@ -132,6 +148,6 @@ export function moduleFromConfig(config: ModuleConfig): Module {
     }
     return factory(c as ModuleConfig, context, path);
   };
-  const context: FromConfigContext = { generator, build };
+  const context: FromConfigContext = { generator, build, reserve };
   return build(config, 'model');
 }

@@ -22,7 +22,7 @@ import type { History } from './history.js';
  * @example
  * const model = mlp([2, 4, 1], { seed: 0 });
  * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
- * fit(model, xor({ n: 8 }), { loss: (p, t) => p.sub(t).log().mean(), optimizer, epochs: 3 }); // throws TrainingDivergedError: … the loss is NaN; the first non-finite value came from log …
+ * fit(model, xor({ n: 8 }), { loss: (p, t) => p.sub(t).log().mean(), optimizer, epochs: 3 }); // throws TrainingDivergedError: … the loss is NaN; the first non-finite value: log produced NaN …
  */
 export class TrainingDivergedError extends ChainruleError {
   override name = 'TrainingDivergedError';
@@ -70,7 +70,7 @@ export function findNonFinite(model: Module, x: Tensor, y: Tensor, loss: (predic
     detectAnomaly(() => loss(model.forward(x), y).backward());
   } catch (e) {
     if (!(e instanceof AnomalyError)) throw e;
-    return `the first non-finite value came from ${e.message.replace(/^anomaly: /, '')}`;
+    return `the first non-finite value: ${e.message.replace(/^anomaly: /, '')}`;
   } finally {
     optimizer.zeroGrad();
   }

@@ -47,7 +47,7 @@ function editedModel(dir: string, name: string, edit: (payload: string) => strin
   writeFileSync(join(dir, name), JSON.stringify({ ...outer, checksum: crc32(payload), payload }) + '\n');
 }
 
-type Payload = { parameters: Record<string, { dtype: string }>; metadata: Record<string, unknown> };
+type Payload = { model: { layers: Record<string, unknown>[] }; parameters: Record<string, { dtype: string }>; metadata: Record<string, unknown> };
 const editPayload = (change: (p: Payload) => void) => (text: string) => {
   const p = JSON.parse(text) as Payload;
   change(p);
@@ -114,7 +114,7 @@ const CASES: HostileCase[] = [
     args: ['train', '--data', 'huge.csv', '--target', 'y', '--dtype', 'float64', '--no-standardize', '--epochs', '5', '--out', 'm.json', '-q'],
     setup: (dir) => writeFileSync(join(dir, 'huge.csv'), 'x,y\n1e308,1\n2,3\n3,1e308\n4,2\n5,1\n'),
     status: 1,
-    message: /training diverged at epoch 1\/5, batch 1\/1: the loss is Infinity; the first non-finite value came from mul/,
+    message: /training diverged at epoch 1\/5, batch 1\/1: the loss is Infinity; the first non-finite value: mul produced Infinity/,
   },
   { name: '--val-split 0.999 leaves no training data', args: [...train, '--val-split', '0.999'], status: 1, message: /a validation split of 0\.999 of 40 samples leaves 0 for training/ },
   { name: '--epochs 0', args: [...train, '--epochs', '0', '--out', 'new.json'], status: 2, message: /'0' is not a positive integer$/ },
@@ -148,6 +148,13 @@ const CASES: HostileCase[] = [
     setup: (dir) => editedModel(dir, 'int.json', editPayload((p) => (p.parameters['0.weight']!.dtype = 'int32'))),
     status: 1,
     message: /'0\.weight' is stored as int32 but the model's '0\.weight' is float32/,
+  },
+  {
+    name: 'a layer edited to 1e9 inputs',
+    args: ['predict', '--model', 'wide.json', '--data', 'a.csv'],
+    setup: (dir) => editedModel(dir, 'wide.json', editPayload((p) => (p.model.layers[0]!['inFeatures'] = 1e9))),
+    status: 1,
+    message: /^chainrule: wide\.json: the model description cannot be rebuilt: .*asks for at least 4,000,000,004 parameter values, more than the [\d,]+ available$/,
   },
   {
     name: '"n": 1e12 in the metadata',

@@ -217,7 +217,7 @@ test('a file that cannot be read is a CsvError naming it', () => {
   const path = join(dir, 'missing.csv');
   assert.throws(
     () => loadCsv(path, { target: 'y', targetType: 'numeric' }),
-    (e: unknown) => e instanceof CsvError && e.line === null && e.message.startsWith(`${path}: cannot read the file: ENOENT`),
+    (e: unknown) => e instanceof CsvError && e.line === null && e.message === `${path}: cannot read the file: no such file or directory`,
   );
 });
 
