@@ -150,6 +150,13 @@ const CASES: HostileCase[] = [
     message: /'0\.weight' is stored as int32 but the model's '0\.weight' is float32/,
   },
   {
+    name: 'a float64 parameter in a float32 model',
+    args: ['evaluate', '--model', 'f64.json', '--data', 'a.csv'],
+    setup: (dir) => editedModel(dir, 'f64.json', editPayload((p) => (p.parameters['2.bias']!.dtype = 'float64'))),
+    status: 1,
+    message: /'2\.bias' is stored as float64 but the model's '2\.bias' is float32/,
+  },
+  {
     name: 'a layer edited to 1e9 inputs',
     args: ['predict', '--model', 'wide.json', '--data', 'a.csv'],
     setup: (dir) => editedModel(dir, 'wide.json', editPayload((p) => (p.model.layers[0]!['inFeatures'] = 1e9))),
