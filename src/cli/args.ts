@@ -44,6 +44,9 @@ export function positiveInteger(value: string): number {
 /** `parse`, then at most `max` (each element of a list): the limit is named in the message, e.g. `--epochs 1e20`. */
 export function atMost<T extends number | number[]>(parse: (value: string) => T, max: number, what: string): (value: string) => T {
   return (value: string) => {
+    // The limit first: '1e20' is refused as over the limit, not as past the largest safe integer.
+    const plain = Number(value);
+    if (DECIMAL.test(value.trim()) && plain > max) throw new InvalidArgumentError(`'${value}' is too large: ${what} is at most ${max.toLocaleString('en-US')}`);
     const v = parse(value);
     const big = (Array.isArray(v) ? v : [v]).find((x) => x > max);
     if (big !== undefined) throw new InvalidArgumentError(`'${value}' is too large: ${what} is at most ${max.toLocaleString('en-US')}`);

@@ -2,10 +2,11 @@
  * How the CLI reads `--data`: a built-in dataset by name, or a CSV file. Shared by `train`,
  * `evaluate` and `predict`, so all three read a file the same way.
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isDatasetName, loadDataset, DATASET_NAMES, type LoadDatasetOptions } from '../data/datasets.js';
 import { TensorDataset } from '../data/dataset.js';
-import { loadCsv, loadCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
+import { parseCsv, parseCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
+import { readUtf8File } from '../data/utf8.js';
 import { CsvError, ValueError, fsErrorCode, fsErrorReason } from '../errors.js';
 import { tensor } from '../tensor/create.js';
 import { UsageError } from './io.js';
@@ -37,26 +38,19 @@ export function isCsvPath(data: string): boolean {
   return /\.(csv|tsv|txt)$/i.test(data) || (!isDatasetName(data) && existsSync(data));
 }
 
-/** The data file's text, with checkDataFile's errors. */
-function readDataFile(path: string): string {
-  checkDataFile(path);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CsvError(path, null, `cannot read the file: ${fsErrorReason(e)}`);
-  }
-}
-
-/** Checks that `path` is a readable file: a missing file, a directory or an unreadable file is a CsvError naming it (not an fs stack trace). */
-export function checkDataFile(path: string): void {
+/**
+ * The data file's text, read once (a pipe such as `<(cat d.csv)` or /dev/stdin can be read only
+ * once), as strict UTF-8; a missing file, a directory or an unreadable file is a CsvError naming it.
+ */
+export function readDataFile(path: string): string {
   try {
     if (statSync(path).isDirectory()) throw new CsvError(path, null, 'it is a directory, not a CSV file');
-    closeSync(openSync(path, 'r'));
   } catch (e) {
     if (e instanceof CsvError) throw e;
     if (fsErrorCode(e) === 'ENOENT') throw new CsvError(path, null, 'no such file');
     throw new CsvError(path, null, `cannot read the file: ${fsErrorReason(e)}`);
   }
+  return readUtf8File(path, 'chainrule', (line, reason) => new CsvError(path, line, reason));
 }
 
 function builtinOptions(name: string, flags: BuiltinFlags): LoadDatasetOptions {
@@ -87,8 +81,8 @@ export interface CsvFlags {
 }
 
 /** A CSV's target type when not given: categorical when any target value is not a number. */
-function detectTargetType(path: string, target: string): 'numeric' | 'categorical' {
-  const table = parseCsvTable(readDataFile(path), { file: path });
+function detectTargetType(path: string, text: string, target: string): 'numeric' | 'categorical' {
+  const table = parseCsvTable(text, { file: path });
   const column = table.header.indexOf(target);
   if (column < 0) return 'numeric'; // loadCsv names the missing column
   return table.rows.every((row) => row[column] !== undefined && row[column]!.trim() !== '' && Number.isFinite(Number(row[column])))
@@ -98,10 +92,11 @@ function detectTargetType(path: string, target: string): 'numeric' | 'categorica
 
 /** A CSV file as a training set: categorical targets become int32 labels; features standardised by default. */
 export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
-  checkDataFile(path);
   if (flags.target === undefined) throw new UsageError(`--data ${path} is a CSV file: name its target column with --target`);
-  const targetType = flags.targetType === undefined || flags.targetType === 'auto' ? detectTargetType(path, flags.target) : flags.targetType;
-  const csv = loadCsv(path, {
+  const text = readDataFile(path);
+  const targetType = flags.targetType === undefined || flags.targetType === 'auto' ? detectTargetType(path, text, flags.target) : flags.targetType;
+  const csv = parseCsv(text, {
+    file: path,
     target: flags.target,
     targetType,
     encoding: 'index',
@@ -123,21 +118,21 @@ export function loadCsvForTraining(path: string, flags: CsvFlags): LoadedData {
 }
 
 /** The feature matrix of a CSV for a trained model: its feature columns, standardised as in training. */
-export function loadCsvInputs(path: string, meta: DataMetadata): ReturnType<typeof loadCsvFeatures> {
-  checkDataFile(path);
+export function loadCsvInputs(path: string, meta: DataMetadata, text: string = readDataFile(path)): ReturnType<typeof parseCsvFeatures> {
   if (meta.featureNames === undefined) {
     throw new UsageError(`the model was trained on the built-in dataset '${meta.data}', so it has no CSV feature names; pass --data ${meta.data}`);
   }
-  return loadCsvFeatures(path, { features: meta.featureNames, ...(meta.stats === undefined ? {} : { stats: meta.stats }) });
+  return parseCsvFeatures(text, { file: path, features: meta.featureNames, ...(meta.stats === undefined ? {} : { stats: meta.stats }) });
 }
 
 /** A labelled CSV for evaluating a trained model: its features as in training, its targets mapped to the model's classes. */
 export function loadCsvForEvaluation(path: string, meta: DataMetadata, task: string): TensorDataset {
-  const { x } = loadCsvInputs(path, meta);
+  const text = readDataFile(path);
+  const { x } = loadCsvInputs(path, meta, text);
   const target = meta.targetName;
   if (target === undefined) throw new ValueError('the model file does not name its target column');
   if (task === 'multiclass' && meta.classes !== undefined) {
-    const csv = loadCsv(path, { target, targetType: 'categorical', encoding: 'index', features: meta.featureNames });
+    const csv = parseCsv(text, { file: path, target, targetType: 'categorical', encoding: 'index', features: meta.featureNames });
     const known = new Map(meta.classes.map((c, k) => [c, k] as const));
     const fileClasses = csv.classes ?? [];
     const labels = Array.from(csv.labels!._data, (k) => {
@@ -148,6 +143,6 @@ export function loadCsvForEvaluation(path: string, meta: DataMetadata, task: str
     });
     return new TensorDataset(x, tensor(Int32Array.from(labels), { shape: [labels.length] }), meta.classes);
   }
-  const csv = loadCsv(path, { target, targetType: 'numeric', features: meta.featureNames });
+  const csv = parseCsv(text, { file: path, target, targetType: 'numeric', features: meta.featureNames });
   return new TensorDataset(x, csv.dataset.y);
 }

@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return 2;
     }
     if (e instanceof ChainruleError) {
-      io.err(`chainrule: ${e.message.split('\n')[0]}\n`);
+      // One line whatever the message holds: a newline in a path is shown as \n, not cut there.
+      io.err(`chainrule: ${e.message.replace(/\r?\n/g, '\\n')}\n`);
       return e instanceof UsageError ? 2 : 1;
     }
     throw e;

@@ -4,7 +4,7 @@
  * every output's directory exists and takes a file (probed, not guessed from mode bits, which
  * root ignores), and a write that fails after training puts the work in a rescue file instead.
  */
-import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, fileError, fsErrorCode } from '../errors.js';
@@ -68,6 +68,42 @@ function probeDirectory(dir: string, target: string, action: string): void {
   }
 }
 
+/** Linux's NAME_MAX (most file systems elsewhere agree): a longer name fails only when written. */
+const NAME_MAX_BYTES = 255;
+
+/** Whether `path` is the very file or pipe this process's stdout writes to (`--out /dev/stdout`). */
+function isStdout(path: string): boolean {
+  try {
+    const a = statSync(path);
+    const b = fstatSync(1);
+    // A terminal or /dev/null takes both harmlessly; a pipe or file would hold the output and the summary mixed.
+    return (b.isFIFO() || b.isFile() || b.isSocket()) && a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** Refusals that need no file system: an empty path, a file path ending in a slash, a name too long to create. */
+function checkSpelling(output: OutputFlag): void {
+  const { flag, path, kind } = output;
+  if (path.trim() === '') throw new UsageError(`${flag} is empty; give a ${kind === 'file' ? 'file' : 'directory'} name`);
+  if (kind === 'file' && /[/\\]$/.test(path)) throw new UsageError(`${flag} ${path} ends with a slash, so it names a directory; give a file name`);
+  const name = basename(resolve(path));
+  if (Buffer.byteLength(name) > NAME_MAX_BYTES) {
+    throw new FileError(path, `cannot write ${flag}`, `the name is ${Buffer.byteLength(name)} bytes long; file names are at most ${NAME_MAX_BYTES}`, 'ENAMETOOLONG');
+  }
+  if (kind === 'file' && isStdout(path)) {
+    throw new UsageError(`${flag} ${path} is this command's standard output, where its summary goes; leave out ${flag}${flag === '--out' ? ' (predict prints to stdout without it)' : ''} or redirect elsewhere`);
+  }
+  if (kind === 'directory') {
+    const real = realTarget(path);
+    const cwd = realTarget(process.cwd());
+    if (cwd === real || cwd.startsWith(real.endsWith('/') ? real : `${real}/`)) {
+      throw new UsageError(`${flag} ${path} is the working directory or holds it; the report replaces its directory as a whole — choose a new one`);
+    }
+  }
+}
+
 function checkWritable(output: OutputFlag): void {
   const { path, kind } = output;
   const exists = existsSync(path);
@@ -83,7 +119,7 @@ function checkWritable(output: OutputFlag): void {
     throw new UsageError(`${output.flag} ${path}: the directory holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); the report replaces the whole directory — choose a new or empty one`);
   }
   // A report's missing parent directories are created (as mkdir -p): probe the nearest one that exists.
-  let parent = dirname(resolve(path));
+  let parent = dirname(realTarget(path));
   while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
   probeDirectory(parent, path, `cannot write ${output.flag}`);
 }
@@ -93,6 +129,8 @@ function checkWritable(output: OutputFlag): void {
  * a report directory that will be replaced), and an output that cannot be written.
  */
 export function checkOutputs(inputs: readonly PathFlag[], outputs: readonly OutputFlag[]): void {
+  for (const i of inputs) if (i.path.trim() === '') throw new UsageError(`${i.flag} is empty; give a file name`);
+  for (const o of outputs) checkSpelling(o);
   const seen: { flag: string; real: string; input: boolean; directory: boolean }[] = inputs
     .filter((i) => existsSync(i.path))
     .map((i) => ({ flag: i.flag, real: realTarget(i.path), input: true, directory: false }));
@@ -128,12 +166,13 @@ export function writeOutput(output: PathFlag, content: string | Uint8Array, resc
         throw fileError(output.path, `cannot write ${output.flag}`, e);
       }
     } else {
-      writeFileAtomic(output.path, content);
+      // Through a symlink to its target: replacing the link itself would leave the file it names stale.
+      writeFileAtomic(realTarget(output.path), content);
     }
   } catch (e) {
     if (!(e instanceof FileError) || rescue === undefined) throw e;
     throw rescued(e, rescue, (place) => {
-      const file = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${basename(output.path) || 'output'}`);
+      const file = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${(basename(output.path) || 'output').slice(-100)}`);
       writeFileAtomic(file, content);
       return file;
     });
@@ -143,11 +182,11 @@ export function writeOutput(output: PathFlag, content: string | Uint8Array, resc
 /** Writes a report directory; on failure, into a rescue directory, saying where. */
 export function writeOutputDirectory(output: PathFlag, files: ReadonlyMap<string, string | Uint8Array>, replaceable: readonly string[], rescue?: string): void {
   try {
-    writeDirectoryAtomic(output.path, files, replaceable);
+    writeDirectoryAtomic(realTarget(output.path), files, replaceable);
   } catch (e) {
     if (!(e instanceof FileError) || rescue === undefined) throw e;
     throw rescued(e, rescue, (place) => {
-      const dir = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${basename(output.path) || 'report'}`);
+      const dir = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${(basename(output.path) || 'report').slice(-100)}`);
       writeDirectoryAtomic(dir, files, replaceable);
       return dir;
     });
@@ -159,7 +198,7 @@ function rescued(e: FileError, what: string, write: (place: string) => string): 
   let note = `${what} could not be kept anywhere (writing to ${places.join(' and ')} failed too)`;
   for (const place of places) {
     try {
-      note = `${what} is kept in ${write(place)} instead`;
+      note = `kept ${what} in ${write(place)} instead`;
       break;
     } catch {
       // try the next place

@@ -19,6 +19,11 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** As io/node.ts's temporaries: at most 100 characters of the target's name. */
+function stem(base: string): string {
+  return base.length <= 100 ? base : base.slice(0, 100);
+}
+
 function split(path: string): { parent: string; base: string } {
   const trimmed = path.replace(/[/\\]+$/, '') || path;
   const slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
@@ -37,12 +42,13 @@ export function foreignEntries(dir: string, names: Iterable<string>): string[] {
     if (fsErrorCode(e) === 'ENOENT') return [];
     throw fileError(dir, 'cannot read the directory', e);
   }
-  return entries.filter((n) => !known.has(n)).sort();
+  // A known name counts only as a regular file: a directory or link under a report's name may hold the user's files.
+  return entries.filter((n) => !known.has(n) || !fs.lstatSync(`${dir}/${n}`).isFile()).sort();
 }
 
 /** Removes temporaries and set-aside copies of `base` left in `parent` by processes that are no longer running. */
 function removeStale(fs: Fs, parent: string, base: string): void {
-  const prefix = `.${base}.`;
+  const prefix = `.${stem(base)}.`;
   let entries: string[];
   try {
     entries = fs.readdirSync(parent);
@@ -62,7 +68,7 @@ let serial = 0;
 /**
  * Writes `files` (name → text or bytes) as the whole content of `dir`, atomically: the directory
  * afterwards holds exactly these files. An existing `dir` may hold only names in `replaceable`
- * (default: the new files' names) — anything else is a ValueError naming it, so a user's own
+ * (default: the new files' names, as regular files) — anything else is a FileError naming it, so a user's own
  * files are never deleted. Missing parent directories are created. A failure is a FileError naming the path; nothing is half-written.
  */
 export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, string | Uint8Array>, replaceable: Iterable<string> = files.keys()): void {
@@ -72,11 +78,11 @@ export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, str
   }
   const foreign = foreignEntries(dir, [...replaceable, ...files.keys()]);
   if (foreign.length > 0) {
-    throw new ValueError(`${dir}: the directory holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); writing the report would replace them — choose a new or empty directory`);
+    throw new FileError(dir, 'cannot write the directory', `it holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}), which writing it would replace — choose a new or empty directory`);
   }
   const { parent, base } = split(dir);
   removeStale(fs, parent, base);
-  const stamp = () => `${parent}/.${base}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
+  const stamp = () => `${parent}/.${stem(base)}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
   const tmp = `${stamp()}.tmp`;
   const setAside: string[] = [];
   try {
@@ -120,7 +126,12 @@ export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, str
       }
     }
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    for (const old of setAside) fs.rmSync(old, { recursive: true, force: true });
+    for (const leftover of [tmp, ...setAside]) {
+      try {
+        fs.rmSync(leftover, { recursive: true, force: true });
+      } catch {
+        // a name that could not be created (ENAMETOOLONG…) cannot be removed either
+      }
+    }
   }
 }

@@ -10,6 +10,14 @@ import { processAlive } from './directory.js';
 import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
 
 /**
+ * The temporary's name stem for target `base`: at most 100 characters of it, so that a target
+ * name near the file system's 255-byte limit still has a temporary beside it.
+ */
+function tempStem(base: string): string {
+  return base.length <= 100 ? base : base.slice(0, 100);
+}
+
+/**
  * Removes the temporaries of earlier writes of `dir/base` whose writer was killed (its process is
  * gone): each is as large as the file. A live writer's temporary is never touched, whoever owns it.
  */
@@ -21,7 +29,7 @@ function removeStaleTemporaries(dir: string, base: string): void {
   } catch {
     return; // The write itself reports a missing or unreadable directory.
   }
-  const prefix = `.${base}.`;
+  const prefix = `.${tempStem(base)}.`;
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const match = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
@@ -48,7 +56,7 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
   removeStaleTemporaries(dir, base);
-  const tmp = `${dir}.${base}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${dir}.${tempStem(base)}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
     try {
@@ -60,7 +68,11 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the temporary could not even be named (ENAMETOOLONG…): there is nothing to remove
+    }
     throw fileError(path, 'cannot write the file', e);
   }
 }

@@ -173,7 +173,7 @@ export const REPORT_FILE_NAMES: readonly string[] = ['index.html', 'training.png
 /**
  * Writes a report into `dir` as one unit (a temporary directory beside it, renamed into place);
  * returns the paths written. An existing `dir` may hold only a previous report's files
- * (REPORT_FILE_NAMES): anything else is a ValueError, so a user's own files are never replaced.
+ * (REPORT_FILE_NAMES): anything else is a FileError, so a user's own files are never replaced.
  * @example
  * import { writeReport } from 'chainrule/viz';
  * const run = trainTutorial({ epochs: 5 });

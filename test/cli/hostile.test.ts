@@ -3,7 +3,7 @@
 // no stack trace, no file changed that is not an output, no temporary left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../../src/index.js';
@@ -68,12 +68,30 @@ const CASES: HostileCase[] = [
     name: '--out a full disk after training: the model is kept',
     args: [...train, '--out', '/dev/full'],
     status: 1,
-    message: /^chainrule: \/dev\/full: cannot write --out: no space left on device; the trained model is kept in .*rescue\/chainrule-rescued-\S+ instead$/,
+    message: /^chainrule: \/dev\/full: cannot write --out: no space left on device; kept the trained model in .*rescue\/chainrule-rescued-\S+ instead$/,
     after: (dir) => {
       const rescued = readdirSync(join(dir, 'rescue'));
       assert.equal(rescued.length, 1, rescued.join(', '));
       assert.equal(load(join(dir, 'rescue', rescued[0]!)).model.parameters().length, 4);
     },
+  },
+  // Paths that cannot name the output (review of this issue's first version).
+  { name: '--out empty', args: [...train, '--out', ''], status: 2, message: /^chainrule: --out is empty; give a file name$/ },
+  { name: '--out ending in a slash', args: [...train, '--out', 'newdir/'], status: 2, message: /--out newdir\/ ends with a slash, so it names a directory/ },
+  { name: '--out a 300-byte name', args: [...train, '--out', `${'a'.repeat(295)}.json`], status: 1, message: /cannot write --out: the name is 300 bytes long; file names are at most 255$/ },
+  { name: '--out /dev/stdout (a pipe here)', args: [...train, '--out', '/dev/stdout'], status: 2, message: /--out \/dev\/stdout is this command's standard output/ },
+  { name: '--out a symlink to stdout', args: [...train, '--out', 'mystdout'], setup: (dir) => symlinkSync('/proc/self/fd/1', join(dir, 'mystdout')), status: 2, message: /--out mystdout is this command's standard output/ },
+  { name: '--out a path with a newline', args: [...train, '--out', 'no\ndir/m.json'], status: 1, message: /^chainrule: no\\ndir\/m\.json: cannot write --out: the directory .*no\\ndir does not exist$/ },
+  { name: '--report the working directory (empty)', args: ['tutorial', '--report', '.'], setup: (dir) => mkdirSync(join(dir, 'empty')), status: 2, message: /--report \. would write over|--report \. is the working directory/ },
+  {
+    name: '--report a directory whose index.html is the user\'s directory',
+    args: [...train, '--report', 'r1'],
+    setup: (dir) => {
+      mkdirSync(join(dir, 'r1', 'index.html', 'deep'), { recursive: true });
+      writeFileSync(join(dir, 'r1', 'index.html', 'deep', 'keep.txt'), 'precious');
+    },
+    status: 2,
+    message: /--report r1: the directory holds files that are not a report's \(index\.html\)/,
   },
   // Read errors other than a missing file.
   { name: '--data a directory', args: ['train', '--data', 'd', '--target', 'y'], status: 1, message: /^chainrule: d: it is a directory, not a CSV file$/ },
@@ -89,7 +107,17 @@ const CASES: HostileCase[] = [
   { name: 'train --history X --out X', args: [...train, '--out', 'x.json', '--history', 'x.json'], status: 2, message: /--history x\.json would write over another output \(--out\)/ },
   { name: 'predict --out the model', args: ['predict', '--model', 'm.json', '--data', 'a.csv', '--out', 'm.json'], status: 2, message: /--out m\.json would write over one of the command's inputs \(--model\)/ },
   { name: 'predict --out the data', args: ['predict', '--model', 'm.json', '--data', 'a.csv', '--out', 'a.csv'], status: 2, message: /--out a\.csv would write over one of the command's inputs \(--data\)/ },
-  { name: 'train --report the directory holding the data', args: [...train, '--report', '.'], status: 2, message: /--report \. would write over one of the command's inputs \(--data\)/ },
+  { name: 'train --report the directory holding the data', args: [...train, '--report', '.'], status: 2, message: /--report \. is the working directory or holds it/ },
+  {
+    name: 'train --report the directory holding the data, by name',
+    args: ['train', '--data', 'sub/b.csv', '--target', 'y', '--epochs', '2', '-q', '--report', './sub/'],
+    setup: (dir) => {
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'sub', 'b.csv'), readFileSync(join(dir, 'a.csv')));
+    },
+    status: 2,
+    message: /--report \.\/sub\/ would write over one of the command's inputs \(--data\)/,
+  },
   { name: 'train --report a directory holding other files', args: [...train, '--report', 'full-report'], status: 2, message: /--report full-report: the directory holds files that are not a report's \(notes\.txt\)/ },
   { name: 'tutorial --report a directory holding other files', args: ['tutorial', '--report', 'full-report'], status: 2, message: /--report full-report: the directory holds files that are not a report's/ },
   { name: 'train --out inside the --report directory', args: [...train, '--report', 'r', '--out', 'r/m.json'], status: 2, message: /--report r would write over another output \(--out\)/ },
@@ -179,7 +207,7 @@ const CASES: HostileCase[] = [
   // Sizes: refused up front, naming the flag and the limit.
   { name: '--n 1e12', args: ['train', '--data', 'blobs', '--n', '1e12'], status: 2, message: /'1e12' is too large: the number of samples is at most 10,000,000$/ },
   { name: '--layers 2,100000000,1', args: ['train', '--data', 'xor', '--layers', '2,100000000,1'], status: 2, message: /makes 400,000,001 parameters; a model trained here has at most 25,000,000$/ },
-  { name: '--epochs 1e20', args: ['train', '--data', 'xor', '--epochs', '1e20'], status: 2, message: /'1e20' is too large/ },
+  { name: '--epochs 1e20', args: ['train', '--data', 'xor', '--epochs', '1e20'], status: 2, message: /'1e20' is too large: the number of epochs is at most 1,000,000$/ },
   { name: 'tutorial --epochs 1e7', args: ['tutorial', '--epochs', '1e7', '--no-report'], status: 2, message: /'1e7' is too large: the number of epochs is at most 1,000,000$/ },
 ];
 

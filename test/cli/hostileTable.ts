@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BIN_PATH } from './run.js';
@@ -30,15 +30,17 @@ export interface CaseResult {
   readonly stderr: string;
 }
 
-/** Every file under `dir` with a hash of its content (directories as entries too). */
+/** Every file under `dir` with a hash of its content (directories and symlinks as entries too; links are not followed). */
 export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name);
-      const st = statSync(path);
+      const st = lstatSync(path);
       const key = relative(dir, path);
-      if (st.isDirectory()) {
+      if (st.isSymbolicLink()) {
+        out.set(key, `link → ${readlinkSync(path)}`);
+      } else if (st.isDirectory()) {
         out.set(key + '/', 'dir');
         walk(path);
       } else {
@@ -86,7 +88,7 @@ export function runCase(c: HostileCase, fixtures: string): CaseResult {
   }
   for (const path of after.keys()) {
     assert.ok(before.has(path) || allowed(path), `${label}: ${path} was created, and it is not an output`);
-    assert.doesNotMatch(path, /\.tmp$/, `${label}: a temporary file was left behind: ${path}`);
+    assert.doesNotMatch(path, /\.(tmp|old)\/?$/, `${label}: a temporary was left behind: ${path}`);
   }
   c.after?.(dir);
   return r;

@@ -1,8 +1,8 @@
 // What the CLI writes: reports as one unit under concurrent writers, deterministic model files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_FILE_NAMES } from '../../src/viz/index.js';
@@ -64,4 +64,31 @@ test('train --no-timestamp: identical runs write identical model files; without 
   assert.doesNotMatch(readFileSync(join(dir, 'a.json'), 'utf8'), /savedAt/);
   assert.equal(chainrule([...args, '--out', 'c.json'], { cwd: dir }).status, 0);
   assert.match(readFileSync(join(dir, 'c.json'), 'utf8'), /savedAt\\":\\"\d{4}-/);
+});
+
+test('outputs through symlinks are written through them; a 245-byte name works; data may come from a pipe read once', () => {
+  const dir = tmp();
+  const rows = ['x,y'];
+  for (let i = 0; i < 20; i++) rows.push(`${i / 10},${(3 * i) / 10}`);
+  writeFileSync(join(dir, 'a.csv'), rows.join('\n') + '\n');
+  const args = ['train', '--data', 'a.csv', '--target', 'y', '--epochs', '2', '-q'];
+  mkdirSync(join(dir, 'real-report'));
+  symlinkSync('real-report', join(dir, 'rep-link'));
+  writeFileSync(join(dir, 'model-target.json'), 'old');
+  symlinkSync('model-target.json', join(dir, 'model-link.json'));
+  const r = chainrule([...args, '--report', 'rep-link/', '--out', 'model-link.json'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(lstatSync(join(dir, 'rep-link')).isSymbolicLink() && lstatSync(join(dir, 'model-link.json')).isSymbolicLink(), 'the links are still links');
+  assert.deepEqual(readdirSync(join(dir, 'real-report')).sort(), [...REPORT_FILE_NAMES].sort());
+  assert.match(readFileSync(join(dir, 'model-target.json'), 'utf8'), /^\{"format":"chainrule-model"/);
+  const long = `${'a'.repeat(240)}.json`;
+  const l = chainrule([...args, '--out', long], { cwd: dir });
+  assert.equal(l.status, 0, l.stderr);
+  assert.match(readFileSync(join(dir, long), 'utf8'), /^\{"format":"chainrule-model"/);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+  for (const shell of [`'${process.execPath}' '${BIN_PATH}' train --data <(cat a.csv) --target y --epochs 2 -q`, `cat a.csv | '${process.execPath}' '${BIN_PATH}' train --data /dev/stdin --target y --epochs 2 -q`]) {
+    const p = spawnSync('bash', ['-c', shell], { cwd: dir, encoding: 'utf8' });
+    assert.equal(p.status, 0, `${shell}: ${p.stderr}`);
+    assert.match(p.stdout, /^trained a 1-8-8-1 MLP .* \(regression; 16 train \/ 4 validation samples\)/);
+  }
 });

@@ -207,7 +207,7 @@ export function registerTrain(program: Command, io: CliIO): void {
           when: 'on the first sample, after training',
         });
         attempt('--report', () => writeOutputDirectory({ flag: '--report', path: flags.report! }, files, REPORT_FILE_NAMES, 'the report'));
-        lines.push(`wrote the report to ${flags.report}/index.html`);
+        lines.push(`wrote the report to ${flags.report.replace(/[/\\]+$/, '')}/index.html`);
       }
       if (failures.length > 0) {
         const first = failures[0]!;

@@ -73,7 +73,7 @@ export function registerTutorial(program: Command, io: CliIO): void {
           when: 'at the first step (the initial weights)',
         });
         writeOutputDirectory({ flag: '--report', path: report }, files, viz.REPORT_FILE_NAMES, 'the report');
-        io.err(`wrote the report to ${report}/index.html\n`);
+        io.err(`wrote the report to ${report.replace(/[/\\]+$/, '')}/index.html\n`);
       }
       if (json === true) {
         io.out(
