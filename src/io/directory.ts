@@ -19,9 +19,21 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** As io/node.ts's temporaries: at most 100 characters of the target's name. */
-function stem(base: string): string {
-  return base.length <= 100 ? base : base.slice(0, 100);
+/**
+ * The stem of a temporary's name for target `base`: at most 100 bytes of it, cut at a character
+ * boundary, so that a target name near the file system's 255-byte limit (CJK, emoji) still has
+ * a temporary beside it, and the same target always gives the same stem (for the stale cleanup).
+ */
+export function tempStem(base: string): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of base) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > 100) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return base.slice(0, end);
 }
 
 function split(path: string): { parent: string; base: string } {
@@ -48,7 +60,7 @@ export function foreignEntries(dir: string, names: Iterable<string>): string[] {
 
 /** Removes temporaries and set-aside copies of `base` left in `parent` by processes that are no longer running. */
 function removeStale(fs: Fs, parent: string, base: string): void {
-  const prefix = `.${stem(base)}.`;
+  const prefix = `.${tempStem(base)}.`;
   let entries: string[];
   try {
     entries = fs.readdirSync(parent);
@@ -82,7 +94,7 @@ export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, str
   }
   const { parent, base } = split(dir);
   removeStale(fs, parent, base);
-  const stamp = () => `${parent}/.${stem(base)}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
+  const stamp = () => `${parent}/.${tempStem(base)}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
   const tmp = `${stamp()}.tmp`;
   const setAside: string[] = [];
   try {

@@ -92,7 +92,7 @@ export function deserializeParameters(where: string, params: Record<string, Seri
     const dims = shape as number[];
     const target = expected.get(name);
     if (target !== undefined && target.dtype !== dtype) {
-      throw new ModelFileError(`${where}: parameter '${name}' is stored as ${dtype} but the model's '${name}' is ${target.dtype}; the file was edited or does not belong to this model`);
+      throw new ModelFileError(`${where}: parameter '${name}' is stored as ${dtype} but the model's '${name}' is ${target.dtype} as rebuilt from the file's description; the file was edited, does not belong to this model, or a custom module's config() does not record its dtype`);
     }
     let bytes: Uint8Array;
     try {

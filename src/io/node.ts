@@ -6,16 +6,8 @@ import { nodeFs } from '../data/node.js';
 import { decodeUtf8 } from '../data/utf8.js';
 import { ModelFileError, fileError, fsErrorCode, fsErrorReason } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { processAlive } from './directory.js';
+import { processAlive, tempStem } from './directory.js';
 import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
-
-/**
- * The temporary's name stem for target `base`: at most 100 characters of it, so that a target
- * name near the file system's 255-byte limit still has a temporary beside it.
- */
-function tempStem(base: string): string {
-  return base.length <= 100 ? base : base.slice(0, 100);
-}
 
 /**
  * Removes the temporaries of earlier writes of `dir/base` whose writer was killed (its process is

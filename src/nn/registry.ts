@@ -125,7 +125,7 @@ export function moduleTypes(): string[] {
  * const config = mlp([2, 8, 1], { seed: 0 }).config();
  * moduleFromConfig(config).describe(); // 'Sequential'
  */
-export function moduleFromConfig(config: ModuleConfig, options: { maxParameters?: number } = {}): Module {
+export function moduleFromConfig(config: ModuleConfig, options: { /** At most this many parameter values (a model file: what its stored bytes can hold). */ maxParameters?: number } = {}): Module {
   // A generator of its own: rebuilding a model must not move the global random state.
   const generator = new Generator(0);
   const budget = options.maxParameters ?? Infinity;
@@ -133,7 +133,7 @@ export function moduleFromConfig(config: ModuleConfig, options: { maxParameters?
   const reserve = (count: number, path: string): void => {
     claimed += count;
     if (claimed > budget) {
-      throw new ValueError(`moduleFromConfig: ${path}: the description asks for at least ${claimed.toLocaleString('en-US')} parameter values, more than the ${budget.toLocaleString('en-US')} available`);
+      throw new ValueError(`moduleFromConfig: ${path}: the description asks for at least ${claimed.toLocaleString('en-US')} parameter values, more than the ${budget.toLocaleString('en-US')} its stored weights can hold`);
     }
   };
   const build = (c: unknown, path: string): Module => {

@@ -133,8 +133,12 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
 }
 
 function shapeOf(op: string, shape: number | readonly number[]): readonly number[] {
-  // A frozen array is a tensor's shape (zerosLike, onesLike, backward's seed): valid already.
-  if (Array.isArray(shape) && Object.isFrozen(shape)) return shape;
+  // A frozen array is usually a tensor's shape (zerosLike, onesLike, backward's seed): kept as it is
+  // (shared, no copy), but still checked — a user's Object.freeze([0.5, 4]) is no valid shape.
+  if (Array.isArray(shape) && Object.isFrozen(shape)) {
+    checkedShape(op, shape);
+    return shape;
+  }
   return checkedShape(op, typeof shape === 'number' ? [shape] : shape);
 }
 

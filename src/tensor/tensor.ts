@@ -182,8 +182,9 @@ export class Tensor {
    * w.mul(w).backward();
    * w.grad?.item(); // 6
    */
-  backward(gradient?: TensorLike | NestedArray | BackwardCallOptions, options?: BackwardCallOptions): void {
-    let seed: unknown = gradient;
+  backward(gradient?: TensorLike | NestedArray | BackwardCallOptions | null, options?: BackwardCallOptions): void {
+    // null is PyTorch's None: no gradient given (backward(null, { retainGraph: true })).
+    let seed: unknown = gradient === null ? undefined : gradient;
     let opts: unknown = options;
     if (isBackwardOptions(gradient)) {
       if (options !== undefined) throw new ValueError('backward: the options were given twice (as the first argument and the second); pass backward(gradient, options)');
@@ -307,7 +308,8 @@ const BACKWARD_KEYS: readonly string[] = ['retainGraph', 'createGraph'];
 
 /** A plain object (not a tensor, an array or a number) as backward()'s first argument: its options, if its keys are theirs. */
 function isBackwardOptions(value: unknown): value is BackwardCallOptions {
-  if (typeof value !== 'object' || value === null || value instanceof Tensor || Array.isArray(value)) return false;
+  // A typed array is a gradient's values (as tensor() takes them), never options.
+  if (typeof value !== 'object' || value === null || value instanceof Tensor || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
   const keys = Object.keys(value);
   const unknown = keys.filter((k) => !BACKWARD_KEYS.includes(k));
   if (unknown.length > 0) {
@@ -336,8 +338,8 @@ function backwardOptions(options: unknown): boolean {
 
 /** The seed gradient made from a number or nested arrays, with a bad one named as backward's. */
 function seedFrom(seed: unknown, dtype: DType): Tensor {
-  if (typeof seed !== 'number' && typeof seed !== 'boolean' && !Array.isArray(seed)) {
-    throw new AutogradError(`backward: the gradient must be a tensor, a number or nested arrays, got ${describeArg(seed)}`);
+  if (typeof seed !== 'number' && typeof seed !== 'boolean' && !Array.isArray(seed) && !ArrayBuffer.isView(seed)) {
+    throw new AutogradError(`backward: the gradient must be a tensor, a number, nested arrays or a typed array, got ${describeArg(seed)}`);
   }
   try {
     return ops.tensor(seed as NestedArray, { dtype });

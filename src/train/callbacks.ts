@@ -100,7 +100,8 @@ export function checkpoint(options: CheckpointOptions): Callback {
         ...(options.withOptimizer === false ? {} : { optimizer: ctx.optimizer }),
         metadata: {
           epochsCompleted: done,
-          history: ctx.history.toJSON(),
+          // With stopOnNonFinite: false a history may hold NaN: stored as JSON does (null), not refused mid-training.
+          history: JSON.parse(JSON.stringify(ctx.history.toJSON())) as unknown,
           ...(ctx.scheduler?.stateDict === undefined ? {} : { scheduler: ctx.scheduler.stateDict() }),
         },
       });

@@ -96,7 +96,9 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
   if (!Number.isSafeInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
     throw new ValueError(`train: epochs must be an integer from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${epochs}`);
   }
-  const valSplit = options.valSplit ?? 0.2;
+  // The default split holds out 20%, or nothing when that would leave a side empty (1–2 samples); a split given is checked by fit.
+  const defaultSplit = Math.round(dataset.length * 0.2) === 0 || Math.round(dataset.length * 0.2) === dataset.length ? 0 : 0.2;
+  const valSplit = options.valSplit ?? defaultSplit;
   if (!(valSplit >= 0 && valSplit < 1)) throw new ValueError(`train: valSplit must be a fraction in [0, 1), got ${valSplit}`);
   const task = inferTask(dataset);
   checkClasses(task, dataset);
