@@ -182,7 +182,7 @@ export class Tensor {
    * w.mul(w).backward();
    * w.grad?.item(); // 6
    */
-  backward(gradient?: TensorLike | NestedArray | BackwardCallOptions | null, options?: BackwardCallOptions): void {
+  backward(gradient?: TensorLike | NestedArray | TypedArray | BackwardCallOptions | null, options?: BackwardCallOptions): void {
     // null is PyTorch's None: no gradient given (backward(null, { retainGraph: true })).
     let seed: unknown = gradient === null ? undefined : gradient;
     let opts: unknown = options;
