@@ -23,7 +23,6 @@ export {
   randint,
 } from './tensor/create.js';
 export type { TensorOptions, TensorFromOptions, TensorData, RandomOptions } from './tensor/create.js';
-export { MAX_TENSOR_ELEMENTS } from './tensor/limits.js';
 export { Generator, manualSeed, getDefaultGenerator } from './random/generator.js';
 
 export {
@@ -112,7 +111,7 @@ export {
   FileError,
 } from './errors.js';
 
-export { MAX_SAMPLES, MAX_DATASET_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS, MAX_ACTIVATION_ELEMENTS } from './limits.js';
+export { MAX_TENSOR_ELEMENTS, MAX_SAMPLES, MAX_DATASET_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS, MAX_ACTIVATION_ELEMENTS } from './limits.js';
 export { fsum, Adder } from './math/fsum.js';
 export { VERSION } from './version.js';
 

@@ -12,6 +12,13 @@
  * 64 × 3,000,000 runs out of WebAssembly memory.
  */
 
+/**
+ * The most elements one tensor holds: 2^31 − 1. Kernels index with 32-bit integers, the wasm
+ * backend addresses 32-bit memory, and browsers cap typed arrays near there; one limit for every
+ * dtype and platform keeps a shape that works here working everywhere.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
 /** Most samples a built-in dataset generates (its `n`). */
 export const MAX_SAMPLES = 10_000_000;
 

@@ -2,17 +2,13 @@
  * How large a tensor may be, checked in one place before anything is allocated: every creation
  * function and the engine's output allocation call `checkedSize`, and allocate through
  * `allocChecked`, so an impossible size is one line naming the function, the shape and the limit
- * rather than a `RangeError: Invalid typed array length` from inside.
+ * rather than a `RangeError: Invalid typed array length` from inside. The limit itself is in
+ * src/limits.ts with the others.
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { allocArray, type DType, type TypedArray } from './dtype.js';
 
-/**
- * The most elements one tensor holds: 2^31 − 1. Kernels index with 32-bit integers, the wasm
- * backend addresses 32-bit memory, and browsers cap typed arrays near there; one limit for every
- * dtype and platform keeps a shape that works here working everywhere.
- */
-export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+import { MAX_TENSOR_ELEMENTS } from '../limits.js';
 
 const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
