@@ -73,12 +73,18 @@ export class CsvError extends ChainruleError {
 export class FileError extends ChainruleError {
   override name = 'FileError';
   readonly path: string;
+  /** What was attempted, e.g. `cannot write --out`. */
+  readonly action: string;
+  /** Why it failed, in words. */
+  readonly reason: string;
   /** The system error code (ENOENT, EISDIR, EACCES, ENOSPC…), or null when the check was chainrule's own. */
   readonly code: string | null;
 
   constructor(path: string, action: string, reason: string, code: string | null = null) {
     super(`${path}: ${action}: ${reason}`);
     this.path = path;
+    this.action = action;
+    this.reason = reason;
     this.code = code;
   }
 }

@@ -204,7 +204,5 @@ function rescued(e: FileError, what: string, write: (place: string) => string): 
       // try the next place
     }
   }
-  const err = new FileError(e.path, '', '', e.code);
-  err.message = `${e.message}; ${note}`;
-  return err;
+  return new FileError(e.path, e.action, `${e.reason}; ${note}`, e.code);
 }

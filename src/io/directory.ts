@@ -7,7 +7,6 @@
 import { nodeFs } from '../data/node.js';
 import { FileError, ValueError, fileError, fsErrorCode } from '../errors.js';
 
-type Fs = typeof import('node:fs');
 
 /** Whether a process with this pid is running (signal 0 only asks). */
 export function processAlive(pid: number): boolean {
@@ -58,20 +57,32 @@ export function foreignEntries(dir: string, names: Iterable<string>): string[] {
   return entries.filter((n) => !known.has(n) || !fs.lstatSync(`${dir}/${n}`).isFile()).sort();
 }
 
-/** Removes temporaries and set-aside copies of `base` left in `parent` by processes that are no longer running. */
-function removeStale(fs: Fs, parent: string, base: string): void {
-  const prefix = `.${tempStem(base)}.`;
-  let entries: string[];
+/**
+ * Removes the temporaries of earlier writes of `base` in `dir` whose writer was killed (its
+ * process is gone) — each as large as what it held: `.tmp` files beside a file, `.tmp` and
+ * set-aside `.old` directories beside a directory. A live writer's are never touched, whoever owns them.
+ */
+export function removeStaleTemporaries(dir: string, base: string, kind: 'file' | 'directory'): void {
+  const fs = nodeFs('removeStaleTemporaries');
+  const folder = dir === '' ? '.' : dir.replace(/[/\\]+$/, '') || '/';
+  let names: string[];
   try {
-    entries = fs.readdirSync(parent);
+    names = fs.readdirSync(folder);
   } catch {
-    return;
+    return; // The write itself reports a missing or unreadable directory.
   }
-  for (const name of entries) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)\.\d+\.(?:tmp|old)$/.exec(name.slice(prefix.length));
-    if (m === null || processAlive(Number(m[1]))) continue;
-    fs.rmSync(`${parent}/${name}`, { recursive: true, force: true });
+  const prefix = `.${tempStem(base)}.`;
+  const pattern = kind === 'file' ? /^(\d+)\.\d+\.tmp$/ : /^(\d+)\.\d+\.(?:tmp|old)$/;
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? pattern.exec(name.slice(prefix.length)) : null;
+    const pid = match === null ? NaN : Number(match[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    try {
+      // Not recursive for a file's temporaries: a directory of that name is not one of ours.
+      fs.rmSync(`${folder}/${name}`, { recursive: kind === 'directory', force: true });
+    } catch {
+      // Best effort: a temporary that cannot be removed harms nothing but space.
+    }
   }
 }
 
@@ -93,7 +104,7 @@ export function writeDirectoryAtomic(dir: string, files: ReadonlyMap<string, str
     throw new FileError(dir, 'cannot write the directory', `it holds files that are not a report's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}), which writing it would replace — choose a new or empty directory`);
   }
   const { parent, base } = split(dir);
-  removeStale(fs, parent, base);
+  removeStaleTemporaries(parent, base, 'directory');
   const stamp = () => `${parent}/.${tempStem(base)}.${process.pid}.${Date.now()}${String(serial++).padStart(4, '0')}`;
   const tmp = `${stamp()}.tmp`;
   const setAside: string[] = [];

@@ -6,34 +6,8 @@ import { nodeFs } from '../data/node.js';
 import { decodeUtf8 } from '../data/utf8.js';
 import { ModelFileError, fileError, fsErrorCode, fsErrorReason } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { processAlive, tempStem } from './directory.js';
+import { removeStaleTemporaries, tempStem } from './directory.js';
 import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
-
-/**
- * Removes the temporaries of earlier writes of `dir/base` whose writer was killed (its process is
- * gone): each is as large as the file. A live writer's temporary is never touched, whoever owns it.
- */
-function removeStaleTemporaries(dir: string, base: string): void {
-  const { readdirSync, rmSync } = nodeFs('writeFileAtomic');
-  let names: string[];
-  try {
-    names = readdirSync(dir === '' ? '.' : dir);
-  } catch {
-    return; // The write itself reports a missing or unreadable directory.
-  }
-  const prefix = `.${tempStem(base)}.`;
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const match = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
-    const pid = match === null ? NaN : Number(match[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    try {
-      rmSync(dir + name, { force: true });
-    } catch {
-      // Best effort: a temporary that cannot be removed harms nothing but space.
-    }
-  }
-}
 
 /**
  * Writes `text` (a string, as UTF-8, or bytes) to `path` atomically: to a temporary file beside it, flushed to disk, then
@@ -47,7 +21,7 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   const dir = path.slice(0, slash + 1);
   const base = path.slice(slash + 1);
-  removeStaleTemporaries(dir, base);
+  removeStaleTemporaries(dir, base, 'file');
   const tmp = `${dir}.${tempStem(base)}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
