@@ -69,9 +69,14 @@ export class TensorDataset implements Dataset {
   split(fraction: number, seed = 0): [TensorDataset, TensorDataset] {
     if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`split: fraction must be in [0, 1), got ${fraction}`);
     const order = permutation(this.length, new Generator(seed));
-    const nVal = Math.round(this.length * fraction);
+    const nVal = splitSize(this.length, fraction);
     return [this.subset(order.slice(nVal)), this.subset(order.slice(0, nVal))];
   }
+}
+
+/** How many of `length` samples a split of `fraction` holds out (rounded): the one rule for split, fit and the CLI's counts. */
+export function splitSize(length: number, fraction: number): number {
+  return Math.round(length * fraction);
 }
 
 /**

@@ -5,7 +5,7 @@
  * predict later (feature names, standardisation, classes). `chainrule train` is a thin layer
  * over `trainMlp`; `predictWithModel` serves `chainrule predict`.
  */
-import type { TensorDataset } from '../data/dataset.js';
+import { splitSize, type TensorDataset } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { MAX_ACTIVATION_ELEMENTS, MAX_EPOCHS, MAX_PARAMETERS } from '../limits.js';
 import { mlp, type MlpOptions } from '../nn/mlp.js';
@@ -81,6 +81,14 @@ export interface TrainedMlp {
   /** Outputs are logits (binary with bceWithLogits, multiclass with crossEntropy). */
   readonly logits: boolean;
   readonly optimizer: ReturnType<typeof createOptimizer>;
+  /** The validation fraction trained with (the default's, when none was given). */
+  readonly valSplit: number;
+}
+
+/** The default validation fraction: 20%, or none when that would leave a side empty (1–2 samples); a split given is checked by fit. */
+export function defaultValSplit(length: number): number {
+  const held = splitSize(length, 0.2);
+  return held === 0 || held === length ? 0 : 0.2;
 }
 
 const PROBABILITY_LOSSES: readonly LossName[] = ['binaryCrossEntropy'];
@@ -96,9 +104,7 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
   if (!Number.isSafeInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
     throw new ValueError(`train: epochs must be an integer from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${epochs}`);
   }
-  // The default split holds out 20%, or nothing when that would leave a side empty (1–2 samples); a split given is checked by fit.
-  const defaultSplit = Math.round(dataset.length * 0.2) === 0 || Math.round(dataset.length * 0.2) === dataset.length ? 0 : 0.2;
-  const valSplit = options.valSplit ?? defaultSplit;
+  const valSplit = options.valSplit ?? defaultValSplit(dataset.length);
   if (!(valSplit >= 0 && valSplit < 1)) throw new ValueError(`train: valSplit must be a fraction in [0, 1), got ${valSplit}`);
   const task = inferTask(dataset);
   checkClasses(task, dataset);
@@ -138,7 +144,7 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
     ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
     callbacks: options.callbacks ?? [],
   });
-  return { model, history, task, layers, loss: lossName, logits, optimizer };
+  return { model, history, task, layers, loss: lossName, logits, optimizer, valSplit };
 }
 
 /** A classification target needs two classes: with one, the model learns nothing and accuracy means nothing. */
@@ -153,13 +159,19 @@ function checkClasses(task: Task, dataset: TensorDataset): void {
   );
 }
 
+/** The weights and biases of an MLP with these layer sizes (input, hidden…, output): Σ (inᵢ + 1)·outᵢ. */
+export function mlpParameterCount(layers: readonly number[]): number {
+  let parameters = 0;
+  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1]! + 1) * layers[i]!;
+  return parameters;
+}
+
 /** Layer sizes checked against MAX_PARAMETERS and MAX_ACTIVATION_ELEMENTS before any weight is allocated. */
 function checkLayers(layers: readonly number[], batch: number): void {
   if (layers.length < 2 || !layers.every((u) => Number.isSafeInteger(u) && u >= 1)) {
     throw new ValueError(`train: layers must be two or more positive integers (input size, hidden sizes, output size), got [${layers.slice(0, 8).join(', ')}${layers.length > 8 ? ', …' : ''}]`);
   }
-  let parameters = 0;
-  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1]! + 1) * layers[i]!;
+  const parameters = mlpParameterCount(layers);
   if (parameters > MAX_PARAMETERS) {
     throw new ValueError(
       `train: layers [${layers.join(', ')}] make ${parameters.toLocaleString('en-US')} parameters, over the limit of ${MAX_PARAMETERS.toLocaleString('en-US')} (MAX_PARAMETERS); use narrower layers`,

@@ -1,5 +1,5 @@
 /** What `fit` decides before its loop (the data of each epoch, the validation split) and what it adds up during an epoch. */
-import { DataLoader, TensorDataset, type Dataset } from '../data/dataset.js';
+import { DataLoader, TensorDataset, splitSize, type Dataset } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { MAX_EPOCHS } from '../limits.js';
 import { Adder } from '../math/fsum.js';
@@ -76,7 +76,7 @@ export function planFit(data: FitData, options: FitOptions): FitPlan {
 function checkSplit(fraction: number, size: number): boolean {
   if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`fit: validation (a fraction) must be in [0, 1), got ${fraction}`);
   if (fraction === 0) return false;
-  const nVal = Math.round(size * fraction);
+  const nVal = splitSize(size, fraction);
   if (nVal === 0 || nVal === size) {
     throw new ValueError(
       `fit: a validation split of ${fraction} of ${size} samples leaves ${size - nVal} for training and ${nVal} for validation; ` +

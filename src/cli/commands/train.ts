@@ -5,14 +5,14 @@ import { LOSS_NAMES, getLoss } from '../../nn/losses.js';
 import { OPTIMIZER_NAMES } from '../../optim/create.js';
 import { modelFileText } from '../../io/model.js';
 import { progress } from '../../train/progress.js';
-import { trainMlp } from '../../train/experiment.js';
+import { mlpParameterCount, trainMlp } from '../../train/experiment.js';
 import { atMost, choice, fraction, integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../args.js';
 import { MAX_EPOCHS, MAX_PARAMETERS, MAX_SAMPLES } from '../../limits.js';
 import { jsonOption, UsageError, type CliIO } from '../io.js';
 import { checkOutputs, writeOutput, writeOutputDirectory, type OutputFlag } from '../outputs.js';
 import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
 import { FileError } from '../../errors.js';
-import { TensorDataset } from '../../data/dataset.js';
+import { TensorDataset, splitSize } from '../../data/dataset.js';
 
 interface TrainFlags {
   data: string;
@@ -30,7 +30,7 @@ interface TrainFlags {
   epochs: number;
   batchSize: number;
   seed: number;
-  valSplit: number;
+  valSplit?: number;
   clipNorm?: number;
   dropout?: number;
   weightDecay?: number;
@@ -52,8 +52,7 @@ function fmt(v: number | undefined): string {
 function layerSizes(value: string): number[] {
   const layers = integerList(value);
   if (layers.length < 2) throw new InvalidArgumentError(`'${value}' needs at least two sizes (inputs and outputs)`);
-  let parameters = 0;
-  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1]! + 1) * layers[i]!;
+  const parameters = mlpParameterCount(layers);
   if (parameters > MAX_PARAMETERS) {
     throw new InvalidArgumentError(`'${value}' makes ${parameters.toLocaleString('en-US')} parameters; a model trained here has at most ${MAX_PARAMETERS.toLocaleString('en-US')}`);
   }
@@ -79,7 +78,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--epochs <n>', 'training epochs', atMost(positiveInteger, MAX_EPOCHS, 'the number of epochs'), 100)
     .option('--batch-size <n>', 'samples per batch', atMost(positiveInteger, MAX_SAMPLES, 'the batch size'), 32)
     .option('--seed <n>', 'seed of the data, the initial weights and the shuffling', nonNegativeInteger, 0)
-    .option('--val-split <fraction>', 'fraction held out for validation', fraction, 0.2)
+    .option('--val-split <fraction>', 'fraction held out for validation (default 0.2; none on data too small to split)', fraction)
     .option('--dropout <p>', 'dropout probability after each hidden layer', fraction)
     .option('--weight-decay <λ>', 'weight decay (L2 regularisation; decoupled for adamw)', nonNegativeNumber)
     .option('--momentum <m>', 'momentum (sgd, rmsprop)', fraction)
@@ -91,7 +90,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--report <dir>', 'write a report (charts, network diagram, the derivation for one sample, graph) into this directory')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
-    .action(async (flags: TrainFlags, command: Command) => {
+    .action(async (flags: TrainFlags) => {
       const csv = isCsvPath(flags.data);
       if (!csv) {
         for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
@@ -119,11 +118,7 @@ export function registerTrain(program: Command, io: CliIO): void {
             ...(flags.noise === undefined ? {} : { noise: flags.noise }),
           });
       const ds = loaded.dataset;
-      // The default split on data too small to split (the 1-sample tutorial set) means no validation; a split the user asked for is checked by fit.
-      if (command.getOptionValueSource('valSplit') === 'default') {
-        const nVal = Math.round(ds.length * flags.valSplit);
-        if (nVal === 0 || nVal === ds.length) flags.valSplit = 0;
-      }
+
       const dataset = flags.dtype === 'float64' ? new TensorDataset(ds.x.cast('float64'), ds.y.dtype === 'int32' ? ds.y : ds.y.cast('float64'), ds.classes) : ds;
       const started = performance.now();
       const run = trainMlp(dataset, {
@@ -135,7 +130,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         seed: flags.seed,
-        valSplit: flags.valSplit,
+        ...(flags.valSplit === undefined ? {} : { valSplit: flags.valSplit }),
         dtype: flags.dtype,
         ...(flags.clipNorm === undefined ? {} : { clipNorm: flags.clipNorm }),
         ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
@@ -161,7 +156,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         seed: flags.seed,
         ...(flags.n === undefined ? {} : { n: flags.n }),
         ...(flags.noise === undefined ? {} : { noise: flags.noise }),
-        valSplit: flags.valSplit,
+        valSplit: run.valSplit,
         final: last === undefined ? null : { loss: last.loss, gradNorm: last.gradNorm, ...last.metrics },
       };
       // Every output is attempted even when one fails (each failed one is rescued); the first failure is reported.
@@ -181,7 +176,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         attempt('--out', () => writeOutput({ flag: '--out', path: flags.out! }, text, 'the trained model'));
       }
       if (flags.history !== undefined) attempt('--history', () => writeOutput({ flag: '--history', path: flags.history! }, run.history.toCsv(), 'the history'));
-      const nVal = Math.round(dataset.length * flags.valSplit);
+      const nVal = splitSize(dataset.length, run.valSplit);
       const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
       const lines = [
         `trained a ${run.layers.join('-')} MLP (${flags.activation}, ${run.loss}, ${flags.optimizer} lr ${flags.lr}) on ${loaded.metadata.data}` +
@@ -209,10 +204,10 @@ export function registerTrain(program: Command, io: CliIO): void {
         attempt('--report', () => writeOutputDirectory({ flag: '--report', path: flags.report! }, files, REPORT_FILE_NAMES, 'the report'));
         lines.push(`wrote the report to ${flags.report.replace(/[/\\]+$/, '')}/index.html`);
       }
-      if (failures.length > 0) {
-        const first = failures[0]!;
-        if (failures.length > 1) first.message += ` (and ${failures.length - 1} more output${failures.length > 2 ? 's' : ''} failed: ${failures.slice(1).map((f) => f.message).join('; ')})`;
-        throw first;
+      const [first, ...more] = failures;
+      if (first !== undefined) {
+        if (more.length === 0) throw first;
+        throw new FileError(first.path, first.action, `${first.reason} (and ${more.length} more output${more.length > 1 ? 's' : ''} failed: ${more.map((f) => f.message).join('; ')})`, first.code);
       }
       if (flags.json === true) {
         io.out(JSON.stringify({ ...metadata, samples: { train: dataset.length - nVal, validation: nVal }, seconds, model: flags.out ?? null, historyFile: flags.history ?? null, report: flags.report ?? null, history: run.history.toJSON() }, null, 2) + '\n');
