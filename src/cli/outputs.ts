@@ -147,62 +147,54 @@ export function checkOutputs(inputs: readonly PathFlag[], outputs: readonly Outp
   for (const o of outputs) checkWritable(o);
 }
 
-/** Where rescued work goes: the system's temporary directory, then the working directory. */
-function rescuePlaces(): string[] {
-  return [tmpdir(), process.cwd()];
-}
-
 /**
  * Writes an output file (atomically, or in place for a device or pipe). When `rescue` names the
  * work (e.g. 'the trained model') and the write fails, the content goes to a rescue file and the
  * FileError thrown says where.
  */
 export function writeOutput(output: PathFlag, content: string | Uint8Array, rescue?: string): void {
-  try {
-    if (isStream(output.path)) {
-      try {
-        writeFileSync(output.path, content);
-      } catch (e) {
-        throw fileError(output.path, `cannot write ${output.flag}`, e);
-      }
-    } else {
+  keepOnFailure(output, rescue, 'output', (path) => writeFileAtomic(path, content), () => {
+    if (!isStream(output.path)) {
       // Through a symlink to its target: replacing the link itself would leave the file it names stale.
       writeFileAtomic(realTarget(output.path), content);
+      return;
     }
-  } catch (e) {
-    if (!(e instanceof FileError) || rescue === undefined) throw e;
-    throw rescued(e, rescue, (place) => {
-      const file = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${(basename(output.path) || 'output').slice(-100)}`);
-      writeFileAtomic(file, content);
-      return file;
-    });
-  }
+    try {
+      writeFileSync(output.path, content);
+    } catch (e) {
+      throw fileError(output.path, `cannot write ${output.flag}`, e);
+    }
+  });
 }
 
 /** Writes a report directory; on failure, into a rescue directory, saying where. */
 export function writeOutputDirectory(output: PathFlag, files: ReadonlyMap<string, string | Uint8Array>, replaceable: readonly string[], rescue?: string): void {
-  try {
-    writeDirectoryAtomic(realTarget(output.path), files, replaceable);
-  } catch (e) {
-    if (!(e instanceof FileError) || rescue === undefined) throw e;
-    throw rescued(e, rescue, (place) => {
-      const dir = join(place, `chainrule-rescued-${process.pid}-${Date.now()}-${(basename(output.path) || 'report').slice(-100)}`);
-      writeDirectoryAtomic(dir, files, replaceable);
-      return dir;
-    });
-  }
+  const write = (path: string) => writeDirectoryAtomic(path, files, replaceable);
+  keepOnFailure(output, rescue, 'report', write, () => write(realTarget(output.path)));
 }
 
-function rescued(e: FileError, what: string, write: (place: string) => string): FileError {
-  const places = rescuePlaces();
-  let note = `${what} could not be kept anywhere (writing to ${places.join(' and ')} failed too)`;
-  for (const place of places) {
-    try {
-      note = `kept ${what} in ${write(place)} instead`;
-      break;
-    } catch {
-      // try the next place
+/**
+ * Runs `write`; when it fails with a FileError and `what` names the work, writes it again with
+ * `writeAt` to a rescue path — in the system's temporary directory, else the working directory —
+ * and throws the error with a note saying where the work is.
+ */
+function keepOnFailure(output: PathFlag, what: string | undefined, fallbackName: string, writeAt: (path: string) => void, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    if (!(e instanceof FileError) || what === undefined) throw e;
+    const name = `chainrule-rescued-${process.pid}-${Date.now()}-${(basename(output.path) || fallbackName).slice(-100)}`;
+    const places = [tmpdir(), process.cwd()];
+    let note = `${what} could not be kept anywhere (writing to ${places.join(' and ')} failed too)`;
+    for (const place of places) {
+      try {
+        writeAt(join(place, name));
+        note = `kept ${what} in ${join(place, name)} instead`;
+        break;
+      } catch {
+        // try the next place
+      }
     }
+    throw new FileError(e.path, e.action, `${e.reason}; ${note}`, e.code);
   }
-  return new FileError(e.path, e.action, `${e.reason}; ${note}`, e.code);
 }
