@@ -7,7 +7,8 @@
 import { AutogradError } from '../errors.js';
 import { getBackend } from '../backend/registry.js';
 import type { OpDef, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
-import { isFloating, type TypedArray } from '../tensor/dtype.js';
+import { isFloating } from '../tensor/dtype.js';
+import { storageArray, type TensorStorage } from '../backend/storage.js';
 import { allocationError, checkedSize } from '../tensor/limits.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { engineTensor, Tensor, type GradNode } from '../tensor/tensor.js';
@@ -27,16 +28,22 @@ export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly T
   const backend = getBackend();
   // The one place every op's output is allocated: an impossible size is named here, not by a RangeError inside a kernel.
   const size = checkedSize(op, meta.shape);
-  let out: TypedArray;
-  try {
-    out = backend.allocate(meta.dtype, size);
-  } catch (e) {
-    throw allocationError(op, meta.dtype, size, e);
-  }
-  // Array literals for the usual one and two inputs: this runs for every op.
   const n = inputs.length;
   const a = inputs[0];
   const b = inputs[1];
+  // Inputs on a backend's blocks are made resident first (and protected from being moved out
+  // while this op runs); the output is allocated next; arrays are read last, since preparing
+  // and allocating may grow the backend's memory (which would detach arrays read earlier).
+  backend.beginOp?.();
+  for (let i = 0; i < n; i++) inputs[i]!._block?.prepare();
+  let store: TensorStorage;
+  try {
+    store = backend.allocate(meta.dtype, size);
+  } catch (e) {
+    throw allocationError(op, meta.dtype, size, e);
+  }
+  const out = storageArray(store);
+  // Array literals for the usual one and two inputs: this runs for every op.
   const data = n === 1 ? [a!._data] : n === 2 ? [a!._data, b!._data] : inputs.map((t) => t._data);
   const shapes = n === 1 ? [a!.shape] : n === 2 ? [a!.shape, b!.shape] : inputs.map((t) => t.shape);
   backend.kernels[op]({ inputs: data, shapes, out, outShape: meta.shape, params });
@@ -51,11 +58,11 @@ export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly T
       }
     }
   }
-  const result = engineTensor(out, meta.shape, meta.dtype, node);
+  const result = engineTensor(store, meta.shape, meta.dtype, node);
   if (anomaly && !isInBackward()) {
-    const found = firstNonFinite(out);
+    const found = firstNonFinite(result._data);
     if (found !== null) {
-      throw forwardAnomaly(op, shapes, found, node?.stack ?? null, data.some((d) => firstNonFinite(d) !== null));
+      throw forwardAnomaly(op, shapes, found, node?.stack ?? null, inputs.some((t) => firstNonFinite(t._data) !== null));
     }
   }
   return result;

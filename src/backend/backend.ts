@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
+import type { TensorStorage } from './storage.js';
 
 /**
  * What a kernel receives. Inputs may have different dtypes (the engine promotes by choosing
@@ -22,14 +23,18 @@ export type Kernels = { readonly [P in PrimitiveName]: Kernel<P> };
 
 /**
  * A backend: the memory it hands out and a kernel for every primitive.
- * `allocate` is the seam for backends whose buffers live outside the JS heap (WebAssembly
- * memory): they return typed-array views and free them with a FinalizationRegistry, so users
- * never call dispose().
+ * `allocate` returns a zero-filled JS typed array, or a block of the backend's own memory
+ * (storage.ts: the wasm backend's tensors live in WebAssembly memory, freed through a
+ * FinalizationRegistry, so users never call dispose()).
  */
 export interface Backend {
   readonly name: string;
   readonly kernels: Kernels;
-  allocate(dtype: DType, size: number): TypedArray;
+  allocate(dtype: DType, size: number): TensorStorage;
+  /** Where a tensor made from user data (tensor(), randn(), …) keeps it: default, the array itself. */
+  readonly adopt?: (data: TypedArray) => TensorStorage;
+  /** Called by the engine before it prepares an op's operands (the wasm heap protects their blocks until the next). */
+  readonly beginOp?: () => void;
   /**
    * y ← y + a·x in place for float32 arrays of one length: what an optimizer's update is.
    * Optional; callers fall back to their own loop. (wasm computes it in float32, as PyTorch's

@@ -113,7 +113,7 @@ export function reshapeGradient(g: Tensor, shape: Shape): Tensor {
   if (shapeEqual(g.shape, shape)) return g;
   if (isGradEnabled() || !isInBackward()) return apply(reshapeDef, [g], { shape: [...shape] });
   if (g.size !== shapeSize(shape)) throw new ShapeError(`reshapeGradient: ${formatShape(g.shape)} cannot be viewed as ${formatShape(shape)}`);
-  return engineTensor(g._data, shape, g.dtype, null);
+  return engineTensor(g._storage, shape, g.dtype, null);
 }
 
 /** Sums a broadcast gradient back to `shape`: the inverse of broadcasting, used by the engine. */

@@ -4,6 +4,7 @@ import { assertDType, dtypeOfArray, isFloating, type DType, type TypedArray } fr
 import { allocChecked, checkedCount, checkedShape } from './limits.js';
 import { formatShape, shapeSize } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { getBackend } from '../backend/registry.js';
 
 export interface TensorOptions {
   /** Element type; default float32 (a typed array keeps its own type, booleans give bool). */
@@ -26,7 +27,10 @@ function isTypedArray(value: unknown): value is TypedArray {
 }
 
 function finish(data: TypedArray, shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
-  const t = new Tensor(data, shape, dtype, null, options.name);
+  // The current backend decides where made tensors live (the wasm backend moves them onto its
+  // heap, so parameters stay resident and products read them in place).
+  const adopt = getBackend().adopt;
+  const t = new Tensor(adopt === undefined ? data : adopt(data), shape, dtype, null, options.name);
   if (options.requiresGrad === true) t.requiresGrad_(true);
   return t;
 }

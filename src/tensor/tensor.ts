@@ -7,6 +7,7 @@ import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
 import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
 import { runBackward } from '../autograd/engine.js';
+import { isManaged, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
 export interface GradNode<P extends PrimitiveName = PrimitiveName> {
@@ -32,7 +33,7 @@ const NO_CAPTURE: ReadonlySet<Tensor> = new Set<Tensor>();
 let trusted = false;
 
 /** @internal A tensor whose storage the engine allocated for exactly this shape (apply's result): skips the size check. */
-export function engineTensor(data: TypedArray, shape: Shape, dtype: DType, node: GradNode | null): Tensor {
+export function engineTensor(data: TensorStorage, shape: Shape, dtype: DType, node: GradNode | null): Tensor {
   trusted = true;
   const t = new Tensor(data, shape, dtype, node);
   trusted = false;
@@ -52,8 +53,12 @@ export class Tensor {
   readonly id: number;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** @internal The storage: row-major, contiguous, owned by the backend that made it. */
-  readonly _data: TypedArray;
+  /** Number of elements. */
+  readonly size: number;
+  /** @internal The elements as a JS typed array, row-major and contiguous (null when they are on `_block`). */
+  readonly _buf: TypedArray | null;
+  /** @internal The backend's block holding the elements (the wasm heap's), shared by tensors that share elements. */
+  readonly _block: ManagedBlock | null;
   /** @internal The op that made this tensor, when it was recorded for autograd. */
   readonly _node: GradNode | null;
   /** @internal */
@@ -71,12 +76,22 @@ export class Tensor {
   name: string | undefined;
 
   /** @internal Use `tensor()` and the creation functions instead. */
-  constructor(data: TypedArray, shape: Shape, dtype: DType, node: GradNode | null = null, name?: string) {
-    if (!trusted && data.length !== shapeSize(shape)) {
-      throw new ShapeError(`Tensor: ${data.length} elements do not fill shape ${formatShape(shape)}`);
+  constructor(data: TensorStorage, shape: Shape, dtype: DType, node: GradNode | null = null, name?: string) {
+    const managed = isManaged(data);
+    const size = managed ? data.size : data.length;
+    if (!trusted && size !== shapeSize(shape)) {
+      throw new ShapeError(`Tensor: ${size} elements do not fill shape ${formatShape(shape)}`);
     }
     this.id = nextId++;
-    this._data = data;
+    this.size = size;
+    if (managed) {
+      this._buf = null;
+      this._block = data;
+      data.retain(this);
+    } else {
+      this._buf = data;
+      this._block = null;
+    }
     // A frozen shape (another tensor's, or a shared small one) is used as it is: it cannot change.
     this.shape = frozenShape(shape);
     this.dtype = dtype;
@@ -85,9 +100,18 @@ export class Tensor {
     this.name = name;
   }
 
-  /** Number of elements. */
-  get size(): number {
-    return this._data.length;
+  /**
+   * @internal The elements, row-major and contiguous. On a block, the array is valid until the
+   * next op runs (the backend's memory may grow or move the block): keep the tensor, not the array.
+   */
+  get _data(): TypedArray {
+    const b = this._block;
+    return b === null ? this._buf! : b.array();
+  }
+
+  /** @internal The storage to share with a tensor that has the same elements (detach, a gradient's view). */
+  get _storage(): TensorStorage {
+    return this._block ?? this._buf!;
   }
 
   /** Number of dimensions (0 for a scalar). */
@@ -166,6 +190,14 @@ export class Tensor {
     return this._data.slice();
   }
 
+  /**
+   * A copy of the values, awaited: the read a backend whose memory is on a device (a GPU) can
+   * give without blocking. On the cpu and wasm backends it is `data()`, resolved at once.
+   */
+  dataAsync(): Promise<TypedArray> {
+    return Promise.resolve(this.data());
+  }
+
   /** Values, shape, dtype and the op that made it, e.g. `tensor([1.0000, 2.0000], shape=[2], dtype=float32)`. */
   toString(): string {
     return formatTensor(this);
@@ -231,7 +263,7 @@ export class Tensor {
 
   /** A new leaf with the same values, cut from the graph (shares storage; tensors are immutable). */
   detach(): Tensor {
-    return new Tensor(this._data, this.shape, this.dtype, null, this.name);
+    return new Tensor(this._storage, this.shape, this.dtype, null, this.name);
   }
 
   // ---- fluent API: every method delegates to the functional op of the same name ----

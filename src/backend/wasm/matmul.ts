@@ -1,0 +1,133 @@
+/**
+ * The wasm backend's matrix products (matmul and the fused linear), transposes and the
+ * optimizer's axpy, on operands where they lie in the module's memory (operands.ts).
+ * A product packs B into scratch (once, shared by every thread) and writes C in place when its
+ * rows and columns need no padding; small products and other dtypes run the cpu routine (float64
+ * sums there are exact to the reference's order).
+ */
+import type { KernelArgs } from '../backend.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { cpuKernels } from '../cpu/kernels.js';
+import { batchedMatmulImpl, linearImpl, matmulImpl } from '../cpu/matmul.js';
+import { helpers, HEAP_BASE, kernelsOrThrow } from './module.js';
+import { f32At, inMemory, withOperands } from './operands.js';
+
+/** Multiply-adds below which a product stays in JS (the tutorial's 1 × 1: a call costs more than the arithmetic). */
+const SMALL_PRODUCT = 4096;
+
+/** The bytes of wasm memory a float32 product of m × k by k × n needs at most: the operands, the result and packed B (rows to 4, columns to 8). */
+export function wasmProductBytes(m: number, k: number, n: number): number {
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
+  return HEAP_BASE + 4 * (m4 * k + k * n + m4 * n8 + k * n8);
+}
+
+/**
+ * out (m × n) = op(A) · op(B), float32, in wasm: A is m × k (k × m when `transposeA`), B is k × n
+ * (n × k when `transposeB`). The kernel reads A with strides and packs B from either layout, so
+ * no transposed copy is made. A is read in groups of 4 rows and C written in panels of 8
+ * columns: where m or n is not a multiple, A is copied to scratch with room for the padding
+ * rows, and C is computed in scratch and its m × n part copied out.
+ */
+const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m: number, k: number, n: number, out: TypedArray, outOff: number, transposeA: boolean, transposeB: boolean): void => {
+  if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) || m * n * k < SMALL_PRODUCT) {
+    matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
+    return;
+  }
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
+  const A = a.subarray(aOff, aOff + m * k);
+  const B = b.subarray(bOff, bOff + k * n);
+  const C = out.subarray(outOff, outOff + m * n);
+  const padA = m4 !== m;
+  const cInPlace = n8 === n && m4 === m && inMemory(C);
+  const packBytes = 4 * k * n8;
+  const aBytes = padA ? 4 * m4 * k : 0;
+  const cBytes = cInPlace ? 0 : 4 * m4 * n8;
+  const done = withOperands([A, B], C, packBytes + aBytes + cBytes, ({ inputs, out: cOut, extra }) => {
+    const w = kernelsOrThrow();
+    const pk = extra;
+    const aPtr = padA ? extra + packBytes : inputs[0]!;
+    const cPtr = cInPlace ? cOut : extra + packBytes + aBytes;
+    const rsA = transposeA ? 4 : k * 4;
+    const csA = transposeA ? m * 4 : 4;
+    const fill = (): void => {
+      if (padA) f32At(aPtr, m * k).set(f32At(inputs[0]!, m * k));
+      w.packB(inputs[1]!, pk, k, n, n8, transposeB ? 1 : 0);
+    };
+    const threads = helpers(m4, m * k * n);
+    if (threads === null) {
+      fill();
+      w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+    } else {
+      // Chunks of whole 4-row groups, about four per thread (at least 8 rows).
+      const chunk = Math.max(8, Math.ceil(m4 / (4 * (threads.workers.length + 1)) / 4) * 4);
+      // The workers wake while this thread packs B.
+      threads.pool.run({ a: aPtr, pk, c: cPtr, m4, k, n8, rsA, csA, chunk }, threads.workers, w.gemmPacked, fill);
+    }
+    if (!cInPlace) {
+      const dst = f32At(cOut, m * n);
+      const src = f32At(cPtr, m4 * n8);
+      if (n8 === n) dst.set(src.subarray(0, m * n));
+      else for (let i = 0; i < m; i++) dst.set(src.subarray(i * n8, i * n8 + n), i * n);
+    }
+  });
+  if (!done) matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
+};
+
+export function matmulKernel(args: KernelArgs<'matmul'>): void {
+  const [a, b] = args.inputs;
+  const [aShape, bShape] = args.shapes;
+  batchedMatmulImpl(a!, aShape!, b!, bShape!, args.out, args.outShape, wasmMatmul, args.params.transposeA === true, args.params.transposeB === true);
+}
+
+/** x·Wᵀ + b: the product as matmul runs it, then the bias. */
+export function linearKernel(args: KernelArgs<'linear'>): void {
+  const [x, w, b] = args.inputs;
+  linearImpl(x!, args.shapes[0]!, w!, b!, args.out, args.outShape, wasmMatmul);
+}
+
+/**
+ * Swapping the last two axes of a float32 tensor (an explicit `x.T`) in wasm: 4 × 4 blocks
+ * transposed with shuffles, about 8× faster than the JS loop; any other permutation, dtype or a
+ * small tensor goes to the cpu kernel.
+ */
+export function permuteKernel(args: KernelArgs<'permute'>): void {
+  const x = args.inputs[0]!;
+  const shape = args.shapes[0]!;
+  const axes = args.params.axes;
+  const r = shape.length;
+  const swapsLastTwo = r >= 2 && axes[r - 2] === r - 1 && axes[r - 1] === r - 2 && axes.slice(0, r - 2).every((a, i) => a === i);
+  if (!swapsLastTwo || !(x instanceof Float32Array) || !(args.out instanceof Float32Array) || x.length < SMALL_PRODUCT) {
+    cpuKernels.permute(args);
+    return;
+  }
+  const rows = shape[r - 2]!;
+  const cols = shape[r - 1]!;
+  const block = rows * cols;
+  const done = withOperands([x], args.out, 0, ({ inputs, out }) => {
+    const w = kernelsOrThrow();
+    for (let b = 0; b * block < x.length; b++) w.transposeF32(inputs[0]! + b * block * 4, out + b * block * 4, rows, cols);
+  });
+  if (!done) cpuKernels.permute(args);
+}
+
+/** Elements from which an optimizer update runs in wasm (below, a call costs more than the JS loop). */
+const SMALL_UPDATE = 4096;
+
+/**
+ * y ← y + a·x in float32 SIMD (as PyTorch's `add_`: a·x rounded to float32 before the sum, where
+ * the JS loop rounds once from float64), in place where y lies in the module's memory.
+ */
+export function axpyFloat32(y: Float32Array, a: number, x: Float32Array): void {
+  const n = y.length;
+  const yInPlace = inMemory(y);
+  if (n < SMALL_UPDATE || x.length !== n || !withOperands([x], y, 0, ({ inputs, out }) => {
+    // y is both read and written: where it is copied into scratch, it is copied in first.
+    if (!yInPlace) f32At(out, n).set(y);
+    kernelsOrThrow().axpyF32(out, inputs[0]!, n, a);
+  })) {
+    const af = Math.fround(a);
+    for (let i = 0; i < n; i++) y[i] = y[i]! + Math.fround(af * x[i]!);
+  }
+}
