@@ -47,7 +47,7 @@ export async function chainrule(backend) {
         backend: name,
         wasmThreads: cr.wasmThreads(),
         wasmBuild: typeof cr.wasmBuild === 'function' ? cr.wasmBuild() : 'simd',
-        wasmMemoryBytes: typeof cr.wasmMemoryBytes === 'function' ? cr.wasmMemoryBytes() : null,
+        wasmMemoryBytes: typeof cr.wasmHeapStats === 'function' ? cr.wasmHeapStats().memoryBytes : null,
       };
     },
     matmul1024() {
