@@ -59,6 +59,7 @@ export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly T
     }
   }
   const result = engineTensor(store, meta.shape, meta.dtype, node);
+  if (temporaries !== null && result._block !== null) temporaries.push(result);
   if (anomaly && !isInBackward()) {
     const found = firstNonFinite(result._data);
     if (found !== null) {
@@ -130,8 +131,36 @@ export interface BackwardOptions {
   readonly capture: ReadonlySet<Tensor> | 'all';
 }
 
+/**
+ * Tensors on backend blocks made by the backward pass running now (when it records no graph):
+ * every one but the gradients it hands out (`.grad`, captured) is garbage when it ends, and is
+ * released then, so its block is reused at once rather than when the garbage collector finds it
+ * (a synchronous training loop lets finalizers run only when it returns: heap.ts).
+ */
+let temporaries: Tensor[] | null = null;
+
 /** Back-propagates `seeds` from `roots`; returns the gradients of the captured tensors. */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions): Map<Tensor, Tensor> {
+  const outer = temporaries;
+  temporaries = options.createGraph ? null : [];
+  const made = temporaries;
+  let kept: Set<Tensor> | null = null;
+  try {
+    const captured = backwardPass(roots, seeds, options, (t) => (kept ??= new Set()).add(t));
+    if (made !== null && made.length > 0) {
+      for (const g of captured.values()) (kept ??= new Set()).add(g);
+      for (let i = 0; i < made.length; i++) {
+        const t = made[i]!;
+        if (kept === null || !kept.has(t)) t._release();
+      }
+    }
+    return captured;
+  } finally {
+    temporaries = outer;
+  }
+}
+
+function backwardPass(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions, keep: (t: Tensor) => void): Map<Tensor, Tensor> {
   const order = topoSort(roots);
   // Gradients on their way are kept on the tensors (`_pending`), not in a Map: cleared first (a
   // backward that threw may have left some), taken as each tensor's turn comes.
@@ -154,7 +183,10 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (options.capture === 'all' || options.capture.has(t)) captured.set(t, g);
       const node = t._node;
       if (node === null || t._retainsGrad) {
-        if (options.accumulate) t.grad = t.grad === null ? g : add(t.grad, g);
+        if (options.accumulate) {
+          t.grad = t.grad === null ? g : add(t.grad, g);
+          keep(t.grad);
+        }
       }
       if (node === null) continue;
       propagate(node, t, g, anomaly);

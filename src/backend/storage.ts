@@ -19,6 +19,8 @@ export interface ManagedBlock {
   prepare(): void;
   /** `owner` (a tensor) shares this block: the block lives at least as long as it. */
   retain(owner: object): void;
+  /** `owner` gives up its share now (it will never be read again), as if it had been collected. */
+  release(owner: object): void;
 }
 
 /** What a backend's `allocate` returns: a JS typed array, or a block of its own memory. */

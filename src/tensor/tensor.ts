@@ -27,6 +27,22 @@ export type TensorLike = Tensor | number;
 export type NestedArray = number | boolean | NestedArray[];
 
 let nextId = 0;
+
+/** The block of a released tensor: any read is an internal error naming it. */
+const RELEASED: ManagedBlock = {
+  dtype: 'released',
+  size: 0,
+  array(): never {
+    throw new AutogradError('internal: a temporary of backward() was read after backward released its memory');
+  },
+  prepare(): never {
+    throw new AutogradError('internal: a temporary of backward() was used after backward released its memory');
+  },
+  retain(): never {
+    throw new AutogradError('internal: a temporary of backward() was shared after backward released its memory');
+  },
+  release(): void {},
+};
 /** backward() captures no intermediate gradients. */
 const NO_CAPTURE: ReadonlySet<Tensor> = new Set<Tensor>();
 /** Set by engineTensor only: the engine allocated `data` for `shape`, so the constructor need not count. */
@@ -58,7 +74,7 @@ export class Tensor {
   /** @internal The elements as a JS typed array, row-major and contiguous (null when they are on `_block`). */
   readonly _buf: TypedArray | null;
   /** @internal The backend's block holding the elements (the wasm heap's), shared by tensors that share elements. */
-  readonly _block: ManagedBlock | null;
+  _block: ManagedBlock | null;
   /** @internal The op that made this tensor, when it was recorded for autograd. */
   readonly _node: GradNode | null;
   /** @internal */
@@ -107,6 +123,18 @@ export class Tensor {
   get _data(): TypedArray {
     const b = this._block;
     return b === null ? this._buf! : b.array();
+  }
+
+  /**
+   * @internal Gives up this tensor's share of its block now instead of when it is collected: the
+   * engine's backward pass does so for its temporaries (nothing outside it can reach them).
+   * Reading it afterwards is an internal error, never another tensor's elements.
+   */
+  _release(): void {
+    const b = this._block;
+    if (b === null) return;
+    b.release(this);
+    this._block = RELEASED;
   }
 
   /** @internal The storage to share with a tensor that has the same elements (detach, a gradient's view). */

@@ -49,7 +49,7 @@ let top = HEAP_BASE;
 let budget = 256 * 2 ** 20;
 const free = new Map<number, number[]>();
 const rings = new Map<number, Ring>();
-const stats = { allocated: 0, allocatedBytes: 0, reused: 0, carved: 0, movedOut: 0, movedIn: 0, freed: 0, refused: 0, liveBytes: 0, liveBlocks: 0 };
+const stats = { allocated: 0, allocatedBytes: 0, reused: 0, carved: 0, movedOut: 0, movedIn: 0, freed: 0, released: 0, refused: 0, liveBytes: 0, liveBlocks: 0 };
 
 const registry = new FinalizationRegistry<Place>((place) => drop(place));
 
@@ -224,7 +224,14 @@ export class WasmBlock implements ManagedBlock {
 
   retain(owner: object): void {
     this.place.refs++;
-    registry.register(owner, this.place);
+    registry.register(owner, this.place, owner);
+  }
+
+  release(owner: object): void {
+    if (registry.unregister(owner)) {
+      stats.released++;
+      drop(this.place);
+    }
   }
 
   /** Copies the elements out to JS and gives up the place (the caller reuses it). */
@@ -319,6 +326,8 @@ export interface WasmHeapStats {
   readonly movedOut: number;
   readonly movedIn: number;
   readonly freed: number;
+  /** Blocks given back by the backward pass as it ended (its temporaries), before any collection. */
+  readonly released: number;
   readonly refused: number;
 }
 
