@@ -59,7 +59,7 @@ export function apply<P extends PrimitiveName>(def: OpDef<P>, inputs: readonly T
     }
   }
   const result = engineTensor(store, meta.shape, meta.dtype, node);
-  if (temporaries !== null && result._block !== null) temporaries.push(result);
+  if (temporaries !== null && (result._block !== null || (backend.recycle !== undefined && size >= RECYCLED_SIZE))) temporaries.push(result);
   if (anomaly && !isInBackward()) {
     const found = firstNonFinite(result._data);
     if (found !== null) {
@@ -138,6 +138,8 @@ export interface BackwardOptions {
  * (a synchronous training loop lets finalizers run only when it returns: heap.ts).
  */
 let temporaries: Tensor[] | null = null;
+/** Elements from which a JS-array temporary goes back to the backend's pool (below, V8 allocates it as cheaply). */
+const RECYCLED_SIZE = 64;
 
 /** Back-propagates `seeds` from `roots`; returns the gradients of the captured tensors. */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions): Map<Tensor, Tensor> {
@@ -149,9 +151,10 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
     const captured = backwardPass(roots, seeds, options, (t) => (kept ??= new Set()).add(t));
     if (made !== null && made.length > 0) {
       for (const g of captured.values()) (kept ??= new Set()).add(g);
+      const recycle = getBackend().recycle;
       for (let i = 0; i < made.length; i++) {
         const t = made[i]!;
-        if (kept === null || !kept.has(t)) t._release();
+        if (kept === null || !kept.has(t)) t._release(recycle);
       }
     }
     return captured;

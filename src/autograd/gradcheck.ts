@@ -79,16 +79,18 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
       results.push(null);
       return;
     }
-    const data = x._data;
+    // Read afresh around each evaluation: an op may grow or reorganise the backend's memory, so
+    // an array of x's elements read before it may no longer be x's (Tensor._data).
+    const size = x.size;
     let maxAbs = 0;
     let maxRel = 0;
-    for (let j = 0; j < data.length; j++) {
-      const orig = data[j] ?? 0;
-      data[j] = orig + eps;
+    for (let j = 0; j < size; j++) {
+      const orig = x._data[j] ?? 0;
+      x._data[j] = orig + eps;
       const plus = evaluate();
-      data[j] = orig - eps;
+      x._data[j] = orig - eps;
       const minus = evaluate();
-      data[j] = orig;
+      x._data[j] = orig;
       for (let r = 0; r < outSize; r++) {
         const numeric = ((plus[r] ?? 0) - (minus[r] ?? 0)) / (2 * eps);
         const a = analytic[r]?.[k]?.[j] ?? 0;

@@ -6,7 +6,8 @@ import type { TensorStorage } from './storage.js';
 /**
  * What a kernel receives. Inputs may have different dtypes (the engine promotes by choosing
  * the output dtype; kernels read elements as numbers). `out` is allocated by the backend and
- * has the output's dtype and size; kernels fill every element of it.
+ * has the output's dtype and size; its old contents are unspecified (a recycled array, a reused
+ * block): kernels fill every element of it (the conformance suite checks this with sentinels).
  */
 export interface KernelArgs<P extends PrimitiveName> {
   readonly inputs: readonly TypedArray[];
@@ -23,7 +24,7 @@ export type Kernels = { readonly [P in PrimitiveName]: Kernel<P> };
 
 /**
  * A backend: the memory it hands out and a kernel for every primitive.
- * `allocate` returns a zero-filled JS typed array, or a block of the backend's own memory
+ * `allocate` returns a JS typed array (contents unspecified: see KernelArgs), or a block of the backend's own memory
  * (storage.ts: the wasm backend's tensors live in WebAssembly memory, freed through a
  * FinalizationRegistry, so users never call dispose()).
  */
@@ -31,6 +32,8 @@ export interface Backend {
   readonly name: string;
   readonly kernels: Kernels;
   allocate(dtype: DType, size: number): TensorStorage;
+  /** Takes back the array of a tensor nothing can reach any more (a backward pass's temporary) for reuse. */
+  readonly recycle?: (array: TypedArray) => void;
   /** Where a tensor made from user data (tensor(), randn(), …) keeps it: default, the array itself. */
   readonly adopt?: (data: TypedArray) => TensorStorage;
   /** Called by the engine before it prepares an op's operands (the wasm heap protects their blocks until the next). */

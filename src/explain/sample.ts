@@ -259,21 +259,23 @@ export function explainSample(model: Module, input: Tensor, target: Tensor, loss
       const { inFeatures: n, outFeatures: m } = s.linear;
       const W = s.linear.weight;
       const b = s.linear.bias;
-      const Wd = W._data as ArrayLike<number>;
+      // Copied: the tensors made below may reorganise the backend's memory (Tensor._data).
+      const Wd = Array.from(W._data as ArrayLike<number>, Number);
+      const bd = b === null ? null : Array.from(b._data as ArrayLike<number>, Number);
       const zs: Tensor[] = [];
       const zNames: string[] = [];
       const outBase = last && s.activation === null ? OUTPUT_NAME : preActivationName(k + 1);
       for (let j = 0; j < m; j++) {
         const ws = Array.from({ length: n }, (_, i) => {
           const name = elementName(bases[k]!.weight, [j, i], W.size);
-          const t = tensor([[Number(Wd[j * n + i])]], { dtype, requiresGrad: true, name });
+          const t = tensor([[Wd[j * n + i]!]], { dtype, requiresGrad: true, name });
           elements.push({ name, tensor: t, parameter: W });
           return t;
         });
         let bt: Tensor | null = null;
         if (b !== null) {
           const name = elementName(bases[k]!.bias, [j], b.size);
-          bt = tensor([[Number((b._data as ArrayLike<number>)[j])]], { dtype, requiresGrad: true, name });
+          bt = tensor([[bd![j]!]], { dtype, requiresGrad: true, name });
           elements.push({ name, tensor: bt, parameter: b });
         }
         const z = neuron(a, ws, bt, { a: aNames, w: ws.map((t) => t.name!), b: bt?.name ?? null });

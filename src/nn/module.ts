@@ -137,7 +137,11 @@ export abstract class Module {
     noGrad(() => {
       for (const [name, p] of params) {
         const v = state[name];
-        if (v !== undefined) p._data.set(v.dtype === p.dtype ? v._data : v.cast(p.dtype)._data);
+        if (v !== undefined) {
+          // The source first: casting runs an op, after which an array of p read before may not be p's (Tensor._data).
+          const source = v.dtype === p.dtype ? v : v.cast(p.dtype);
+          p._data.set(source._data);
+        }
       }
     });
   }

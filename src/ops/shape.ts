@@ -8,7 +8,7 @@ import { sliceDef } from './primitives/slice.js';
 import { sliceScatterDef } from './primitives/sliceScatter.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { assertShape, broadcastShapes, formatShape, normalizeAxis, shapeEqual, shapeSize, type Shape } from '../tensor/shape.js';
-import { engineTensor, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled, isInBackward } from '../autograd/mode.js';
 import type { SliceParams } from './primitives/types.js';
 import { sum } from './reduce.js';
@@ -113,7 +113,7 @@ export function reshapeGradient(g: Tensor, shape: Shape): Tensor {
   if (shapeEqual(g.shape, shape)) return g;
   if (isGradEnabled() || !isInBackward()) return apply(reshapeDef, [g], { shape: [...shape] });
   if (g.size !== shapeSize(shape)) throw new ShapeError(`reshapeGradient: ${formatShape(g.shape)} cannot be viewed as ${formatShape(shape)}`);
-  return engineTensor(g._storage, shape, g.dtype, null);
+  return g._alias(shape);
 }
 
 /** Sums a broadcast gradient back to `shape`: the inverse of broadcasting, used by the engine. */

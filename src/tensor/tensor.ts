@@ -130,16 +130,25 @@ export class Tensor {
    * engine's backward pass does so for its temporaries (nothing outside it can reach them).
    * Reading it afterwards is an internal error, never another tensor's elements.
    */
-  _release(): void {
+  _release(recycle?: (array: TypedArray) => void): void {
     const b = this._block;
-    if (b === null) return;
-    b.release(this);
+    if (b === RELEASED) return;
+    if (b !== null) b.release(this);
+    // A JS array goes back to the backend's pool unless another tensor shares it (its block
+    // counts its owners; a JS array does not).
+    else if (recycle !== undefined && !this._shared) recycle(this._buf!);
     this._block = RELEASED;
   }
 
-  /** @internal The storage to share with a tensor that has the same elements (detach, a gradient's view). */
-  get _storage(): TensorStorage {
-    return this._block ?? this._buf!;
+  /** @internal Whether another tensor shares these elements (see `_alias`). */
+  _shared = false;
+
+  /** @internal A tensor of another shape (the same size) on the same elements: detach, a gradient's view. */
+  _alias(shape: Shape, name?: string): Tensor {
+    this._shared = true;
+    const t = new Tensor(this._block ?? this._buf!, shape, this.dtype, null, name);
+    t._shared = true;
+    return t;
   }
 
   /** Number of dimensions (0 for a scalar). */
@@ -291,7 +300,7 @@ export class Tensor {
 
   /** A new leaf with the same values, cut from the graph (shares storage; tensors are immutable). */
   detach(): Tensor {
-    return new Tensor(this._storage, this.shape, this.dtype, null, this.name);
+    return this._alias(this.shape, this.name);
   }
 
   // ---- fluent API: every method delegates to the functional op of the same name ----

@@ -259,7 +259,7 @@ function drop(place: Place): void {
   unlink(block);
 }
 
-/** A zero-filled block for `size` elements of `dtype`, or null where the memory has no room for it. */
+/** A block for `size` elements of `dtype` (contents unspecified), or null where the memory has no room for it. */
 export function allocateBlock(dtype: BlockDType, size: number): WasmBlock | null {
   const want = size * BYTES[dtype];
   if (want > wasmMemoryLimit() / 2) return null;
@@ -268,11 +268,9 @@ export function allocateBlock(dtype: BlockDType, size: number): WasmBlock | null
   if (ptr === null) return null;
   stats.allocated++;
   stats.allocatedBytes += want;
-  const block = new WasmBlock(dtype, size, ptr, bytes);
-  // A reused place holds an old tensor's elements: clear what this one covers (kernels fill
-  // their outputs, but `zeros` relies on it).
-  block.array().fill(0);
-  return block;
+  // A reused place holds an old tensor's elements: not cleared, since every caller writes all of
+  // them (a kernel its output, adopt the data it moves in).
+  return new WasmBlock(dtype, size, ptr, bytes);
 }
 
 /** Starts the preparation of an op: blocks used from now on are safe from being moved out until the next. */
