@@ -9,14 +9,14 @@ for (const backend of ['cpu', 'wasm', 'reference']) {
   test(`${backend}: gradients handed out by backward keep their values while later steps reuse the released temporaries`, () => {
     withBackend(backend, () => {
       const g = new Generator(9);
-      const w = randn([32, 48], { generator: g }).requiresGrad_();
-      const b = randn([1, 48], { generator: g }).requiresGrad_();
+      const w = randn([32, 96], { generator: g }).requiresGrad_();
+      const b = randn([96], { generator: g }).requiresGrad_();
       const x = randn([40, 32], { generator: g });
       const step = (): { w: Tensor; b: Tensor } => {
         w.grad = null;
         b.grad = null;
-        // b broadcasts over the rows: its gradient is summed, then viewed in b's shape.
-        x.matmul(w).add(b).tanh().mul(2).sum().backward();
+        // b [96] is added to a [1, 96]: its gradient is the upstream temporary viewed in b's shape.
+        x.matmul(w).tanh().sum(0, true).add(b).tanh().mul(2).sum().backward();
         return { w: w.grad!, b: b.grad! };
       };
       const first = step();
