@@ -4,3 +4,4 @@
 export * from './gemm';
 export { transposeF32 } from './transpose';
 export * from './update';
+export * from './gemv';

@@ -34,11 +34,20 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
     matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
     return;
   }
-  const m4 = Math.ceil(m / 4) * 4;
-  const n8 = Math.ceil(n / 8) * 8;
   const A = a.subarray(aOff, aOff + m * k);
   const B = b.subarray(bOff, bOff + k * n);
   const C = out.subarray(outOff, outOff + m * n);
+  if (m < 4 && !transposeA) {
+    // Few rows (batch-1 inference): B read where it lies, not packed; C written in place.
+    const done = withOperands([A, B], C, 0, ({ inputs, out: c }) => {
+      const w = kernelsOrThrow();
+      (transposeB ? w.gemvT : w.gemvN)(inputs[0]!, inputs[1]!, c, m, k, n);
+    });
+    if (!done) matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
+    return;
+  }
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
   const padA = m4 !== m;
   const cInPlace = n8 === n && m4 === m && inMemory(C);
   const packBytes = 4 * k * n8;

@@ -18,6 +18,8 @@ export interface KernelExports {
   readonly gemmPacked: (a: number, pk: number, c: number, m4: number, k: number, n8: number, rsA: number, csA: number) => void;
   readonly transposeF32: (src: number, dst: number, rows: number, cols: number) => void;
   readonly axpyF32: (y: number, x: number, n: number, a: number) => void;
+  readonly gemvT: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+  readonly gemvN: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
 }
 
 /** The module's own static data ends below this; the heap starts here. */
