@@ -1,3 +1,4 @@
+import { AutogradError } from '../errors.js';
 import type { TypedArray } from '../tensor/dtype.js';
 
 /**
@@ -34,3 +35,19 @@ export function isManaged(storage: TensorStorage): storage is ManagedBlock {
 export function storageArray(storage: TensorStorage): TypedArray {
   return ArrayBuffer.isView(storage) ? storage : storage.array();
 }
+
+/** The block of a tensor the backward pass released (autograd/engine.ts): any use is an internal error naming it. */
+export const RELEASED_BLOCK: ManagedBlock = {
+  dtype: 'released',
+  size: 0,
+  array(): never {
+    throw new AutogradError('internal: a temporary of backward() was read after backward released its memory');
+  },
+  prepare(): never {
+    throw new AutogradError('internal: a temporary of backward() was used after backward released its memory');
+  },
+  retain(): never {
+    throw new AutogradError('internal: a temporary of backward() was shared after backward released its memory');
+  },
+  release(): void {},
+};

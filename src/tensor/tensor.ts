@@ -7,7 +7,9 @@ import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
 import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
 import { runBackward } from '../autograd/engine.js';
-import { isManaged, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
+import { isManaged, RELEASED_BLOCK, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
+import { backwardOptions, isBackwardOptions, seedFrom, type BackwardCallOptions } from './backwardArgs.js';
+export type { BackwardCallOptions } from './backwardArgs.js';
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
 export interface GradNode<P extends PrimitiveName = PrimitiveName> {
@@ -28,21 +30,6 @@ export type NestedArray = number | boolean | NestedArray[];
 
 let nextId = 0;
 
-/** The block of a released tensor: any read is an internal error naming it. */
-const RELEASED: ManagedBlock = {
-  dtype: 'released',
-  size: 0,
-  array(): never {
-    throw new AutogradError('internal: a temporary of backward() was read after backward released its memory');
-  },
-  prepare(): never {
-    throw new AutogradError('internal: a temporary of backward() was used after backward released its memory');
-  },
-  retain(): never {
-    throw new AutogradError('internal: a temporary of backward() was shared after backward released its memory');
-  },
-  release(): void {},
-};
 /** backward() captures no intermediate gradients. */
 const NO_CAPTURE: ReadonlySet<Tensor> = new Set<Tensor>();
 /** Set by engineTensor only: the engine allocated `data` for `shape`, so the constructor need not count. */
@@ -132,12 +119,12 @@ export class Tensor {
    */
   _release(recycle?: (array: TypedArray) => void): void {
     const b = this._block;
-    if (b === RELEASED) return;
+    if (b === RELEASED_BLOCK) return;
     if (b !== null) b.release(this);
     // A JS array goes back to the backend's pool unless another tensor shares it (its block
     // counts its owners; a JS array does not).
     else if (recycle !== undefined && !this._shared) recycle(this._buf!);
-    this._block = RELEASED;
+    this._block = RELEASED_BLOCK;
   }
 
   /** @internal Whether another tensor shares these elements (see `_alias`). */
@@ -363,66 +350,6 @@ export class Tensor {
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
-}
-
-/** backward()'s options, as PyTorch's `retain_graph` and `create_graph`. */
-export interface BackwardCallOptions {
-  /** Accepted for PyTorch's sake: the graph is always kept, so a second backward() works anyway. */
-  readonly retainGraph?: boolean;
-  /** Record the backward pass, so the gradients can be differentiated again. */
-  readonly createGraph?: boolean;
-}
-
-const BACKWARD_KEYS: readonly string[] = ['retainGraph', 'createGraph'];
-
-/** A plain object (not a tensor, an array or a number) as backward()'s first argument: its options, if its keys are theirs. */
-function isBackwardOptions(value: unknown): value is BackwardCallOptions {
-  // A typed array is a gradient's values (as tensor() takes them), never options.
-  if (typeof value !== 'object' || value === null || value instanceof Tensor || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
-  const keys = Object.keys(value);
-  const unknown = keys.filter((k) => !BACKWARD_KEYS.includes(k));
-  if (unknown.length > 0) {
-    throw new AutogradError(
-      `backward: the first argument is an object with ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
-        'pass a gradient (a tensor, a number or nested arrays) or the options { retainGraph, createGraph }',
-    );
-  }
-  return true;
-}
-
-/** Checks backward()'s options; returns createGraph. */
-function backwardOptions(options: unknown): boolean {
-  if (options === undefined) return false;
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof Tensor) {
-    throw new AutogradError(`backward: the second argument must be the options { retainGraph, createGraph }, got ${describeArg(options)}`);
-  }
-  const record = options as Readonly<Record<string, unknown>>;
-  for (const key of Object.keys(record)) {
-    if (!BACKWARD_KEYS.includes(key)) throw new AutogradError(`backward: unknown option ${JSON.stringify(key)}; the options are retainGraph, createGraph`);
-    const v = record[key];
-    if (v !== undefined && typeof v !== 'boolean') throw new AutogradError(`backward: ${key} must be true or false, got ${describeArg(v)}`);
-  }
-  return record['createGraph'] === true;
-}
-
-/** The seed gradient made from a number or nested arrays, with a bad one named as backward's. */
-function seedFrom(seed: unknown, dtype: DType): Tensor {
-  if (typeof seed !== 'number' && typeof seed !== 'boolean' && !Array.isArray(seed) && !ArrayBuffer.isView(seed)) {
-    throw new AutogradError(`backward: the gradient must be a tensor, a number, nested arrays or a typed array, got ${describeArg(seed)}`);
-  }
-  try {
-    return ops.tensor(seed as NestedArray, { dtype });
-  } catch (e) {
-    if (e instanceof ValueError) throw new ValueError(`backward: the gradient is not a valid tensor: ${e.message}`);
-    throw e;
-  }
-}
-
-function describeArg(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof Tensor) return `a tensor of shape ${formatShape(value.shape)}`;
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }
 
 function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
