@@ -13,6 +13,7 @@
  */
 import { ValueError } from '../../errors.js';
 import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64, WASM_KERNELS_RELAXED_THREADED_BASE64, WASM_KERNELS_THREADED_BASE64 } from './binary.js';
+import { measured, productWorkers } from './threadCost.js';
 import { startPool, type ThreadPool } from './threads.js';
 
 /** Every kernel the module exports; offsets are bytes into the module's memory. */
@@ -162,11 +163,18 @@ export function memoryIsShared(): boolean {
   return wasmKernels() !== null && threading !== null;
 }
 
-/** Multiply-adds from which a product is shared among threads (below, posting costs more than it saves). */
+/** Multiply-adds from which a product is considered for threads (below, no wake latency measured here has ever paid). */
 export const THREADED_PRODUCT = 1 << 18;
+/** Products kept on one thread between two probes (threaded anyway, to refresh the measured costs). */
+const PROBE_EVERY = 64;
+let declined = 0;
 
-/** The workers ready now for a product of this size (starting them the first time one is large enough). */
-export function helpers(m4: number, work: number): { pool: ThreadPool; workers: number[] } | null {
+/**
+ * The workers a product of `work` multiply-adds over m4 rows, with `packFloats` of B to pack
+ * first, should be shared with (starting the pool the first time one is large enough): as many
+ * as the measured costs say pay (threadCost.ts), or null for one thread.
+ */
+export function helpers(m4: number, work: number, packFloats: number): { pool: ThreadPool; workers: number[] } | null {
   if (threading === null || m4 < 8 || work < THREADED_PRODUCT) return null;
   if (pool === null) {
     pool = startPool(threading.bytes, kernelsOrThrow().memory, threading.workers);
@@ -175,8 +183,16 @@ export function helpers(m4: number, work: number): { pool: ThreadPool; workers: 
       return null;
     }
   }
-  const workers = pool.ready();
-  return workers.length === 0 ? null : { pool, workers };
+  const ready = pool.ready();
+  const fillMs = packFloats / measured.packRate;
+  const use = productWorkers(work, m4, fillMs, measured, ready.length);
+  if (use > 0) return { pool, workers: ready.slice(0, use) };
+  // Costs measured while the machine was busy would keep products on one thread for good: now
+  // and then, one that would pay on a quieter machine (a faster wake, threads at full speed) runs
+  // threaded anyway, and what it measures replaces the old figures.
+  if (++declined % PROBE_EVERY !== 0) return null;
+  const probe = productWorkers(work, m4, fillMs, { ...measured, sharedRate: measured.rate, wakeMs: measured.wakeMs / 2 }, ready.length);
+  return probe > 0 ? { pool, workers: ready.slice(0, probe) } : null;
 }
 
 let limitOverride: number | null = null;
