@@ -1,5 +1,10 @@
-// The matrix product: B packed once, a cache-blocked 4 × 8 f32x4 micro-kernel.
+// The matrix product: B packed once, a cache-blocked 4 × 8 f32x4 micro-kernel whose c += a·b
+// are `madd`s: fused multiply-adds in the relaxed-SIMD build. 4 × 8 is the largest tile that
+// stays in x64's registers under V8: TurboFan issues every broadcast of A before the
+// multiply-adds, so a 6 × 8 tile (12 accumulators, 2 of B, 6 broadcasts) spills four
+// accumulators to the stack each step and ran 1.5× slower than this one (measured, relaxed build).
 
+import { madd } from './simd';
 import { transpose4x4 } from './transpose';
 /** Depth per packed slice of B (a kc × 8 panel is 8 KiB: L1-resident). */
 const KC: i32 = 256;
@@ -38,7 +43,7 @@ export function packB(b: usize, pk: usize, k: i32, n: i32, n8: i32, tB: i32): vo
 
 /**
  * C = A · B in float32, SIMD (f32x4), cache-blocked as GotoBLAS/BLIS do, with a 4 × 8 micro-kernel
- * (eight f32x4 accumulators), B packed beforehand by packB.
+ * (eight f32x4 accumulators, A broadcast by load32_splat), B packed beforehand by packB.
  *
  * - a: m4 × k, element (i, p) at a + i·rsA + p·csA bytes (row-major: rsA = 4k, csA = 4; A stored
  *   transposed, k × m: rsA = 4, csA = 4m). m4 is a multiple of 4; the rows past m are the caller's
@@ -74,18 +79,18 @@ export function gemmPacked(a: usize, pk: usize, c: usize, m4: i32, k: i32, n8: i
           while (pb < end) {
             const b0 = v128.load(pb);
             const b1 = v128.load(pb, 16);
-            let av = f32x4.splat(load<f32>(pa));
-            c00 = f32x4.add(c00, f32x4.mul(av, b0));
-            c01 = f32x4.add(c01, f32x4.mul(av, b1));
-            av = f32x4.splat(load<f32>(pa + strideA));
-            c10 = f32x4.add(c10, f32x4.mul(av, b0));
-            c11 = f32x4.add(c11, f32x4.mul(av, b1));
-            av = f32x4.splat(load<f32>(pa + 2 * strideA));
-            c20 = f32x4.add(c20, f32x4.mul(av, b0));
-            c21 = f32x4.add(c21, f32x4.mul(av, b1));
-            av = f32x4.splat(load<f32>(pa + 3 * strideA));
-            c30 = f32x4.add(c30, f32x4.mul(av, b0));
-            c31 = f32x4.add(c31, f32x4.mul(av, b1));
+            let av = v128.load32_splat(pa);
+            c00 = madd(av, b0, c00);
+            c01 = madd(av, b1, c01);
+            av = v128.load32_splat(pa + strideA);
+            c10 = madd(av, b0, c10);
+            c11 = madd(av, b1, c11);
+            av = v128.load32_splat(pa + 2 * strideA);
+            c20 = madd(av, b0, c20);
+            c21 = madd(av, b1, c21);
+            av = v128.load32_splat(pa + 3 * strideA);
+            c30 = madd(av, b0, c30);
+            c31 = madd(av, b1, c31);
             pa += stepA;
             pb += 32;
           }

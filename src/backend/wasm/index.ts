@@ -18,7 +18,7 @@ import { cpuKernels } from '../cpu/kernels.js';
 import { allocateBlock, nextEpoch } from './heap.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 
-export { wasmSupported, wasmThreads, wasmMemoryLimit, setWasmMemoryLimitForTesting, wasmMemoryGrowths } from './module.js';
+export { wasmSupported, wasmThreads, wasmBuild, type WasmBuild, wasmMemoryLimit, setWasmMemoryLimitForTesting, wasmMemoryGrowths } from './module.js';
 export { wasmProductBytes } from './matmul.js';
 export { setWasmHeapBudget, wasmHeapStats, type WasmHeapStats } from './heap.js';
 

@@ -11,9 +11,13 @@ import { cpuKernels } from '../cpu/kernels.js';
 import { batchedMatmulImpl, linearImpl, matmulImpl } from '../cpu/matmul.js';
 import { helpers, HEAP_BASE, kernelsOrThrow } from './module.js';
 import { f32At, inMemory, withOperands } from './operands.js';
+import { blend, chunkRows, measured } from './threadCost.js';
 
 /** Multiply-adds below which a product stays in JS (the tutorial's 1 × 1: a call costs more than the arithmetic). */
 const SMALL_PRODUCT = 4096;
+
+/** Multiply-adds from which a one-thread product is timed (below, the clock's reads would be a visible share of it). */
+const TIMED_PRODUCT = 1 << 16;
 
 /** The bytes of wasm memory a float32 product of m × k by k × n needs at most: the operands, the result and packed B (rows to 4, columns to 8). */
 export function wasmProductBytes(m: number, k: number, n: number): number {
@@ -64,14 +68,24 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
       if (padA) f32At(aPtr, m * k).set(f32At(inputs[0]!, m * k));
       w.packB(inputs[1]!, pk, k, n, n8, transposeB ? 1 : 0);
     };
-    const threads = helpers(m4, m * k * n);
+    const threads = helpers(m4, m * k * n, k * n8 + (padA ? m * k : 0));
     if (threads === null) {
-      fill();
-      w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+      if (m * k * n < TIMED_PRODUCT) {
+        fill();
+        w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+      } else {
+        // Timed: one thread's rate and packing speed are what threads are weighed against (threadCost.ts).
+        const t0 = performance.now();
+        fill();
+        const t1 = performance.now();
+        w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+        const t2 = performance.now();
+        if (t2 > t1) measured.rate = blend(measured.rate, (m4 * k * n8) / (t2 - t1));
+        measured.packRate = blend(measured.packRate, (k * n8) / Math.max(t1 - t0, 1e-3));
+      }
     } else {
-      // Chunks of whole 4-row groups, about four per thread (at least 8 rows).
-      const chunk = Math.max(8, Math.ceil(m4 / (4 * (threads.workers.length + 1)) / 4) * 4);
       // The workers wake while this thread packs B.
+      const chunk = chunkRows(m4, threads.workers.length);
       threads.pool.run({ a: aPtr, pk, c: cPtr, m4, k, n8, rsA, csA, chunk }, threads.workers, w.gemmPacked, fill);
     }
     if (!cInPlace) {

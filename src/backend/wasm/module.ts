@@ -2,13 +2,18 @@
  * The wasm backend's module: compiled synchronously from bytes embedded in the library
  * (binary.ts: no file, no fetch, nothing downloaded), with one memory that holds the tensors'
  * blocks (heap.ts) and the kernels' scratch. Where worker threads can run (threads.ts), the
- * threaded build imports a shared memory; else the plain build owns its memory.
+ * threaded build imports a shared memory; else the plain build owns its memory. Each comes as
+ * plain SIMD and as relaxed SIMD (fused multiply-adds in the products), chosen at start-up by
+ * WebAssembly.validate (Chrome ≥ 114, Node ≥ 22, Node 20 with --experimental-wasm-relaxed-simd),
+ * or by CHAINRULE_WASM_BUILD=simd|relaxed in Node.
  *
  * A shared memory's buffer never detaches when it grows (views made before still read the same
  * bytes); an own memory's does, so code keeps byte offsets across anything that may grow the
  * memory and makes views afresh (heap.ts's blocks do this for tensors).
  */
-import { WASM_KERNELS_BASE64, WASM_KERNELS_THREADED_BASE64 } from './binary.js';
+import { ValueError } from '../../errors.js';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64, WASM_KERNELS_RELAXED_THREADED_BASE64, WASM_KERNELS_THREADED_BASE64 } from './binary.js';
+import { measured, productWorkers } from './threadCost.js';
 import { startPool, type ThreadPool } from './threads.js';
 
 /** Every kernel the module exports; offsets are bytes into the module's memory. */
@@ -37,6 +42,38 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Which build of the kernels runs: plain WebAssembly SIMD, or relaxed SIMD (fused multiply-adds). */
+export type WasmBuild = 'simd' | 'relaxed-simd';
+
+const BUILDS: Record<WasmBuild, { own: string; threaded: string }> = {
+  simd: { own: WASM_KERNELS_BASE64, threaded: WASM_KERNELS_THREADED_BASE64 },
+  'relaxed-simd': { own: WASM_KERNELS_RELAXED_BASE64, threaded: WASM_KERNELS_RELAXED_THREADED_BASE64 },
+};
+
+function nodeEnv(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name];
+}
+
+/**
+ * The build to run: relaxed SIMD where this engine validates it, else plain SIMD;
+ * CHAINRULE_WASM_BUILD=simd|relaxed (`forced`) picks one (so tests can run each), and forcing
+ * relaxed where the engine lacks it is an error, not a silent fallback.
+ */
+export function selectBuild(forced: string | undefined, relaxedValidates: boolean): WasmBuild {
+  if (forced === undefined || forced === '') return relaxedValidates ? 'relaxed-simd' : 'simd';
+  if (forced === 'simd') return 'simd';
+  if (forced !== 'relaxed' && forced !== 'relaxed-simd') throw new ValueError(`CHAINRULE_WASM_BUILD must be simd or relaxed, got ${JSON.stringify(forced)}`);
+  if (!relaxedValidates) throw new ValueError('CHAINRULE_WASM_BUILD=relaxed, but this engine does not validate WebAssembly relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chrome ≥ 114 have it)');
+  return 'relaxed-simd';
+}
+
+/** Whether this engine validates the relaxed-SIMD build (the feature detection). */
+export function relaxedSimdValidates(): boolean {
+  return typeof WebAssembly !== 'undefined' && WebAssembly.validate(decode(WASM_KERNELS_RELAXED_BASE64));
+}
+
+let build: WasmBuild = 'simd';
 let exportsCache: KernelExports | null | undefined;
 /**
  * The memory's buffer now (updated when it grows: a view whose buffer is another one is a
@@ -83,10 +120,15 @@ function workerCount(): number {
 /** The module's exports, instantiated on first use; null where WebAssembly SIMD is missing. */
 export function wasmKernels(): KernelExports | null {
   if (exportsCache !== undefined) return exportsCache;
+  if (typeof WebAssembly === 'undefined') {
+    exportsCache = null;
+    return null;
+  }
+  // Before the cache is set: a forced build this engine lacks throws on every use, not once.
+  build = selectBuild(nodeEnv('CHAINRULE_WASM_BUILD'), relaxedSimdValidates());
   exportsCache = null;
-  if (typeof WebAssembly === 'undefined') return null;
   const workers = workerCount();
-  const threaded = decode(WASM_KERNELS_THREADED_BASE64);
+  const threaded = decode(BUILDS[build].threaded);
   if (workers > 0 && WebAssembly.validate(threaded)) {
     try {
       const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
@@ -99,7 +141,7 @@ export function wasmKernels(): KernelExports | null {
       // No shared memory here: one thread.
     }
   }
-  const bytes = decode(WASM_KERNELS_BASE64);
+  const bytes = decode(BUILDS[build].own);
   if (!WebAssembly.validate(bytes)) return null;
   exportsCache = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } }).exports as unknown as KernelExports;
   currentBuffer = exportsCache.memory.buffer;
@@ -123,11 +165,18 @@ export function memoryIsShared(): boolean {
   return wasmKernels() !== null && threading !== null;
 }
 
-/** Multiply-adds from which a product is shared among threads (below, posting costs more than it saves). */
+/** Multiply-adds from which a product is considered for threads (below, no wake latency measured here has ever paid). */
 export const THREADED_PRODUCT = 1 << 18;
+/** Products kept on one thread between two probes (threaded anyway, to refresh the measured costs). */
+const PROBE_EVERY = 64;
+let declined = 0;
 
-/** The workers ready now for a product of this size (starting them the first time one is large enough). */
-export function helpers(m4: number, work: number): { pool: ThreadPool; workers: number[] } | null {
+/**
+ * The workers a product of `work` multiply-adds over m4 rows, with `packFloats` of B to pack
+ * first, should be shared with (starting the pool the first time one is large enough): as many
+ * as the measured costs say pay (threadCost.ts), or null for one thread.
+ */
+export function helpers(m4: number, work: number, packFloats: number): { pool: ThreadPool; workers: number[] } | null {
   if (threading === null || m4 < 8 || work < THREADED_PRODUCT) return null;
   if (pool === null) {
     pool = startPool(threading.bytes, kernelsOrThrow().memory, threading.workers);
@@ -136,8 +185,16 @@ export function helpers(m4: number, work: number): { pool: ThreadPool; workers: 
       return null;
     }
   }
-  const workers = pool.ready();
-  return workers.length === 0 ? null : { pool, workers };
+  const ready = pool.ready();
+  const fillMs = packFloats / measured.packRate;
+  const use = productWorkers(work, m4, fillMs, measured, ready.length);
+  if (use > 0) return { pool, workers: ready.slice(0, use) };
+  // Costs measured while the machine was busy would keep products on one thread for good: now
+  // and then, one that would pay on a quieter machine (a faster wake, threads at full speed) runs
+  // threaded anyway, and what it measures replaces the old figures.
+  if (++declined % PROBE_EVERY !== 0) return null;
+  const probe = productWorkers(work, m4, fillMs, { ...measured, sharedRate: measured.rate, wakeMs: measured.wakeMs / 2 }, ready.length);
+  return probe > 0 ? { pool, workers: ready.slice(0, probe) } : null;
 }
 
 let limitOverride: number | null = null;
@@ -186,6 +243,11 @@ export function growMemoryTo(end: number): boolean {
   growths++;
   currentBuffer = w.memory.buffer;
   return true;
+}
+
+/** The build of the kernels that runs ('simd' or 'relaxed-simd': fused multiply-adds); null where the wasm backend does not run. */
+export function wasmBuild(): WasmBuild | null {
+  return wasmKernels() === null ? null : build;
 }
 
 /** Threads a large float32 product runs on now: 1 plus the worker threads started and ready (Node). */
