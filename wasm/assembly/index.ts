@@ -4,3 +4,6 @@
 export * from './gemm';
 export { transposeF32 } from './transpose';
 export * from './update';
+export * from './reduce';
+export * from './gather';
+export * from './optim';
