@@ -93,7 +93,7 @@ export type { GradcheckOptions, GradcheckResult, InputError } from './autograd/g
 
 export { PRIMITIVES, PRIMITIVE_NAMES } from './ops/primitives/index.js';
 export type { OpDef, PrimitiveName, PrimitiveParams, Formula } from './ops/primitives/index.js';
-export type { Backend, Kernels, Kernel, KernelArgs } from './backend/backend.js';
+export type { Backend, FusedUpdate, Kernels, Kernel, KernelArgs } from './backend/backend.js';
 export { getBackend, setBackend, withBackend, listBackends, registerBackend } from './backend/registry.js';
 export { setWasmHeapBudget, wasmHeapStats, wasmThreads, wasmBuild, type WasmBuild, type WasmHeapStats } from './backend/wasm/index.js';
 

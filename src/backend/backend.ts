@@ -44,4 +44,60 @@ export interface Backend {
    * `add_`; the JS loop rounds once from float64: the two may differ in the last bit.)
    */
   readonly axpyFloat32?: (y: Float32Array, a: number, x: Float32Array) => void;
+  /**
+   * One optimizer update fused into a pass over float32 arrays of one length, in place on the
+   * parameter and the state (src/optim: Adam, AdamW, RMSprop, SGD with momentum use it for large
+   * float32 parameters, with float32 state). Optional; the optimizers run their own loop without.
+   */
+  readonly updateFloat32?: (update: FusedUpdate) => void;
 }
+
+/**
+ * A fused optimizer update: every step a float32 operation in PyTorch's order (scalars rounded
+ * to float32 once, after forming 1 − β and the like), where the optimizers' JS loops compute in
+ * float64 and round once. A null state array means its option is off.
+ */
+export type FusedUpdate =
+  | {
+      /** Adam/AdamW: g ← g + l2·p; p ← p·shrink; m, v updated; v ← max(vMax, v) with vMax; p ← p − stepSize·m/(√v/bc2 + ε). */
+      readonly kind: 'adam';
+      readonly param: Float32Array;
+      readonly grad: Float32Array;
+      readonly expAvg: Float32Array;
+      readonly expAvgSq: Float32Array;
+      readonly maxExpAvgSq: Float32Array | null;
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly l2: number;
+      readonly shrink: number;
+      readonly stepSize: number;
+      readonly biasCorrection2Sqrt: number;
+      readonly eps: number;
+    }
+  | {
+      /** RMSprop: g ← g + λp; s ← αs + (1 − α)g²; centered with gradAvg; momentum with momentumBuffer. */
+      readonly kind: 'rmsprop';
+      readonly param: Float32Array;
+      readonly grad: Float32Array;
+      readonly squareAvg: Float32Array;
+      readonly gradAvg: Float32Array | null;
+      readonly momentumBuffer: Float32Array | null;
+      readonly alpha: number;
+      readonly weightDecay: number;
+      readonly eps: number;
+      readonly momentum: number;
+      readonly lr: number;
+    }
+  | {
+      /** SGD: g ← g + λp; b ← g (first) or μb + (1 − dampening)g; g ← g + μb (Nesterov) or b; p ← p − lr·g. */
+      readonly kind: 'sgd';
+      readonly param: Float32Array;
+      readonly grad: Float32Array;
+      readonly momentumBuffer: Float32Array | null;
+      readonly lr: number;
+      readonly weightDecay: number;
+      readonly momentum: number;
+      readonly dampening: number;
+      readonly nesterov: boolean;
+      readonly first: boolean;
+    };

@@ -1,5 +1,6 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay. */
 import { ValueError } from '../errors.js';
+import type { FusedPlan } from './fused.js';
 import { checkNonNegative, checkUnitInterval, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface AdamOptions {
@@ -70,6 +71,29 @@ export class Adam extends Optimizer<AdamGroupOptions> {
     checkUnitInterval(`${name}: betas[1]`, options.beta2);
     checkNonNegative(`${name}: eps`, options.eps);
     checkNonNegative(`${name}: weightDecay`, options.weightDecay);
+  }
+
+  protected override fusedPlan(options: AdamGroupOptions, step: number): FusedPlan {
+    const { lr, beta1, beta2, eps, weightDecay: wd, amsgrad } = options;
+    const decoupled = this.decoupled;
+    return {
+      buffers: amsgrad ? ['expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['expAvg', 'expAvgSq'],
+      build: (param, grad, [expAvg, expAvgSq, maxExpAvgSq]) => ({
+        kind: 'adam',
+        param,
+        grad,
+        expAvg: expAvg!,
+        expAvgSq: expAvgSq!,
+        maxExpAvgSq: maxExpAvgSq ?? null,
+        beta1,
+        beta2,
+        l2: decoupled ? 0 : wd,
+        shrink: decoupled ? 1 - lr * wd : 1,
+        stepSize: lr / (1 - beta1 ** step),
+        biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+        eps,
+      }),
+    };
   }
 
   protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: AdamGroupOptions, size: number, step: number): void {

@@ -1,5 +1,7 @@
 /** The base of every optimizer: parameter groups, learning rate, zeroGrad and resumable state. */
+import { getBackend } from '../backend/registry.js';
 import { ValueError } from '../errors.js';
+import { FUSED_MIN, runFused, toJsState, type DeviceState, type FusedPlan } from './fused.js';
 import { givenOptions, isGroupSpec, withOptions, type OptimizerParams, type ParamGroup, type ParamGroupOptions, type ParamGroupSpec } from './groups.js';
 import { checkStateHeader, isRecord, stateFailure, typeNameOf } from './state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -66,6 +68,8 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
   protected readonly buffers = new Map<number, Map<string, Float64Array>>();
   /** Per-parameter update counts (PyTorch's `state['step']`), keyed by parameter index. */
   protected readonly steps = new Map<number, number>();
+  /** The float32 state of parameters updated by the backend's fused kernel (fused.ts), beside `buffers`. */
+  private readonly deviceState: DeviceState = new Map();
 
   /**
    * `defaults`: every option of a group at its default; `options`: the constructor's options,
@@ -168,6 +172,19 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
         }
         const step = (this.steps.get(i) ?? 0) + 1;
         this.steps.set(i, step);
+        const backend = getBackend();
+        const hook = backend.updateFloat32;
+        const plan = hook !== undefined && param instanceof Float32Array && g instanceof Float32Array && param.length >= FUSED_MIN ? this.fusedPlan(group.options, step) : null;
+        let own = this.deviceState.get(i);
+        if (plan !== null && hook !== undefined) {
+          if (own === undefined) this.deviceState.set(i, (own = new Map()));
+          runFused(backend, hook, p, grad, plan, own, state);
+          continue;
+        }
+        if (own !== undefined) {
+          toJsState(own, state);
+          this.deviceState.delete(i);
+        }
         this.update(param, g, state, group.options, param.length, step);
       }
     }
@@ -178,6 +195,14 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
    * buffers and `step` is its update count, 1 on its first update.
    */
   protected abstract update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: R, size: number, step: number): void;
+
+  /**
+   * The fused float32 update for these options (fused.ts), run by the backend's `updateFloat32`
+   * for large float32 parameters; null (the default): `update` runs.
+   */
+  protected fusedPlan(_options: R, _step: number): FusedPlan | null {
+    return null;
+  }
 
   /** Checks a group's options (called on construction and on loadStateDict); throws ValueError. */
   protected abstract validate(options: R): void;
@@ -199,6 +224,7 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
     for (const [i, state] of this.buffers) {
       const entry: Record<string, number[]> = {};
       for (const [name, b] of state) entry[name] = Array.from(b);
+      for (const [name, t] of this.deviceState.get(i) ?? []) entry[name] = Array.from(t._data);
       buffers[String(i)] = entry;
     }
     const steps: Record<string, number> = {};
@@ -279,6 +305,7 @@ export abstract class Optimizer<R extends ParamGroupOptions = ParamGroupOptions>
       restored.set(i, m);
     }
     this.buffers.clear();
+    this.deviceState.clear();
     for (const [i, m] of restored) this.buffers.set(i, m);
     this.steps.clear();
     for (const [i, s] of steps) this.steps.set(i, s);

@@ -1,4 +1,5 @@
 /** RMSprop: gradients scaled by a running root mean square, with optional momentum and centering. */
+import type { FusedPlan } from './fused.js';
 import { checkNonNegative, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -47,6 +48,29 @@ export class RMSprop extends Optimizer<RMSpropGroupOptions> {
     checkNonNegative('RMSprop: eps', options.eps);
     checkNonNegative('RMSprop: weightDecay', options.weightDecay);
     checkNonNegative('RMSprop: momentum', options.momentum);
+  }
+
+  protected override fusedPlan(options: RMSpropGroupOptions): FusedPlan {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = options;
+    const buffers = ['squareAvg'];
+    if (centered) buffers.push('gradAvg');
+    if (momentum > 0) buffers.push('momentumBuffer');
+    return {
+      buffers,
+      build: (param, grad, [squareAvg, ...rest]) => ({
+        kind: 'rmsprop',
+        param,
+        grad,
+        squareAvg: squareAvg!,
+        gradAvg: centered ? rest[0]! : null,
+        momentumBuffer: momentum > 0 ? rest[centered ? 1 : 0]! : null,
+        alpha,
+        weightDecay,
+        eps,
+        momentum,
+        lr,
+      }),
+    };
   }
 
   protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: RMSpropGroupOptions, size: number): void {

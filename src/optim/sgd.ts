@@ -1,6 +1,7 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay. */
 import { getBackend } from '../backend/registry.js';
 import { ValueError } from '../errors.js';
+import type { FusedPlan } from './fused.js';
 import { checkNonNegative, Optimizer, type FloatData, type OptimizerParams } from './optimizer.js';
 
 export interface SGDOptions {
@@ -54,6 +55,27 @@ export class SGD extends Optimizer<SGDGroupOptions> {
     if (options.nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new ValueError(`SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${dampening}`);
     }
+  }
+
+  /** Momentum or weight decay fused; plain steps stay on the backend's axpy (plainStepFloat32). */
+  protected override fusedPlan(options: SGDGroupOptions): FusedPlan | null {
+    const { lr, momentum, dampening, nesterov, weightDecay } = options;
+    if (momentum === 0 && weightDecay === 0) return null;
+    return {
+      buffers: momentum === 0 ? [] : ['momentumBuffer'],
+      build: (param, grad, [momentumBuffer], fresh) => ({
+        kind: 'sgd',
+        param,
+        grad,
+        momentumBuffer: momentumBuffer ?? null,
+        lr,
+        weightDecay,
+        momentum,
+        dampening,
+        nesterov,
+        first: fresh,
+      }),
+    };
   }
 
   protected override update(param: FloatData, grad: FloatData, state: Map<string, Float64Array>, options: SGDGroupOptions, size: number): void {

@@ -5,3 +5,6 @@ export * from './gemm';
 export { transposeF32 } from './transpose';
 export * from './update';
 export * from './gemv';
+export * from './reduce';
+export * from './gather';
+export * from './optim';

@@ -25,6 +25,19 @@ export interface KernelExports {
   readonly axpyF32: (y: number, x: number, n: number, a: number) => void;
   readonly gemvT: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
   readonly gemvN: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+  readonly sumRowsF32: (x: number, out: number, rows: number, n: number) => void;
+  readonly sumColsF32: (x: number, out: number, outer: number, len: number, inner: number, acc: number) => void;
+  readonly maxRowsF32: (x: number, out: number, rows: number, n: number) => void;
+  readonly maxColsF32: (x: number, out: number, outer: number, len: number, inner: number) => void;
+  readonly argRowsF32: (x: number, out: number, rows: number, n: number, minimum: number) => void;
+  readonly argColsF32: (x: number, out: number, outer: number, len: number, inner: number, minimum: number, best: number) => void;
+  readonly logSoftmaxRowsF32: (x: number, out: number, rows: number, n: number) => void;
+  readonly logSoftmaxColsF32: (x: number, out: number, outer: number, len: number, inner: number, work: number) => void;
+  readonly gather32: (x: number, index: number, out: number, outer: number, len: number, m: number, inner: number) => void;
+  readonly scatterAddF32: (src: number, index: number, out: number, outer: number, len: number, m: number, inner: number) => void;
+  readonly adamF32: (p: number, g: number, m: number, v: number, vMax: number, n: number, beta1: number, beta2: number, l2: number, shrink: number, stepSize: number, bc2: number, eps: number) => void;
+  readonly rmspropF32: (p: number, g: number, s: number, gAvg: number, buf: number, n: number, alpha: number, wd: number, eps: number, momentum: number, lr: number) => void;
+  readonly sgdF32: (p: number, g: number, buf: number, n: number, lr: number, wd: number, momentum: number, dampening: number, nesterov: number, first: number) => void;
 }
 
 /** The module's own static data ends below this; the heap starts here. */
