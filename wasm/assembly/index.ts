@@ -4,3 +4,4 @@
 export * from './gemm';
 export { transposeF32 } from './transpose';
 export * from './update';
+export { binaryF32, compareF32, unaryF32, whereF32 } from './elementwise';

@@ -16,6 +16,7 @@ import type { TensorStorage } from '../storage.js';
 import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from '../cpu/kernels.js';
 import { allocateBlock, nextEpoch } from './heap.js';
+import { elementwiseKernels } from './elementwise.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 
 export { wasmSupported, wasmThreads, wasmMemoryLimit, setWasmMemoryLimitForTesting, wasmMemoryGrowths } from './module.js';
@@ -51,7 +52,7 @@ function allocDType(data: TypedArray): DType {
 /** The wasm backend (register it with registerBackend; the library does when wasmSupported()). */
 export const wasmBackend: Backend = {
   name: 'wasm',
-  kernels: { ...cpuKernels, matmul: matmulKernel, linear: linearKernel, permute: permuteKernel },
+  kernels: { ...cpuKernels, ...elementwiseKernels, matmul: matmulKernel, linear: linearKernel, permute: permuteKernel },
   allocate,
   adopt,
   beginOp: nextEpoch,

@@ -18,6 +18,10 @@ export interface KernelExports {
   readonly gemmPacked: (a: number, pk: number, c: number, m4: number, k: number, n8: number, rsA: number, csA: number) => void;
   readonly transposeF32: (src: number, dst: number, rows: number, cols: number) => void;
   readonly axpyF32: (y: number, x: number, n: number, a: number) => void;
+  readonly unaryF32: (op: number, x: number, out: number, n: number) => void;
+  readonly binaryF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
+  readonly compareF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
+  readonly whereF32: (c: number, a: number, b: number, out: number, rows: number, cols: number, cRow: number, cCol: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
 }
 
 /** The module's own static data ends below this; the heap starts here. */
