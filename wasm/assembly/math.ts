@@ -1,7 +1,7 @@
 // Vector float32 approximations of the transcendental functions: range reduction, then a
-// polynomial (Cephes' coefficients for exp, log and tanh; erf's fitted by scripts' Lawson
-// minimax, see docs/performance.md), with inf, NaN, overflow, underflow, denormals and −0 as
-// the float64 functions rounded to float32 give them. Error bounds (measured by
+// polynomial (Cephes' coefficients for exp, log and tanh; erf's from a Lawson minimax fit in
+// float64, rounded to float32), with inf, NaN, overflow, underflow, denormals and −0 as the
+// float64 functions rounded to float32 give them. Error bounds (asserted by
 // test/backend/wasmElementwise.test.ts over dense sweeps) are listed in docs/performance.md.
 import { madd } from './simd';
 

@@ -2,7 +2,7 @@
  * The wasm backend: tensors on blocks of a WebAssembly memory (heap.ts), the cpu backend's
  * kernels for what has no wasm kernel yet, and WebAssembly SIMD kernels (wasm/assembly/) that
  * read and write the blocks in place: the matrix products, transposes and the optimizer update
- * (matmul.ts). Large products are shared among worker threads (threads.ts).
+ * (matmul.ts), and the float32 elementwise ops (elementwise.ts). Large products are shared among worker threads (threads.ts).
  *
  * Tensors below SMALL_BYTES stay JS typed arrays (the tutorial's scalars: a block, its
  * finalizer and a kernel call cost more than their arithmetic); kernels copy them in when a
