@@ -8,3 +8,4 @@ export * from './gemv';
 export * from './reduce';
 export * from './gather';
 export * from './optim';
+export { binaryF32, compareF32, unaryF32, whereF32 } from './elementwise';

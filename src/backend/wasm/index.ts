@@ -2,8 +2,9 @@
  * The wasm backend: tensors on blocks of a WebAssembly memory (heap.ts), the cpu backend's
  * kernels for what has no wasm kernel yet, and WebAssembly SIMD kernels (wasm/assembly/) that
  * read and write the blocks in place: the matrix products, transposes and SGD's axpy (matmul.ts),
- * reductions, log softmax, gather and scatterAdd (reduce.ts) and the optimizers' fused updates
- * (optim.ts). Large products are shared among worker threads (threads.ts).
+ * the float32 elementwise ops (elementwise.ts), reductions, log softmax, gather and scatterAdd
+ * (reduce.ts) and the optimizers' fused updates (optim.ts). Large products are shared among
+ * worker threads (threads.ts).
  *
  * Tensors below SMALL_BYTES (16 KiB) stay JS typed arrays (the tutorial's scalars, a batch-1
  * activation: a block and its finalizer cost more than their arithmetic); kernels copy them in
@@ -17,6 +18,7 @@ import type { TensorStorage } from '../storage.js';
 import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from '../cpu/kernels.js';
 import { allocateBlock, nextEpoch } from './heap.js';
+import { elementwiseKernels } from './elementwise.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 import { updateFloat32 } from './optim.js';
 import { argmaxKernel, argminKernel, gatherKernel, logSoftmaxKernel, maxKernel, scatterAddKernel, sumKernel } from './reduce.js';
@@ -61,6 +63,7 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   kernels: {
     ...cpuKernels,
+    ...elementwiseKernels,
     matmul: matmulKernel,
     linear: linearKernel,
     permute: permuteKernel,

@@ -38,6 +38,10 @@ export interface KernelExports {
   readonly adamF32: (p: number, g: number, m: number, v: number, vMax: number, n: number, beta1: number, beta2: number, l2: number, shrink: number, stepSize: number, bc2: number, eps: number) => void;
   readonly rmspropF32: (p: number, g: number, s: number, gAvg: number, buf: number, n: number, alpha: number, wd: number, eps: number, momentum: number, lr: number) => void;
   readonly sgdF32: (p: number, g: number, buf: number, n: number, lr: number, wd: number, momentum: number, dampening: number, nesterov: number, first: number) => void;
+  readonly unaryF32: (op: number, x: number, out: number, n: number) => void;
+  readonly binaryF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
+  readonly compareF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
+  readonly whereF32: (c: number, a: number, b: number, out: number, rows: number, cols: number, cRow: number, cCol: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
 }
 
 /** The module's own static data ends below this; the heap starts here. */
