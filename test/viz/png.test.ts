@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ChainruleError, History, ValueError, trainTutorial } from '../../src/index.js';
 import { trainingChartSvg } from '../../src/viz/charts.js';
 import { svgToPng } from '../../src/viz/png.js';
@@ -94,4 +96,33 @@ test('startPngThread draws on a worker thread exactly the bytes svgToPng draws h
   // Closed, it refuses new work with a typed error instead of hanging.
   await assert.rejects(thread.toPng(chart), (e: unknown) => e instanceof ChainruleError && /PNG thread was closed/.test(e.message));
   await thread.close();
+});
+
+test('svgToPng decodes to exactly the pixels of resvg’s own encoder (asPng), semi-transparent ones included', async () => {
+  const chart = await trainingChartSvg(tutorial);
+  await svgToPng(chart); // resvg is initialised by svgToPng; the test then draws with the same module
+  const { Resvg } = await import('@resvg/resvg-wasm');
+  const require = createRequire(import.meta.url);
+  const fonts = ['KaTeX_SansSerif-Regular.ttf', 'KaTeX_SansSerif-Bold.ttf', 'KaTeX_SansSerif-Italic.ttf', 'KaTeX_Main-Regular.ttf', 'KaTeX_Main-Bold.ttf'].map(
+    (f) => new Uint8Array(readFileSync(require.resolve(`katex/dist/fonts/${f}`))),
+  );
+  const translucent = Array.from(
+    { length: 6 },
+    (_, k) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><circle cx="24" cy="24" r="${8 + 3 * k}" fill="rgb(${40 * k},${250 - 30 * k},${(97 * k) % 256})" fill-opacity="${(k + 1) / 7}"/>` +
+      `<path d="M0,${k}L48,${44 - k}" stroke="#ff7f0e" stroke-width="3" stroke-opacity="0.${k + 2}"/><text x="2" y="40" font-size="14" fill="#1f77b4" opacity="0.5">Ag ${k}</text></svg>`,
+  );
+  let semi = 0;
+  for (const [svg, scale] of [[chart, 2], ...translucent.map((s) => [s, 1] as const)] as const) {
+    const resvg = new Resvg(svg, { font: { fontBuffers: fonts, defaultFontFamily: 'KaTeX_SansSerif', sansSerifFamily: 'KaTeX_SansSerif', serifFamily: 'KaTeX_Main' }, fitTo: { mode: 'zoom', value: scale } });
+    const image = resvg.render();
+    const theirs = decode(image.asPng());
+    image.free();
+    resvg.free();
+    const ours = decode(await svgToPng(svg, { scale }));
+    assert.deepEqual({ width: ours.width, height: ours.height }, { width: theirs.width, height: theirs.height });
+    assert.ok(Buffer.from(ours.pixels).equals(Buffer.from(theirs.pixels)), `the same pixels (${svg.slice(0, 60)}…)`);
+    for (let i = 3; i < ours.pixels.length; i += 4) if (ours.pixels[i]! > 0 && ours.pixels[i]! < 255) semi++;
+  }
+  assert.ok(semi > 2000, `${semi} semi-transparent pixels compared`);
 });
