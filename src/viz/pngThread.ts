@@ -36,7 +36,7 @@ function startWorker(): Worker | null {
   }
 }
 
-/** Starts a PNG thread; call `close()` when done with it (it keeps the process alive until then). */
+/** Starts a PNG thread; `close()` stops it (an idle one does not keep the process alive either). */
 export function startPngThread(): PngThread {
   const worker = startWorker();
   if (worker === null) return { toPng: svgToPng, close: () => Promise.resolve() };
@@ -47,11 +47,19 @@ export function startPngThread(): PngThread {
     failure ??= e;
     for (const p of pending.values()) p.reject(e);
     pending.clear();
+    worker.unref();
+  };
+  // Held open only while a picture is on its way: a forgotten close() does not keep the process alive.
+  worker.unref();
+  const settle = (id: number): Pending | undefined => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return p;
   };
   worker.on('message', (reply: PngReply) => {
-    const p = pending.get(reply.id);
+    const p = settle(reply.id);
     if (p === undefined) return;
-    pending.delete(reply.id);
     if ('png' in reply) p.resolve(reply.png);
     else p.reject(reply.error.name === 'ValueError' ? new ValueError(reply.error.message) : new ChainruleError(reply.error.message));
   });
@@ -67,10 +75,11 @@ export function startPngThread(): PngThread {
       const job: PngJob = { id, svg, options };
       return new Promise<Uint8Array>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        worker.ref();
         try {
           worker.postMessage(job);
         } catch (e) {
-          pending.delete(id);
+          settle(id);
           reject(new ValueError(`svgToPng: the options cannot be sent to the PNG thread: ${e instanceof Error ? e.message : String(e)}`));
         }
       });

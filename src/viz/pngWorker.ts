@@ -5,8 +5,9 @@
  * While it waits for its first picture it renders a small chart-like SVG (a clipped line, grid
  * lines, regular and bold text) a few times: V8 runs resvg's WebAssembly first in its baseline
  * tier and compiles the functions that get hot in the background, so the first real picture of a
- * fresh process took about four times as long as later ones. The warm-up pays that on a thread
- * that is otherwise idle while the caller builds the chart. Its output is thrown away; it
+ * fresh process took about four times as long as later ones. The warm-up pays most of that on a
+ * thread that is otherwise idle while the caller builds the chart (on a machine with a free core;
+ * where the cores are all busy it costs CPU time rather than saving wall time). Its output is thrown away; it
  * changes no later picture (rendering is deterministic whatever tier runs it).
  */
 import { ChainruleError, ValueError } from '../errors.js';
@@ -25,8 +26,14 @@ export type PngReply = { readonly id: number; readonly png: Uint8Array } | { rea
 /** What `workerData` holds when this module runs as the PNG thread. */
 export const PNG_WORKER_TAG = 'chainrule:svgToPng';
 
-/** Warm-up renders at most, stopping early when a job arrives. */
-const WARM_ROUNDS = 3;
+/**
+ * Warm-up renders at most, stopping early when a job arrives. None on a single core, where the
+ * warm-up could only take time from the caller's own work.
+ */
+function warmRounds(): number {
+  const os = process.getBuiltinModule('node:os');
+  return os.availableParallelism() > 1 ? 3 : 0;
+}
 
 function warmSvg(): string {
   const points = Array.from({ length: 40 }, (_, i) => `${i * 10},${(150 * Math.exp(-i / 8)).toFixed(3)}`).join('L');
@@ -58,7 +65,8 @@ function serve(port: import('node:worker_threads').MessagePort): void {
   // One render at a time: a job waits for the warm-up round in progress, then runs.
   let chain: Promise<void> = (async () => {
     const svg = warmSvg();
-    for (let i = 0; i < WARM_ROUNDS && queue.length === 0; i++) {
+    const rounds = warmRounds();
+    for (let i = 0; i < rounds && queue.length === 0; i++) {
       await svgToPng(svg, { scale: 2 }).catch(() => undefined);
       // Let a job that arrived during the round into the queue before deciding on another.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ChainruleError, History, ValueError, trainTutorial } from '../../src/index.js';
@@ -125,4 +126,13 @@ test('svgToPng decodes to exactly the pixels of resvg’s own encoder (asPng), s
     for (let i = 3; i < ours.pixels.length; i += 4) if (ours.pixels[i]! > 0 && ours.pixels[i]! < 255) semi++;
   }
   assert.ok(semi > 2000, `${semi} semi-transparent pixels compared`);
+});
+
+test('a PNG thread left open does not keep the process alive', () => {
+  const url = new URL('../../src/viz/pngThread.js', import.meta.url).href;
+  const code = `const { startPngThread } = await import(${JSON.stringify(url)}); startPngThread(); console.log('started');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined, 'the process ended by itself');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'started\n');
 });
