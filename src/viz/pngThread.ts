@@ -1,8 +1,7 @@
 /**
  * `svgToPng` on a worker thread (Node only), for a caller with other work to do meanwhile: the
- * report starts one before it builds its chart, so resvg's WebAssembly is loaded and warmed up
- * (see pngWorker.ts) while vega runs here, and the PNG is drawn while the derivation, the
- * diagrams and the graph are built here. The same function draws the same bytes on either
+ * report starts one before it builds its chart, so resvg's WebAssembly is loaded while vega runs
+ * here, and the PNG is drawn while the derivation, the diagrams and the graph are built here. The same function draws the same bytes on either
  * thread; where no worker can be started, `toPng` simply runs `svgToPng` here.
  */
 import { ChainruleError, ValueError } from '../errors.js';

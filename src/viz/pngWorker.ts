@@ -2,13 +2,11 @@
  * The worker side of `startPngThread` (pngThread.ts): `svgToPng` on its own thread. Loaded on
  * its own (not as that worker) it does nothing.
  *
- * While it waits for its first picture it renders a small chart-like SVG (a clipped line, grid
- * lines, regular and bold text) a few times: V8 runs resvg's WebAssembly first in its baseline
- * tier and compiles the functions that get hot in the background, so the first real picture of a
- * fresh process took about four times as long as later ones. The warm-up pays most of that on a
- * thread that is otherwise idle while the caller builds the chart (on a machine with a free core;
- * where the cores are all busy it costs CPU time rather than saving wall time). Its output is thrown away; it
- * changes no later picture (rendering is deterministic whatever tier runs it).
+ * (A warm-up render while waiting for the first picture was tried: resvg's WebAssembly runs in
+ * V8's baseline tier until its hot functions are optimised, so a fresh process's first picture
+ * takes about four times as long as later ones. On this project's shared two-core machines the
+ * warm-up cost more CPU time than it saved wall time, so the thread only loads resvg before its
+ * first picture.)
  */
 import { ChainruleError, ValueError } from '../errors.js';
 import { svgToPng, type SvgToPngOptions } from './png.js';
@@ -26,34 +24,6 @@ export type PngReply = { readonly id: number; readonly png: Uint8Array } | { rea
 /** What `workerData` holds when this module runs as the PNG thread. */
 export const PNG_WORKER_TAG = 'chainrule:svgToPng';
 
-/**
- * Warm-up renders at most, stopping early when a job arrives. None on a single core, where the
- * warm-up could only take time from the caller's own work.
- */
-function warmRounds(): number {
-  const os = process.getBuiltinModule('node:os');
-  return os.availableParallelism() > 1 ? 3 : 0;
-}
-
-function warmSvg(): string {
-  const points = Array.from({ length: 40 }, (_, i) => `${i * 10},${(150 * Math.exp(-i / 8)).toFixed(3)}`).join('L');
-  const text = (x: number, y: number, s: string, bold = false): string =>
-    `<text x="${x}" y="${y}" font-family="KaTeX_SansSerif, sans-serif" font-size="11"${bold ? ' font-weight="bold"' : ''} fill="#000">${s}</text>`;
-  return [
-    '<svg xmlns="http://www.w3.org/2000/svg" width="440" height="200" viewBox="0 0 440 200">',
-    '<rect width="440" height="200" fill="white"/>',
-    '<defs><clipPath id="c"><rect x="0" y="0" width="400" height="160"/></clipPath></defs>',
-    '<g transform="translate(30,20)">',
-    '<path d="M0.5,0.5h400v160h-400Z" stroke="#ddd" fill="none"/>',
-    ...[40, 80, 120].map((y) => `<line transform="translate(0,${y + 0.5})" x2="400" stroke="#ddd" opacity="1"/>`),
-    `<g clip-path="url(#c)"><path d="M${points}" stroke="#1f77b4" stroke-width="2" fill="none"/></g>`,
-    text(150, -6, 'Loss over Epochs', true),
-    text(-28, 84, '0.012'),
-    text(180, 176, 'Epoch 0 10 20 30 40 50 60'),
-    '</g></svg>',
-  ].join('');
-}
-
 function errorOf(e: unknown): { name: string; message: string } {
   if (e instanceof ValueError) return { name: 'ValueError', message: e.message };
   if (e instanceof ChainruleError) return { name: 'ChainruleError', message: e.message };
@@ -62,16 +32,12 @@ function errorOf(e: unknown): { name: string; message: string } {
 
 function serve(port: import('node:worker_threads').MessagePort): void {
   const queue: PngJob[] = [];
-  // One render at a time: a job waits for the warm-up round in progress, then runs.
-  let chain: Promise<void> = (async () => {
-    const svg = warmSvg();
-    const rounds = warmRounds();
-    for (let i = 0; i < rounds && queue.length === 0; i++) {
-      await svgToPng(svg, { scale: 2 }).catch(() => undefined);
-      // Let a job that arrived during the round into the queue before deciding on another.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  })();
+  // One render at a time, in the order asked; first resvg is loaded (its WebAssembly compiled,
+  // the fonts read) by drawing a 1×1 picture, while the caller is still building its chart.
+  let chain: Promise<void> = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>').then(
+    () => undefined,
+    () => undefined,
+  );
   port.on('message', (job: PngJob) => {
     queue.push(job);
     chain = chain.then(async () => {
