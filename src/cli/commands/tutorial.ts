@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { setFlagsFromString } from 'node:v8';
 import { ACTIVATIONS } from '../../nn/activations.js';
 import { trainTutorial, tutorialNetwork, tutorialSample, TUTORIAL_DEFAULTS } from '../../train/tutorial.js';
 import { halfSquaredError } from '../../nn/losses.js';
@@ -55,7 +54,6 @@ export function registerTutorial(program: Command, io: CliIO): void {
     .addOption(jsonOption())
     .action(async (flags: TutorialFlags) => {
       const { json, report, ...options } = flags;
-      if (report !== false) baselineWasmOnly();
       const viz = report === false ? null : await import('../../viz/report.js');
       if (viz !== null && report !== false) checkOutputs([], [{ flag: '--report', path: report, kind: 'directory', replaceable: viz.REPORT_FILE_NAMES }]);
       const run = trainTutorial(options, json === true ? undefined : (line) => io.out(line + '\n'));
@@ -83,15 +81,4 @@ export function registerTutorial(program: Command, io: CliIO): void {
         );
       }
     });
-}
-
-/**
- * WebAssembly compiled from here on runs on V8's baseline compiler (Liftoff) only. The report's
- * modules (resvg, Graphviz) are large and run for well under a second: V8's optimising compiles
- * of their hot functions, on background threads, took about 2 s of CPU per run on a 2-core
- * machine and finished too late to pay (resvg drew the chart in 0.5 s on Liftoff alone, 2 s with
- * them competing). The tutorial's own training is too small for it to matter.
- */
-function baselineWasmOnly(): void {
-  setFlagsFromString('--liftoff-only');
 }
