@@ -10,6 +10,7 @@
  */
 import { ValueError } from '../errors.js';
 import type { EpochLog } from '../train/history.js';
+import { loadVega } from './vegaLoad.js';
 
 /** What a chart can be drawn from: a History, or the `{ epochs }` of `history.toJSON()` read back from a file. */
 export interface HistoryLike {
@@ -345,7 +346,7 @@ export async function historyChartSvg(history: HistoryLike, options: HistoryChar
  * (await chartSvg(trainingChartSpec(h))).startsWith('<svg'); // true
  */
 export async function chartSvg(spec: ChartSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const { vega, vegaLite } = await loadVega();
   const compiled = vegaLite.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {

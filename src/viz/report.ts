@@ -18,7 +18,7 @@ import { historyChartSvg, trainingChartSvg } from './charts.js';
 import { escapeHtml, explainHtml, katexCss } from './explainHtml.js';
 import { graphSvg } from './graph.js';
 import { networkSvg } from './network.js';
-import { svgToPng } from './png.js';
+import { startPngThread } from './pngThread.js';
 
 /** What a report is made of. */
 export interface ReportInput {
@@ -87,8 +87,35 @@ function stripXmlProlog(svg: string): string {
 
 /** Builds every file of a report in memory. */
 export async function buildReport(input: ReportInput): Promise<ReportFiles> {
-  const { model, sample, loss } = input;
   const charted = input.history.epochs.length > 0;
+  // The PNG is most of the report's time: its thread loads resvg while vega draws the chart here,
+  // then draws the PNG while the rest is built here.
+  const thread = charted ? startPngThread() : null;
+  try {
+    const chart = !charted ? null : await (input.chart === 'history' ? historyChartSvg(input.history, {}) : trainingChartSvg(input.history, {}));
+    const png = thread === null || chart === null ? null : thread.toPng(chart, { scale: 2 });
+    // Not left unobserved while the rest is built: a failure is reported by the await below.
+    png?.catch(() => undefined);
+    const rest = await buildPictures(input);
+    return assemble(input, rest, chart, png === null ? null : await png);
+  } finally {
+    await thread?.close();
+  }
+}
+
+/** Everything but the PNG, built here while the PNG thread draws. */
+interface Pictures {
+  /** The derivation, typeset. */
+  readonly derivation: string;
+  readonly expanded: string | null;
+  readonly graph: string;
+  readonly forward: string;
+  readonly backward: string;
+  readonly css: string;
+}
+
+async function buildPictures(input: ReportInput): Promise<Pictures> {
+  const { model, sample, loss } = input;
   const graphLoss = loss(model.forward(sample.x), sample.y);
   // A batch of rows ([B, n], B > 1) is explained at its first row; one sample is [n] or [1, n].
   const batched = sample.x.ndim === 2 && sample.x.shape[0] !== 1;
@@ -113,14 +140,15 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
       expanded = `<p class="note">Not expanded: ${escapeHtml(err instanceof Error ? err.message : String(err))}</p>`;
     }
   }
-  const [chart, graph] = await Promise.all([
-    !charted ? null : input.chart === 'history' ? historyChartSvg(input.history, {}) : trainingChartSvg(input.history, {}),
-    // Laid out left to right the graph runs to metres (a page is scaled down to unreadable); top to bottom it fits the page's width.
-    graphSvg(graphLoss, { rankdir: 'TB' }),
-  ]);
-  const png = chart === null ? null : await svgToPng(chart, { scale: 2 });
+  // Laid out left to right the graph runs to metres (a page is scaled down to unreadable); top to bottom it fits the page's width.
+  const graph = await graphSvg(graphLoss, { rankdir: 'TB' });
   const forward = networkSvg(model, { view: 'forward', input: sample.x, target: sample.y, loss });
   const backward = networkSvg(model, { view: 'backward', input: sample.x, target: sample.y, loss });
+  return { derivation: explainHtml(explanation), expanded, graph, forward, backward, css: katexCss() };
+}
+
+function assemble(input: ReportInput, pictures: Pictures, chart: string | null, png: Uint8Array | null): ReportFiles {
+  const { derivation, expanded, graph, forward, backward, css } = pictures;
   const when = input.when === undefined ? '' : ` ${input.when}`;
   const curves =
     png === null
@@ -131,7 +159,7 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(input.title)}</title>`,
-    `<style>${katexCss()}</style><style>${STYLE}</style>`,
+    `<style>${css}</style><style>${STYLE}</style>`,
     '</head><body>',
     `<h1>${escapeHtml(input.title)}</h1>`,
     input.summary === undefined ? '' : `<p>${escapeHtml(input.summary)}</p>`,
@@ -140,7 +168,7 @@ export async function buildReport(input: ReportInput): Promise<ReportFiles> {
     '<h2>Training curves</h2>',
     curves,
     `<h2>The chain rule, with the numbers${escapeHtml(when)}</h2>`,
-    explainHtml(explanation),
+    derivation,
     ...(expanded === null ? [] : [`<h2>One sample, neuron by neuron${escapeHtml(when)}</h2>`, expanded]),
     `<h2>The network${escapeHtml(when)}</h2>`,
     '<div class="pictures">',

@@ -1,74 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
-import { History, ValueError, trainTutorial } from '../../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ChainruleError, History, ValueError, trainTutorial } from '../../src/index.js';
 import { trainingChartSvg } from '../../src/viz/charts.js';
 import { svgToPng } from '../../src/viz/png.js';
-
-// ---------------------------------------------------------------------------------------------
-// Reading PNGs back: the chunks, the IHDR size, and the pixels of an 8-bit RGBA image (what
-// resvg writes), undoing the five scanline filters of the PNG specification.
-
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-interface Decoded {
-  readonly width: number;
-  readonly height: number;
-  /** RGBA, row by row. */
-  readonly pixels: Uint8Array;
-}
-
-function u32(b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
-}
-
-function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
-  const out: { type: string; data: Uint8Array }[] = [];
-  for (let at = 8; at < png.length; ) {
-    const length = u32(png, at);
-    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
-    out.push({ type, data: png.subarray(at + 8, at + 8 + length) });
-    at += 12 + length;
-  }
-  return out;
-}
-
-function size(png: Uint8Array): { width: number; height: number } {
-  const ihdr = chunks(png)[0];
-  assert.equal(ihdr?.type, 'IHDR', 'the first chunk is IHDR');
-  return { width: u32(ihdr.data, 0), height: u32(ihdr.data, 4) };
-}
-
-function decode(png: Uint8Array): Decoded {
-  const all = chunks(png);
-  const ihdr = all[0]!.data;
-  const { width, height } = size(png);
-  assert.deepEqual([ihdr[8], ihdr[9], ihdr[12]], [8, 6, 0], '8-bit RGBA, not interlaced');
-  const raw = inflateSync(Buffer.concat(all.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-  const stride = width * 4;
-  const pixels = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    for (let x = 0; x < stride; x++) {
-      const v = raw[y * (stride + 1) + 1 + x]!;
-      const a = x >= 4 ? pixels[y * stride + x - 4]! : 0;
-      const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
-      const c = x >= 4 && y > 0 ? pixels[(y - 1) * stride + x - 4]! : 0;
-      let p: number;
-      if (filter === 0) p = 0;
-      else if (filter === 1) p = a;
-      else if (filter === 2) p = b;
-      else if (filter === 3) p = (a + b) >> 1;
-      else {
-        const e = a + b - c;
-        const [da, db, dc] = [Math.abs(e - a), Math.abs(e - b), Math.abs(e - c)];
-        p = da <= db && da <= dc ? a : db <= dc ? b : c;
-      }
-      pixels[y * stride + x] = (v + p) & 0xff;
-    }
-  }
-  return { width, height, pixels };
-}
+import { startPngThread } from '../../src/viz/pngThread.js';
+import { chunks, decode, size, SIGNATURE, type Decoded } from '../helpers/png.js';
 
 /** Pixels that are opaque and dark (what black text on white leaves). */
 function darkPixels(d: Decoded): number {
@@ -135,4 +74,67 @@ test('svgToPng of a bad scale or of text that is not SVG is a ValueError', async
   await assert.rejects(svgToPng(svg, { scale: 0 }), (e: unknown) => e instanceof ValueError && /scale must be a positive number, got 0/.test(e.message));
   await assert.rejects(svgToPng('hello'), (e: unknown) => e instanceof ValueError && /expected an SVG document/.test(e.message));
   await assert.rejects(svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g></svg>'), (e: unknown) => e instanceof ValueError && /resvg could not read the SVG/.test(e.message));
+});
+
+test('startPngThread draws on a worker thread exactly the bytes svgToPng draws here, and passes its errors on as ValueError', async () => {
+  const chart = await trainingChartSvg(tutorial);
+  const here = await svgToPng(chart, { scale: 2 });
+  const thread = startPngThread();
+  try {
+    // Two pictures asked for at once come back each to its own caller.
+    const [there, text] = await Promise.all([thread.toPng(chart, { scale: 2 }), thread.toPng(textSvg('Loss over Epochs'), { background: 'white' })]);
+    assert.deepEqual(there, here);
+    assert.deepEqual(text, await svgToPng(textSvg('Loss over Epochs'), { background: 'white' }));
+    assert.ok(darkPixels(decode(text)) > 200);
+    await assert.rejects(thread.toPng(chart, { scale: 0 }), (e: unknown) => e instanceof ValueError && /scale must be a positive number, got 0/.test(e.message));
+    await assert.rejects(thread.toPng('hello'), (e: unknown) => e instanceof ValueError && /expected an SVG document/.test(e.message));
+    await assert.rejects(thread.toPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g></svg>'), (e: unknown) => e instanceof ValueError && /resvg could not read the SVG/.test(e.message));
+    // Still serving after its errors.
+    assert.deepEqual(size(await thread.toPng(chart)), size(await svgToPng(chart)));
+  } finally {
+    await thread.close();
+  }
+  // Closed, it refuses new work with a typed error instead of hanging.
+  await assert.rejects(thread.toPng(chart), (e: unknown) => e instanceof ChainruleError && /PNG thread was closed/.test(e.message));
+  await thread.close();
+});
+
+test('svgToPng decodes to exactly the pixels of resvg’s own encoder (asPng), semi-transparent ones included', async () => {
+  const chart = await trainingChartSvg(tutorial);
+  await svgToPng(chart); // resvg is initialised by svgToPng; the test then draws with the same module
+  const { Resvg } = await import('@resvg/resvg-wasm');
+  const require = createRequire(import.meta.url);
+  const fonts = ['KaTeX_SansSerif-Regular.ttf', 'KaTeX_SansSerif-Bold.ttf', 'KaTeX_SansSerif-Italic.ttf', 'KaTeX_Main-Regular.ttf', 'KaTeX_Main-Bold.ttf'].map(
+    (f) => new Uint8Array(readFileSync(require.resolve(`katex/dist/fonts/${f}`))),
+  );
+  const translucent = Array.from(
+    { length: 6 },
+    (_, k) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><circle cx="24" cy="24" r="${8 + 3 * k}" fill="rgb(${40 * k},${250 - 30 * k},${(97 * k) % 256})" fill-opacity="${(k + 1) / 7}"/>` +
+      `<path d="M0,${k}L48,${44 - k}" stroke="#ff7f0e" stroke-width="3" stroke-opacity="0.${k + 2}"/><text x="2" y="40" font-size="14" fill="#1f77b4" opacity="0.5">Ag ${k}</text></svg>`,
+  );
+  let semi = 0;
+  // The chart unclipped: a clipped one is drawn in two parts (pngClip.test.ts), this compares the encoder alone.
+  const unclipped = chart.replace(/ clip-path="[^"]*"/g, '');
+  for (const [svg, scale] of [[unclipped, 2], ...translucent.map((s) => [s, 1] as const)] as const) {
+    const resvg = new Resvg(svg, { font: { fontBuffers: fonts, defaultFontFamily: 'KaTeX_SansSerif', sansSerifFamily: 'KaTeX_SansSerif', serifFamily: 'KaTeX_Main' }, fitTo: { mode: 'zoom', value: scale } });
+    const image = resvg.render();
+    const theirs = decode(image.asPng());
+    image.free();
+    resvg.free();
+    const ours = decode(await svgToPng(svg, { scale }));
+    assert.deepEqual({ width: ours.width, height: ours.height }, { width: theirs.width, height: theirs.height });
+    assert.ok(Buffer.from(ours.pixels).equals(Buffer.from(theirs.pixels)), `the same pixels (${svg.slice(0, 60)}…)`);
+    for (let i = 3; i < ours.pixels.length; i += 4) if (ours.pixels[i]! > 0 && ours.pixels[i]! < 255) semi++;
+  }
+  assert.ok(semi > 2000, `${semi} semi-transparent pixels compared`);
+});
+
+test('a PNG thread left open does not keep the process alive', () => {
+  const url = new URL('../../src/viz/pngThread.js', import.meta.url).href;
+  const code = `const { startPngThread } = await import(${JSON.stringify(url)}); startPngThread(); console.log('started');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined, 'the process ended by itself');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'started\n');
 });

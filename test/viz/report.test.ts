@@ -10,12 +10,67 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chainrule } from '../cli/run.js';
 import { referenceOutput } from '../helpers/reference.js';
-import { History, mlp, mse, tensor } from '../../src/index.js';
+import { History, mlp, mse, tensor, trainTutorial } from '../../src/index.js';
 import { buildReport } from '../../src/viz/report.js';
+import { chunks, decode, SIGNATURE } from '../helpers/png.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 const reference = (): string => referenceOutput().join('\n') + '\n';
+
+/** An SVG file: one <svg> element with its namespace, from start to end (an XML prolog allowed). */
+function checkSvg(name: string, text: string): { width: number; height: number } {
+  const body = text.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, '').trim();
+  assert.match(body, /^<svg[\s>]/, `${name} starts with <svg`);
+  assert.ok(body.endsWith('</svg>'), `${name} ends with </svg>`);
+  assert.match(body, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, `${name} names the SVG namespace`);
+  assert.equal((body.match(/<svg[\s>]/g) ?? []).length, (body.match(/<\/svg>/g) ?? []).length, `${name}: every <svg> is closed`);
+  const open = /^<svg[^>]*>/.exec(body)![0];
+  return { width: Number(/\swidth="([\d.]+)(?:pt|px)?"/.exec(open)?.[1]), height: Number(/\sheight="([\d.]+)(?:pt|px)?"/.exec(open)?.[1]) };
+}
+
+/**
+ * Every file `chainrule tutorial` promises, each with valid content: the chart as SVG and as a
+ * PNG twice its size that decodes to a drawn picture, the PNG embedded byte for byte in the page
+ * beside the inlined diagrams, and the history of the reference run.
+ */
+function checkTutorialReport(dir: string): void {
+  const files = readdirSync(dir).sort();
+  assert.deepEqual(files, ['graph.svg', 'history.csv', 'index.html', 'network-backward.svg', 'network-forward.svg', 'training.png', 'training.svg']);
+  const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
+  const chartSvg = read('training.svg');
+  const chartSize = checkSvg('training.svg', chartSvg);
+  for (const title of ['Loss over Epochs', 'Gradient Norm over Epochs']) assert.ok(chartSvg.includes(`>${title}</text>`), title);
+  const png = new Uint8Array(readFileSync(join(dir, 'training.png')));
+  assert.deepEqual([...png.subarray(0, 8)], SIGNATURE);
+  assert.equal(chunks(png).at(-1)?.type, 'IEND');
+  const picture = decode(png);
+  assert.deepEqual({ width: picture.width, height: picture.height }, { width: 2 * chartSize.width, height: 2 * chartSize.height });
+  // Opaque white behind, the curves and labels drawn on it.
+  assert.deepEqual([...picture.pixels.subarray(0, 4)], [255, 255, 255, 255]);
+  let drawn = 0;
+  for (let i = 0; i < picture.pixels.length; i += 4) if (picture.pixels[i]! + picture.pixels[i + 1]! + picture.pixels[i + 2]! < 3 * 200) drawn++;
+  assert.ok(drawn > 5000, `${drawn} drawn pixels`);
+  const html = read('index.html');
+  assert.ok(html.includes(`<img src="data:image/png;base64,${Buffer.from(png).toString('base64')}" alt="Loss and gradient norm per epoch" width="${chartSize.width}">`), 'index.html embeds training.png');
+  for (const f of ['network-forward.svg', 'network-backward.svg', 'graph.svg']) {
+    const svg = read(f);
+    checkSvg(f, svg);
+    assert.ok(html.includes(svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, '').trimEnd()), `index.html inlines ${f}`);
+  }
+  assert.match(read('graph.svg'), /class="node"/);
+  // history.csv: the reference run's 60 epochs (its times aside, which differ from run to run).
+  const rows = read('history.csv').trim().split('\n');
+  assert.equal(rows[0], 'epoch,loss,gradNorm,lr,time');
+  const expected = trainTutorial().history.toCsv().trim().split('\n');
+  assert.equal(rows.length, 61);
+  rows.slice(1).forEach((row, i) => {
+    const cells = row.split(',');
+    assert.equal(cells.length, 5, row);
+    assert.ok(cells.every((c) => Number.isFinite(Number(c))), row);
+    assert.equal(cells.slice(0, 4).join(','), expected[i + 1]!.split(',').slice(0, 4).join(','), `epoch ${i}`);
+  });
+}
 
 test('chainrule tutorial writes the report beside printing exactly the reference output', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chainrule-report-'));
@@ -23,13 +78,7 @@ test('chainrule tutorial writes the report beside printing exactly the reference
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, reference());
   assert.equal(r.stderr, 'wrote the report to chainrule-report/index.html\n');
-  const files = readdirSync(join(dir, 'chainrule-report')).sort();
-  assert.deepEqual(files, ['graph.svg', 'history.csv', 'index.html', 'network-backward.svg', 'network-forward.svg', 'training.png', 'training.svg']);
-  for (const f of files) assert.ok(statSync(join(dir, 'chainrule-report', f)).size > 100, `${f} is not empty`);
-  const png = readFileSync(join(dir, 'chainrule-report', 'training.png'));
-  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
-  const history = readFileSync(join(dir, 'chainrule-report', 'history.csv'), 'utf8').trim().split('\n');
-  assert.equal(history.length, 61);
+  checkTutorialReport(join(dir, 'chainrule-report'));
   // --no-report writes nothing; --report DIR chooses the directory.
   const none = mkdtempSync(join(tmpdir(), 'chainrule-noreport-'));
   assert.equal(chainrule(['tutorial', '--no-report'], { cwd: none }).stderr, '');
