@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.js';
-import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
+import { allocArray, dtypeOfArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from './kernels.js';
 
 /**
@@ -13,17 +13,11 @@ const POOL_DEPTH = 8;
 const pools: Record<DType, Map<number, TypedArray[]>> = { float32: new Map(), float64: new Map(), int32: new Map(), bool: new Map() };
 let pooledBytes = 0;
 
-function dtypeOf(a: TypedArray): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  return 'bool';
-}
 
 function recycle(array: TypedArray): void {
   // Only whole arrays (never a view into a larger buffer) of a size worth keeping.
   if (array.byteOffset !== 0 || array.byteLength !== array.buffer.byteLength || pooledBytes + array.byteLength > POOL_BYTES) return;
-  const pool = pools[dtypeOf(array)];
+  const pool = pools[dtypeOfArray(array)];
   let list = pool.get(array.length);
   if (list === undefined) pool.set(array.length, (list = []));
   if (list.length >= POOL_DEPTH) return;

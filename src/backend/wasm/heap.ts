@@ -26,7 +26,8 @@ import { currentBuffer, growMemoryTo, HEAP_BASE, kernelsOrThrow, wasmMemoryLimit
 
 type BlockDType = 'float32' | 'float64' | 'int32' | 'bool';
 
-const BYTES: Record<BlockDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+/** Bytes per element of each dtype (the backend's small-tensor test uses it too). */
+export const BYTES_PER_ELEMENT: Record<BlockDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** The class (bytes actually reserved) of a request of `bytes`. */
 export function classBytes(bytes: number): number {
@@ -261,7 +262,7 @@ function drop(place: Place): void {
 
 /** A block for `size` elements of `dtype` (contents unspecified), or null where the memory has no room for it. */
 export function allocateBlock(dtype: BlockDType, size: number): WasmBlock | null {
-  const want = size * BYTES[dtype];
+  const want = size * BYTES_PER_ELEMENT[dtype];
   if (want > wasmMemoryLimit() / 2) return null;
   const bytes = classBytes(want);
   const ptr = place(bytes);

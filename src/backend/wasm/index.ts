@@ -15,9 +15,9 @@
  */
 import type { Backend } from '../backend.js';
 import type { TensorStorage } from '../storage.js';
-import { allocArray, type DType, type TypedArray } from '../../tensor/dtype.js';
+import { allocArray, dtypeOfArray, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { cpuKernels } from '../cpu/kernels.js';
-import { allocateBlock, nextEpoch } from './heap.js';
+import { allocateBlock, BYTES_PER_ELEMENT, nextEpoch } from './heap.js';
 import { elementwiseKernels } from './elementwise.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 import { updateFloat32 } from './optim.js';
@@ -35,28 +35,21 @@ export { setWasmHeapBudget, wasmHeapStats, type WasmHeapStats } from './heap.js'
  */
 const SMALL_BYTES = 16384;
 
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 function allocate(dtype: DType, size: number): TensorStorage {
-  if (size * BYTES[dtype] < SMALL_BYTES) return allocArray(dtype, size);
+  if (size * BYTES_PER_ELEMENT[dtype] < SMALL_BYTES) return allocArray(dtype, size);
   return allocateBlock(dtype, size) ?? allocArray(dtype, size);
 }
 
 /** A tensor made from user data (tensor(), randn(), a loaded model) moves onto a block: parameters stay resident. */
 function adopt(data: TypedArray): TensorStorage {
   if (data.byteLength < SMALL_BYTES) return data;
-  const block = allocateBlock(allocDType(data), data.length);
+  const block = allocateBlock(dtypeOfArray(data), data.length);
   if (block === null) return data;
   block.array().set(data);
   return block;
 }
 
-function allocDType(data: TypedArray): DType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  return 'bool';
-}
 
 /** The wasm backend (register it with registerBackend; the library does when wasmSupported()). */
 export const wasmBackend: Backend = {
