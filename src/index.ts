@@ -82,6 +82,7 @@ export {
 } from './ops/shape.js';
 export type { SliceSpec } from './ops/shape.js';
 export { gather, indexSelect } from './ops/indexing.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type SpatialSize } from './ops/conv.js';
 
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './autograd/mode.js';
 export { grad, valueAndGrad, gradients } from './autograd/functional.js';

@@ -69,7 +69,7 @@ import {
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
 import { apply } from '../../src/autograd/engine.js';
 import { PRIMITIVES } from '../../src/ops/primitives/index.js';
-import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
+import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, PrimitiveParams, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded inputs, built without running any kernel.
@@ -348,6 +348,36 @@ function logSoftmaxCases(): Case[] {
   ];
 }
 
+/** The convolution primitives over the geometry that reaches every branch of the kernels: padding taps, strides, dilation, groups, batches. */
+function convCases(): Record<'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad', Case[]> {
+  type Geometry = { label: string; x: number[]; w: number[]; p: PrimitiveParams['conv2d'] };
+  const plain = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } as const;
+  const geometries: Geometry[] = [
+    { label: '1×1 image, 1×1 kernel', x: [1, 1, 1, 1], w: [1, 1, 1, 1], p: plain },
+    { label: '[1,3,6,5] 3×3 pad 1 (one image: no layout copies)', x: [1, 3, 6, 5], w: [4, 3, 3, 3], p: { ...plain, padding: [1, 1, 1, 1] } },
+    { label: "[2,2,7,6] stride [2,3], 'same'-like [1,0,2,1], dilation [2,1]", x: [2, 2, 7, 6], w: [3, 2, 2, 4], p: { stride: [2, 3], padding: [1, 0, 2, 1], dilation: [2, 1], groups: 1 } },
+    { label: '[3,4,5,5] groups 2', x: [3, 4, 5, 5], w: [6, 2, 3, 2], p: { ...plain, groups: 2, padding: [0, 1, 1, 0] } },
+    { label: '[2,3,4,4] depthwise (groups 3, 2 per group)', x: [2, 3, 4, 4], w: [6, 1, 3, 3], p: { ...plain, groups: 3, padding: [1, 1, 1, 1] } },
+    { label: '[16,8,14,14] 3×3 pad 1 (the digits CNN layer: past the blocks)', x: [16, 8, 14, 14], w: [16, 8, 3, 3], p: { ...plain, padding: [1, 1, 1, 1] } },
+    { label: 'empty batch [0,2,4,4]', x: [0, 2, 4, 4], w: [3, 2, 3, 3], p: plain },
+  ];
+  const outOf = (g: Geometry): number[] => {
+    const o = (size: number, k: number, s: number, a: number, b: number, d: number): number => Math.floor((size + a + b - d * (k - 1) - 1) / s) + 1;
+    return [g.x[0]!, g.w[0]!, o(g.x[2]!, g.w[2]!, g.p.stride[0], g.p.padding[0], g.p.padding[1], g.p.dilation[0]), o(g.x[3]!, g.w[3]!, g.p.stride[1], g.p.padding[2], g.p.padding[3], g.p.dilation[1])];
+  };
+  const f64 = (c: Case): Case => ({ ...c, label: `float64 ${c.label}`, inputs: () => c.inputs().map((t) => t.cast('float64')) });
+  const both = (cases: Case[]): Case[] => [...cases, ...cases.slice(1, 4).map(f64)];
+  return {
+    conv2d: both(geometries.map((g) => ({ label: g.label, inputs: () => [normal(g.x), normal(g.w)], run: (xs) => apply(PRIMITIVES.conv2d, [at(xs, 0), at(xs, 1)], g.p) }))),
+    conv2dInputGrad: both(
+      geometries.map((g) => ({ label: g.label, inputs: () => [normal(outOf(g)), normal(g.w)], run: (xs) => apply(PRIMITIVES.conv2dInputGrad, [at(xs, 0), at(xs, 1)], { ...g.p, inputSize: [g.x[2]!, g.x[3]!] }) })),
+    ),
+    conv2dWeightGrad: both(
+      geometries.map((g) => ({ label: g.label, inputs: () => [normal(g.x), normal(outOf(g))], run: (xs) => apply(PRIMITIVES.conv2dWeightGrad, [at(xs, 0), at(xs, 1)], { ...g.p, kernelSize: [g.w[2]!, g.w[3]!] }) })),
+    ),
+  };
+}
+
 function linearCases(): Case[] {
   const run = (xs: readonly Tensor[]): Tensor => apply(PRIMITIVES.linear, [at(xs, 0), at(xs, 1), at(xs, 2)], {});
   return [
@@ -513,6 +543,7 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   argmin: argCases(argmin),
   matmul: matmulCases(),
   linear: linearCases(),
+  ...convCases(),
   reshape: movement.reshape.map((c) => ({ ...c, exact: true })),
   permute: movement.permute.map((c) => ({ ...c, exact: true })),
   expand: movement.expand.map((c) => ({ ...c, exact: true })),
@@ -557,8 +588,30 @@ function matmulAllowance(a: TypedArray, aShape: Shape, b: TypedArray, bShape: Sh
   return out.map((v) => gamma * v);
 }
 
+/** The products summed in float32 in an order of the backend's choosing: matmul's bound applies. */
+const PRODUCT_OPS = new Set(['matmul', 'linear', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad']);
+const CONV_OPS = new Set(['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad']);
+
+/**
+ * A convolution's bound, as a product's: γ_K times the reference kernel run on the operands'
+ * magnitudes, with K the most terms any output element sums (the taps, or the positions).
+ */
+function convAllowance(op: string, args: KernelArgs<PrimitiveName>): Float64Array {
+  // conv2d: C/G·kH·kW taps of the weight [O, C/G, kH, kW]; its input gradient: at most O·kH·kW;
+  // its weight gradient: N·OH·OW positions of δ [N, O, OH, OW].
+  const b = args.shapes[1]!;
+  const k = op === 'conv2d' ? b[1]! * b[2]! * b[3]! : b[0]! * b[2]! * b[3]!;
+  const u = 2 ** -24;
+  const gamma = (k * u) / (1 - k * u);
+  const out = new Float64Array(args.out.length);
+  const abs = args.inputs.map((x) => Float64Array.from(x, Math.abs));
+  invoke(withBackend('reference', getBackend).kernels, op as PrimitiveName, { ...args, inputs: abs, out });
+  return out.map((v) => gamma * v);
+}
+
 /** The float32 summation bound of a product kernel call: matmul's, or linear's (x·Wᵀ, then the bias). */
 function productAllowance(op: string, args: KernelArgs<PrimitiveName>): Float64Array {
+  if (CONV_OPS.has(op)) return convAllowance(op, args);
   if (op === 'linear') return matmulAllowance(args.inputs[0]!, args.shapes[0]!, args.inputs[1]!, args.shapes[1]!, args.outShape, { transposeB: true });
   const a = args as KernelArgs<'matmul'>;
   return matmulAllowance(a.inputs[0]!, a.shapes[0]!, a.inputs[1]!, a.shapes[1]!, a.outShape, a.params);
@@ -674,7 +727,7 @@ for (const backend of backendsUnderTest) {
         const actual = outputs(withBackend(backend, () => c.run(xs)));
         // float32 products: the summation-order bound (see matmulAllowance), from the operands as the kernel sees them.
         let allowance: Float64Array | undefined;
-        if ((name === 'matmul' || name === 'linear') && expected[0]?.dtype === 'float32') {
+        if (PRODUCT_OPS.has(name) && expected[0]?.dtype === 'float32') {
           calls = [];
           withBackend(RECORDER, () => c.run(xs));
           const call = calls.find((x) => x.op === name)!;
@@ -698,7 +751,7 @@ for (const backend of backendsUnderTest) {
             invoke(kernels.kernels, call.op, { ...call.args, out: storageArray(store) });
             const out = storageArray(store);
             const tol = c.exact === true && call.op === name ? 0 : TOLERANCE[dtype];
-            const allowance = (call.op === 'matmul' || call.op === 'linear') && dtype === 'float32' ? productAllowance(call.op, call.args) : undefined;
+            const allowance = PRODUCT_OPS.has(call.op) && dtype === 'float32' ? productAllowance(call.op, call.args) : undefined;
             assertSameValues(out, call.args.out, tol, `${name} / ${c.label}: call ${k} (${call.op}) with out pre-filled with ${sentinel}`, allowance);
           }
         });

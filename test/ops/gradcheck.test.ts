@@ -205,6 +205,10 @@ const binaryPrimitive = (
   draw: (g: Generator, aShape: readonly number[], bShape: readonly number[]) => [Tensor, Tensor],
 ): Case[] => binaryCases('', (a, b) => apply(PRIMITIVES[op], [a, b], {}), draw).map((c) => ({ ...c, name: c.name.trim() }));
 
+/** Conv geometry with every parameter away from its default (asymmetric padding as 'same' makes it). */
+const CONV_P = { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [1, 2], groups: 1 } as const;
+const CONV_1 = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } as const;
+
 const X_AWAY = tensor([[0.5, -0.7, 1.2, -0.3], [-1.1, 0.4, 0.9, -2], [0.25, 0.6, -0.45, 1.5]], { dtype: 'float64' });
 const X_ROW = tensor([0.8, -0.6, 0.3, -1.2], { dtype: 'float64' });
 
@@ -286,6 +290,16 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   linear: [
     { name: 'x [3,4], W [2,4], b [2]', fn: (x, w, b) => apply(PRIMITIVES.linear, [x!, w!, b!], {}), inputs: (g) => [normal(g, [3, 4]), normal(g, [2, 4]), normal(g, [2])] },
     { name: 'batch 1, sizes 1 (the tutorial)', fn: (x, w, b) => apply(PRIMITIVES.linear, [x!, w!, b!], {}), inputs: (g) => [normal(g, [1, 1]), normal(g, [1, 1]), normal(g, [1])] },
+  ],
+  conv2d: [
+    { name: 'x [2,2,5,4], w [3,2,3,2], stride [2,1], padding [1,0,2,1], dilation [1,2]', fn: (x, w) => apply(PRIMITIVES.conv2d, [x!, w!], CONV_P), inputs: (g) => [normal(g, [2, 2, 5, 4]), normal(g, [3, 2, 3, 2])] },
+    { name: 'groups 2: x [1,4,4,4], w [2,2,2,2]', fn: (x, w) => apply(PRIMITIVES.conv2d, [x!, w!], { ...CONV_1, groups: 2 }), inputs: (g) => [normal(g, [1, 4, 4, 4]), normal(g, [2, 2, 2, 2])] },
+  ],
+  conv2dInputGrad: [
+    { name: 'δ [2,3,2,5], w [3,2,3,2] → [2,2,5,4]', fn: (d, w) => apply(PRIMITIVES.conv2dInputGrad, [d!, w!], { ...CONV_P, inputSize: [5, 4] }), inputs: (g) => [normal(g, [2, 3, 2, 5]), normal(g, [3, 2, 3, 2])] },
+  ],
+  conv2dWeightGrad: [
+    { name: 'x [2,2,5,4], δ [2,3,2,5] → [3,2,3,2]', fn: (x, d) => apply(PRIMITIVES.conv2dWeightGrad, [x!, d!], { ...CONV_P, kernelSize: [3, 2] }), inputs: (g) => [normal(g, [2, 2, 5, 4]), normal(g, [2, 3, 2, 5])] },
   ],
   matmul: [
     { name: '[2,3] by [3,4]', fn: (a, b) => apply(PRIMITIVES.matmul, [a!, b!], {}), inputs: (g) => [normal(g, [2, 3]), normal(g, [3, 4])] },

@@ -46,6 +46,7 @@ import {
 } from './elementwise.js';
 import { argmaxImpl, argminImpl, logSoftmaxImpl, maxImpl, sumImpl } from './reduce.js';
 import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
+import { convKernels } from './conv.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 
@@ -198,4 +199,6 @@ export const cpuKernels: Kernels = {
   },
   gather: (args) => gatherImpl(input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out),
   scatterAdd: (args) => scatterAddImpl(input(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out, args.outShape),
+  // convolution
+  ...convKernels(matmulImpl),
 };

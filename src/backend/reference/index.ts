@@ -8,6 +8,7 @@ import { allocArray, type TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, shapeSize, stridesOf, type Shape } from '../../tensor/shape.js';
 import { erfImpl } from '../../math/erf.js';
 import type { PrimitiveName } from '../../ops/primitives/types.js';
+import { conv2dInputGradReference, conv2dReference, conv2dWeightGradReference } from './conv.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -278,6 +279,10 @@ export const referenceKernels: Kernels = {
       out[o] = get(out, o) + get(src, flat);
     });
   },
+  // convolution
+  conv2d: conv2dReference,
+  conv2dInputGrad: conv2dInputGradReference,
+  conv2dWeightGrad: conv2dWeightGradReference,
 };
 
 export const referenceBackend: Backend = {

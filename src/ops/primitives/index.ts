@@ -41,6 +41,9 @@ import { sliceScatterDef } from './sliceScatter.js';
 import { sqrtDef } from './sqrt.js';
 import { subDef } from './sub.js';
 import { sumDef } from './sum.js';
+import { conv2dDef } from './conv2d.js';
+import { conv2dInputGradDef } from './conv2dInputGrad.js';
+import { conv2dWeightGradDef } from './conv2dWeightGrad.js';
 import { tanhDef } from './tanh.js';
 import { tanhGradDef } from './tanhGrad.js';
 import type { Formula, OpDef, OpTable, PrimitiveName, PrimitiveParams } from './types.js';
@@ -94,6 +97,10 @@ export const PRIMITIVES: OpTable = {
   concat: concatDef,
   gather: gatherDef,
   scatterAdd: scatterAddDef,
+  // convolution
+  conv2d: conv2dDef,
+  conv2dInputGrad: conv2dInputGradDef,
+  conv2dWeightGrad: conv2dWeightGradDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];

@@ -20,6 +20,15 @@ export interface MatmulParams {
   readonly transposeB?: boolean;
 }
 
+/** A 2-D convolution's geometry (1-D convolutions are 2-D ones with a height of 1). */
+export interface ConvParams {
+  readonly stride: readonly [number, number];
+  /** Zeros added to each spatial axis: [top, bottom, left, right] (an even kernel's 'same' pads one more after). */
+  readonly padding: readonly [number, number, number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
 export interface SliceParams {
   /** Start index per axis (already normalized: in range). */
   readonly starts: readonly number[];
@@ -91,6 +100,12 @@ export interface PrimitiveParams {
   concat: { readonly axis: number };
   gather: { readonly axis: number };
   scatterAdd: { readonly axis: number; readonly shape: readonly number[] };
+  // convolution (NCHW; weight [out, in/groups, kH, kW])
+  conv2d: ConvParams;
+  /** The gradient of conv2d with respect to its input (a transposed convolution): δ, weight → [N, C, H, W]. */
+  conv2dInputGrad: ConvParams & { readonly inputSize: readonly [number, number] };
+  /** The gradient of conv2d with respect to its weight (the correlation of the input with δ): x, δ → [out, in/groups, kH, kW]. */
+  conv2dWeightGrad: ConvParams & { readonly kernelSize: readonly [number, number] };
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
