@@ -17,6 +17,9 @@ export {
   activationModule,
 } from './activations.js';
 export type { ActivationName, OutputActivationName } from './activations.js';
+// convolution
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
+export type { ConvLayerOptions } from './conv.js';
 export { Dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export { PlaneFeatures, PLANE_FEATURES, PLANE_FEATURE_LABELS } from './features.js';

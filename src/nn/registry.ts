@@ -2,6 +2,7 @@
 import { ValueError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import { GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions } from './conv.js';
 import { Dropout } from './dropout.js';
 import { PlaneFeatures, type PlaneFeature } from './features.js';
 import { Linear } from './linear.js';
@@ -48,7 +49,38 @@ const isFloatDType = (v: unknown): v is 'float32' | 'float64' => v === 'float32'
 const isApproximate = (v: unknown): v is 'none' | 'tanh' => v === 'none' || v === 'tanh';
 const isProbability = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
+const isSpatial = (v: unknown): v is number | number[] => isInteger(v) || (Array.isArray(v) && v.length >= 1 && v.length <= 2 && v.every(isInteger));
+const isPadding = (v: unknown): v is number | number[] | 'same' | 'valid' => v === 'same' || v === 'valid' || isSpatial(v);
+
+/** A convolution layer from its config: the channels and kernel checked here, the geometry by the layer itself. */
+function convFactory(make: (inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvLayerOptions) => Module, transposed: boolean): ModuleFactory {
+  return (c, ctx, path) => {
+    const inChannels = integerField(c, path, 'inChannels', 1);
+    const outChannels = integerField(c, path, 'outChannels', 1);
+    const kernelSize = c['kernelSize'];
+    if (!isSpatial(kernelSize)) throw fieldError(path, c.type, 'kernelSize', 'a positive integer or a list of them', kernelSize);
+    const groups = optional(c, 'groups', isInteger, path, 'a positive integer') ?? 1;
+    const bias = optional(c, 'bias', isBoolean, path, 'true or false') ?? true;
+    const dtype = optional(c, 'dtype', isFloatDType, path, "'float32' or 'float64'") ?? 'float32';
+    const area = (Array.isArray(kernelSize) ? kernelSize : [kernelSize]).reduce((p, k) => p * k, 1);
+    ctx.reserve(((inChannels * outChannels) / Math.max(1, groups)) * area + (bias ? outChannels : 0), path);
+    const options: Record<string, unknown> = { groups, bias, dtype, generator: ctx.generator };
+    for (const field of ['stride', 'dilation', ...(transposed ? ['outputPadding'] : [])]) {
+      const v = optional(c, field, isSpatial, path, 'a non-negative integer or a list of them');
+      if (v !== undefined) options[field] = v;
+    }
+    const padding = optional(c, 'padding', transposed ? isSpatial : isPadding, path, transposed ? 'an integer or a list' : "an integer, a list, 'same' or 'valid'");
+    if (padding !== undefined) options['padding'] = padding;
+    return make(inChannels, outChannels, kernelSize, options as ConvLayerOptions);
+  };
+}
+
 const factories = new Map<string, ModuleFactory>([
+  // convolution
+  ['Conv1d', convFactory((i, o, k, opts) => new Conv1d(i, o, k, opts), false)],
+  ['Conv2d', convFactory((i, o, k, opts) => new Conv2d(i, o, k, opts), false)],
+  ['ConvTranspose1d', convFactory((i, o, k, opts) => new ConvTranspose1d(i, o, k, opts), true)],
+  ['ConvTranspose2d', convFactory((i, o, k, opts) => new ConvTranspose2d(i, o, k, opts), true)],
   [
     'Linear',
     (c, ctx, path) => {

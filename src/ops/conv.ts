@@ -88,6 +88,18 @@ function convParams(op: string, options: ConvOptions, kh: number, kw: number, di
   return { stride, padding, dilation, groups };
 }
 
+/** @internal Validates a layer's options at construction (the functional op checks them again on each call). */
+export function checkConvOptions(op: string, options: ConvOptions & { readonly outputPadding?: SpatialSize }, kernel: readonly number[], dims: 1 | 2, transposed: boolean): void {
+  const [kh, kw] = dims === 1 ? [1, kernel[0]!] : [kernel[0]!, kernel[1]!];
+  if (!transposed) {
+    convParams(op, options, kh, kw, dims);
+    return;
+  }
+  const { padding, ...others } = options;
+  if (typeof padding === 'string') throw new ValueError(`${op}: padding must be a number or a list (not '${padding}')`);
+  transposeParams(op, padding === undefined ? others : { ...others, padding }, dims);
+}
+
 /** Adds a batch axis to an unbatched input (rank `rank` − 1), or checks the rank. */
 function batched(op: string, x: Tensor, rank: number, layout: string): { x: Tensor; unbatched: boolean } {
   if (x.ndim === rank) return { x, unbatched: false };
