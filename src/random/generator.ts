@@ -65,7 +65,8 @@ export class Generator {
    * g.uniform() === a; // true
    */
   getState(): GeneratorState {
-    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+    // The words are kept as signed or unsigned 32-bit values (XOR gives signed ones): stored unsigned.
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal };
   }
 
   /** Restores a state from `getState` (checked, since it may come from a file); returns this. */
