@@ -190,3 +190,11 @@ export * from './explain/index.js';
 export { annotate, compositeOf } from './autograd/annotate.js';
 export type { Composite, CompositeRole } from './autograd/annotate.js';
 export { linear } from './nn/linear.js';
+// normalization: batch/group norm, channel dropout, buffers' random state for checkpoints.
+export { batchNorm, groupNorm } from './nn/normalizationOps.js';
+export type { BatchNormOptions, GroupNormOptions } from './nn/normalizationOps.js';
+export { dropout2d } from './nn/dropout.js';
+export type { Dropout2dOptions } from './nn/dropout.js';
+export type { GeneratorState } from './random/generator.js';
+export { randomState, loadRandomState } from './train/randomState.js';
+export type { RandomState } from './train/randomState.js';

@@ -4,7 +4,8 @@
  *   { "format": "chainrule-model", "version": 1, "checksum": "<crc32 of payload>",
  *     "payload": "<JSON text of { model, parameters, optimizer, metadata }>" }
  *
- * Parameters are stored as base64 of their little-endian bytes, so values round-trip exactly.
+ * Parameters and persistent buffers (the state dict) are stored as base64 of their little-endian
+ * bytes, so values round-trip exactly; a file from before buffers existed simply holds none.
  * The checksum over the payload text catches truncated and hand-edited files.
  */
 import { ModelFileError } from '../errors.js';

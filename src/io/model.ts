@@ -65,7 +65,8 @@ export function loadFromText(where: string, text: string): LoadedModel {
   } catch (e) {
     throw new ModelFileError(`${where}: the model description cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const state = deserializeParameters(where, payload.parameters, model.namedParameters());
+  // Persistent buffers (running statistics) are stored among the parameters, as in PyTorch's state_dict.
+  const state = deserializeParameters(where, payload.parameters, model._stateTensors());
   try {
     model.loadStateDict(state);
   } catch (e) {

@@ -46,3 +46,7 @@ export {
   LOSS_ALIASES,
 } from './losses.js';
 export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } from './losses.js';
+// normalization
+export { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
+export type { BatchNormLayerOptions, GroupNormLayerOptions } from './normalization.js';
+export { Dropout2d } from './dropout.js';

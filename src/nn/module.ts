@@ -1,7 +1,8 @@
-/** The base of every layer and model: parameters, sub-modules, train/eval mode and state dicts. */
+/** The base of every layer and model: parameters, buffers, sub-modules, train/eval mode and state dicts. */
 import { noGrad } from '../autograd/mode.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { isFloating } from '../tensor/dtype.js';
+import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -12,7 +13,7 @@ export interface ModuleConfig {
   readonly [key: string]: unknown;
 }
 
-/** Parameter tensors by dotted name, e.g. `{ '0.weight': …, '0.bias': … }`. */
+/** Parameter and persistent buffer tensors by dotted name, e.g. `{ '0.weight': …, '1.running_mean': … }`. */
 export type StateDict = Record<string, Tensor>;
 
 /**
@@ -29,6 +30,9 @@ export abstract class Module {
   /** True in training mode (Dropout active), false after `eval()`. */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
+  private readonly _buffers = new Map<string, Tensor>();
+  private readonly _nonPersistent = new Set<string>();
+  private readonly _generators = new Map<string, Generator>();
   private readonly _modules = new Map<string, Module>();
 
   /** Computes the module's output. */
@@ -51,17 +55,62 @@ export abstract class Module {
 
   /** Registers `tensor` as a parameter named `name` (it is made to require grad) and returns it. */
   protected registerParameter(name: string, tensor: Tensor): Tensor {
-    if (name.includes('.')) throw new ValueError(`registerParameter: a name cannot contain '.', got '${name}'`);
+    this.checkName('registerParameter', name, this._parameters);
     if (!tensor.requiresGrad) tensor.requiresGrad_(true);
     this._parameters.set(name, tensor);
     return tensor;
   }
 
+  /**
+   * Registers `tensor` as a buffer named `name`, as PyTorch's `register_buffer`: state that is
+   * not trained (running statistics), never requires grad, is left out of `parameters()`, and,
+   * when persistent (default), is saved by `stateDict()` and model files. Registering a name
+   * again replaces its tensor; modules read their buffers by name at each call, so the new one
+   * is the one used.
+   * @example
+   * const m = new Sequential();
+   * m.registerBuffer('steps', zeros([1], { dtype: 'int32' }));
+   * Object.keys(m.stateDict()); // ['steps']
+   */
+  registerBuffer(name: string, tensor: Tensor, options: { readonly persistent?: boolean } = {}): Tensor {
+    this.checkName('registerBuffer', name, this._buffers);
+    if (!(tensor instanceof Tensor)) throw new ValueError(`registerBuffer: buffer '${name}' must be a Tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+    if (tensor.requiresGrad) {
+      throw new ValueError(`registerBuffer: buffer '${name}' requires grad, but buffers are never trained: pass tensor.detach(), or register it as a parameter`);
+    }
+    this._buffers.set(name, tensor);
+    if (options.persistent ?? true) this._nonPersistent.delete(name);
+    else this._nonPersistent.add(name);
+    return tensor;
+  }
+
+  /** The buffer registered as `name` on this module (not its children), or undefined. */
+  getBuffer(name: string): Tensor | undefined {
+    return this._buffers.get(name);
+  }
+
+  /**
+   * Registers a random generator that this module draws from while training (a Dropout's own
+   * masks), so checkpoints can save and restore its state (see `randomState` in train).
+   */
+  protected registerGenerator(name: string, generator: Generator): void {
+    this.checkName('registerGenerator', name, this._generators);
+    this._generators.set(name, generator);
+  }
+
   /** Registers a sub-module; its parameters are named `<name>.<param>`. */
   protected registerModule<M extends Module>(name: string, module: M): M {
-    if (name.includes('.')) throw new ValueError(`registerModule: a name cannot contain '.', got '${name}'`);
+    this.checkName('registerModule', name, this._modules);
     this._modules.set(name, module);
     return module;
+  }
+
+  /** A name may be registered again under its own kind (replacing), never as two kinds: a state dict key would be ambiguous. */
+  private checkName(what: string, name: string, own: ReadonlyMap<string, unknown>): void {
+    if (name.includes('.')) throw new ValueError(`${what}: a name cannot contain '.', got '${name}'`);
+    for (const [kind, names] of [['parameter', this._parameters], ['buffer', this._buffers], ['module', this._modules]] as const) {
+      if (names !== own && names.has(name)) throw new ValueError(`${what}: '${name}' is already a ${kind} of this module`);
+    }
   }
 
   /** Direct sub-modules, in registration order. */
@@ -82,6 +131,39 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** All buffers (persistent or not) with dotted names, depth first in registration order. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, b] of this._buffers) out.push([prefix + name, b]);
+    for (const [name, m] of this._modules) out.push(...m.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** All buffers, in the order of `namedBuffers()`. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** The generators modules registered to draw from, with dotted names (e.g. `'2.generator'`). */
+  namedGenerators(prefix = ''): [string, Generator][] {
+    const out: [string, Generator][] = [];
+    for (const [name, g] of this._generators) out.push([prefix + name, g]);
+    for (const [name, m] of this._modules) out.push(...m.namedGenerators(`${prefix}${name}.`));
+    return out;
+  }
+
+  /**
+   * @internal The live tensors a state dict holds, in PyTorch's order: each module's parameters,
+   * then its persistent buffers, then its children's.
+   */
+  _stateTensors(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, p] of this._parameters) out.push([prefix + name, p]);
+    for (const [name, b] of this._buffers) if (!this._nonPersistent.has(name)) out.push([prefix + name, b]);
+    for (const [name, m] of this._modules) out.push(...m._stateTensors(`${prefix}${name}.`));
+    return out;
+  }
+
   /** Clears every parameter's gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
@@ -99,22 +181,23 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Copies of the parameters by dotted name. */
+  /** Copies of the parameters and persistent buffers by dotted name (PyTorch's keys, e.g. `'1.running_mean'`). */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, p] of this.namedParameters()) out[name] = new Tensor(p.data(), p.shape, p.dtype, null, name);
+    for (const [name, p] of this._stateTensors()) out[name] = new Tensor(p.data(), p.shape, p.dtype, null, name);
     return out;
   }
 
   /**
-   * Loads parameter values by name, checking that names, shapes and dtypes match (all or nothing:
+   * Loads parameter and persistent buffer values by name, copying them into the module's own
+   * tensors, and checking that names, shapes and dtypes match (all or nothing:
    * nothing is changed if any entry is wrong). As PyTorch's `copy_`, float32 and float64 values
    * are converted to the parameter's precision; any other dtype difference (int32 or bool into a
    * float parameter) is a DTypeError, since its values are no weights of that model.
    */
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): void {
     const strict = options.strict ?? true;
-    const params = new Map(this.namedParameters());
+    const params = new Map(this._stateTensors());
     const problems: string[] = [];
     const dtypeProblems: string[] = [];
     for (const [name, p] of params) {

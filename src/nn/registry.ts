@@ -3,10 +3,11 @@ import { ValueError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import { GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions } from './conv.js';
-import { Dropout } from './dropout.js';
+import { Dropout, Dropout2d } from './dropout.js';
 import { PlaneFeatures, type PlaneFeature } from './features.js';
 import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
+import { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 import { Sequential } from './sequential.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
@@ -123,7 +124,45 @@ const factories = new Map<string, ModuleFactory>([
       return new Dropout(p, seed === undefined ? {} : { seed });
     },
   ],
+  // normalization
+  ['BatchNorm1d', (c, ctx, path) => batchNormFromConfig(BatchNorm1d, c, ctx, path)],
+  ['BatchNorm2d', (c, ctx, path) => batchNormFromConfig(BatchNorm2d, c, ctx, path)],
+  [
+    'GroupNorm',
+    (c, ctx, path) => {
+      const numGroups = integerField(c, path, 'numGroups', 1);
+      const numChannels = integerField(c, path, 'numChannels', 1);
+      if (numChannels % numGroups !== 0) throw fieldError(path, c.type, 'numChannels', `a multiple of numGroups (${numGroups})`, numChannels);
+      const eps = optional(c, 'eps', isEps, path, 'a finite number ≥ 0') ?? 1e-5;
+      const affine = optional(c, 'affine', isBoolean, path, 'true or false') ?? true;
+      const dtype = optional(c, 'dtype', isFloatDType, path, "'float32' or 'float64'") ?? 'float32';
+      ctx.reserve(affine ? 2 * numChannels : 0, path);
+      return new GroupNorm(numGroups, numChannels, { eps, affine, dtype });
+    },
+  ],
+  [
+    'Dropout2d',
+    (c, _ctx, path) => {
+      const p = optional(c, 'p', isProbability, path, 'a probability in [0, 1]') ?? 0.5;
+      const seed = optional(c, 'seed', (v): v is number => typeof v === 'number' && Number.isSafeInteger(v), path, 'a safe integer');
+      return new Dropout2d(p, seed === undefined ? {} : { seed });
+    },
+  ],
 ]);
+
+const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function batchNormFromConfig(Layer: typeof BatchNorm1d | typeof BatchNorm2d, c: ModuleConfig, ctx: FromConfigContext, path: string): Module {
+  const numFeatures = integerField(c, path, 'numFeatures', 1);
+  const eps = optional(c, 'eps', isEps, path, 'a finite number ≥ 0') ?? 1e-5;
+  // null is a value here (the cumulative average), so it is told apart from a missing field.
+  const momentum = c['momentum'] === null ? null : (optional(c, 'momentum', isProbability, path, 'a number in [0, 1] or null') ?? 0.1);
+  const affine = optional(c, 'affine', isBoolean, path, 'true or false') ?? true;
+  const trackRunningStats = optional(c, 'trackRunningStats', isBoolean, path, 'true or false') ?? true;
+  const dtype = optional(c, 'dtype', isFloatDType, path, "'float32' or 'float64'") ?? 'float32';
+  ctx.reserve((affine ? 2 * numFeatures : 0) + (trackRunningStats ? 2 * numFeatures + 1 : 0), path);
+  return new Layer(numFeatures, { eps, momentum, affine, trackRunningStats, dtype });
+}
 
 /**
  * Registers a module type so `moduleFromConfig` (and so model files) can rebuild it; its

@@ -5,3 +5,4 @@ export * from './linalg.js';
 export * from './shape.js';
 export * from './indexing.js';
 export * from '../tensor/create.js';
+export * from './conv.js';

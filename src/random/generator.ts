@@ -17,6 +17,14 @@ function splitmix32(state: number): () => number {
   };
 }
 
+/** A generator's whole state as plain JSON values, to save in a checkpoint (as `torch.get_rng_state`). */
+export interface GeneratorState {
+  /** The four 32-bit words of xoshiro128**. */
+  readonly words: readonly [number, number, number, number];
+  /** The second normal of the last polar-method pair, not yet returned. */
+  readonly spareNormal: number | null;
+}
+
 /**
  * A random number generator with its own state.
  * @example
@@ -46,6 +54,31 @@ export class Generator {
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spareNormal = null;
+    return this;
+  }
+
+  /**
+   * A copy of the state; `setState` puts it back, after which the same numbers follow.
+   * @example
+   * const g = new Generator(1); const s = g.getState();
+   * const a = g.uniform(); g.setState(s);
+   * g.uniform() === a; // true
+   */
+  getState(): GeneratorState {
+    // The words are kept as signed or unsigned 32-bit values (XOR gives signed ones): stored unsigned.
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** Restores a state from `getState` (checked, since it may come from a file); returns this. */
+  setState(state: GeneratorState): this {
+    const words: unknown = typeof state === 'object' && state !== null ? state.words : undefined;
+    const spare: unknown = typeof state === 'object' && state !== null ? state.spareNormal : undefined;
+    const isWord = (w: unknown): w is number => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 0xffffffff;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every(isWord) || words.every((w) => w === 0) || !(spare === null || (typeof spare === 'number' && Number.isFinite(spare)))) {
+      throw new ValueError('Generator.setState: expected { words: four unsigned 32-bit integers, not all 0; spareNormal: a finite number or null } as getState() returns');
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
+    this.spareNormal = spare;
     return this;
   }
 

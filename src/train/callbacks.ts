@@ -3,6 +3,7 @@ import { ValueError } from '../errors.js';
 import { save } from '../io/node.js';
 import type { StateDict } from '../nn/module.js';
 import type { EpochLog } from './history.js';
+import { randomState } from './randomState.js';
 import type { Callback, FitContext } from './fit.js';
 
 function monitored(log: EpochLog, monitor: string): number {
@@ -80,9 +81,10 @@ export interface CheckpointOptions {
 }
 
 /**
- * Saves the model (and optimizer state) every N epochs with `save`, atomically; the metadata
- * holds `epochsCompleted`, the History so far and, when fit has a scheduler, its `stateDict()`:
- * what a resumed run needs (see `initialEpoch` in fit).
+ * Saves the model — parameters and buffers — (and optimizer state) every N epochs with `save`,
+ * atomically; the metadata holds `epochsCompleted`, the History so far, the `randomState` of
+ * the run (Dropout's generators: restore it with `loadRandomState`) and, when fit has a
+ * scheduler, its `stateDict()`: what a resumed run needs (see `initialEpoch` in fit).
  * @example
  * const model = mlp([2, 4, 1], { seed: 0 });
  * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
@@ -102,6 +104,7 @@ export function checkpoint(options: CheckpointOptions): Callback {
           epochsCompleted: done,
           // With stopOnNonFinite: false a history may hold NaN: stored as JSON does (null), not refused mid-training.
           history: JSON.parse(JSON.stringify(ctx.history.toJSON())) as unknown,
+          randomState: randomState(ctx.model),
           ...(ctx.scheduler?.stateDict === undefined ? {} : { scheduler: ctx.scheduler.stateDict() }),
         },
       });
