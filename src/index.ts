@@ -189,3 +189,6 @@ export * from './explain/index.js';
 export { annotate, compositeOf } from './autograd/annotate.js';
 export type { Composite, CompositeRole } from './autograd/annotate.js';
 export { linear } from './nn/linear.js';
+// pooling
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
+export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';

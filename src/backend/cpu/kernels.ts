@@ -48,6 +48,8 @@ import { argmaxImpl, argminImpl, logSoftmaxImpl, maxImpl, sumImpl } from './redu
 import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
+// pooling
+import { maxGradImpl, maxPool2dIndicesImpl } from './pool.js';
 
 function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
   const x = args.inputs[i];
@@ -198,4 +200,10 @@ export const cpuKernels: Kernels = {
   },
   gather: (args) => gatherImpl(input(args, 0), shapeOf(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out),
   scatterAdd: (args) => scatterAddImpl(input(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out, args.outShape),
+  // pooling
+  maxGrad: (args) => maxGradImpl(input(args, 0), input(args, 1), input(args, 2), shapeOf(args, 1), args.params.axes, args.out),
+  maxPool2dIndices: ({ inputs, shapes, out, params }) => {
+    const [n, c, h, w] = shapes[0]!;
+    maxPool2dIndicesImpl(inputs[0]!, n! * c!, h!, w!, params.kernelSize, params.stride, params.padding, params.dilation, params.outSize, out);
+  },
 };

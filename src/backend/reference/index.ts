@@ -8,6 +8,8 @@ import { allocArray, type TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, shapeSize, stridesOf, type Shape } from '../../tensor/shape.js';
 import { erfImpl } from '../../math/erf.js';
 import type { PrimitiveName } from '../../ops/primitives/types.js';
+// pooling
+import { maxGradReference, maxPool2dIndicesReference } from './pool.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -278,6 +280,9 @@ export const referenceKernels: Kernels = {
       out[o] = get(out, o) + get(src, flat);
     });
   },
+  // pooling
+  maxGrad: maxGradReference,
+  maxPool2dIndices: maxPool2dIndicesReference,
 };
 
 export const referenceBackend: Backend = {

@@ -45,6 +45,9 @@ import { tanhDef } from './tanh.js';
 import { tanhGradDef } from './tanhGrad.js';
 import type { Formula, OpDef, OpTable, PrimitiveName, PrimitiveParams } from './types.js';
 import { whereDef } from './where.js';
+// pooling
+import { maxGradDef } from './maxGrad.js';
+import { maxPool2dIndicesDef } from './maxPool2dIndices.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -94,6 +97,9 @@ export const PRIMITIVES: OpTable = {
   concat: concatDef,
   gather: gatherDef,
   scatterAdd: scatterAddDef,
+  // pooling
+  maxGrad: maxGradDef,
+  maxPool2dIndices: maxPool2dIndicesDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];

@@ -29,6 +29,15 @@ export interface SliceParams {
   readonly sizes: readonly number[];
 }
 
+/** A 2-d max pooling's window geometry, every entry a [height, width] pair; `outSize` resolves ceilMode. */
+export interface MaxPool2dParams {
+  readonly kernelSize: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly outSize: readonly number[];
+}
+
 /**
  * Every primitive and its parameters. `PrimitiveName` is derived from this map, so adding a
  * primitive here makes every table keyed by primitive (definitions, each backend's kernels)
@@ -91,6 +100,11 @@ export interface PrimitiveParams {
   concat: { readonly axis: number };
   gather: { readonly axis: number };
   scatterAdd: { readonly axis: number; readonly shape: readonly number[] };
+  // pooling
+  /** max's backward step: g·[x = max]/#ties over `axes` (sorted, non-negative), g in the kept shape. */
+  maxGrad: { readonly axes: readonly number[] };
+  /** Where each max-pooling window of x [N, C, H, W] has its maximum, as int32 indices into the H·W plane. */
+  maxPool2dIndices: MaxPool2dParams;
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
