@@ -64,7 +64,7 @@ function maxMatchPass(g: TypedArray, x: TypedArray, m: TypedArray, map: AccMap, 
   }
 }
 
-/** The general pass, for slices with ties or no match: ([x = m]/count)·g, 0/0 making NaN. */
+/** The general pass, for slices with ties or no match: g/count where x = m, else (0/count)·g (NaN where count is 0). */
 function maxSharePass(g: TypedArray, x: TypedArray, m: TypedArray, map: AccMap, count: Int32Array, out: TypedArray): void {
   const { walker } = map;
   const [n0, n1, n2] = map.sizes;
@@ -74,7 +74,7 @@ function maxSharePass(g: TypedArray, x: TypedArray, m: TypedArray, map: AccMap, 
     for (let t = 0, base = walker.offsets[0]!; t < walker.rowLength; t++, base += walker.rowStrides[0]!) {
       for (let a = 0; a < n0; a++) {
         for (let b = 0, ob = base + a * s0; b < n1; b++, ob += s1) {
-          for (let c = 0, o = ob; c < n2; c++, o += s2, xi++) out[xi] = ((x[xi] === m[o] ? 1 : 0) / count[o]!) * g[o]!;
+          for (let c = 0, o = ob; c < n2; c++, o += s2, xi++) out[xi] = x[xi] === m[o] ? g[o]! / count[o]! : (0 / count[o]!) * g[o]!;
         }
       }
     }

@@ -19,7 +19,7 @@ function keptOffset(flat: number, shape: Shape, axes: readonly number[], keptStr
   return o;
 }
 
-/** ([x = m]/count)·g per slice, count the slice's elements equal to m (0/0 = NaN where none is). */
+/** g/count where x = m, else (0/count)·g (0, or NaN where no element equals m), count the slice's elements equal to m. */
 export function maxGradReference({ inputs, shapes, out, params }: KernelArgs<'maxGrad'>): void {
   const g = inputs[0] as TypedArray;
   const x = inputs[1] as TypedArray;
@@ -34,7 +34,7 @@ export function maxGradReference({ inputs, shapes, out, params }: KernelArgs<'ma
   }
   for (let i = 0; i < n; i++) {
     const o = keptOffset(i, shape, params.axes, keptStrides);
-    out[i] = ((x[i] === m[o] ? 1 : 0) / count[o]!) * g[o]!;
+    out[i] = x[i] === m[o] ? g[o]! / count[o]! : (0 / count[o]!) * g[o]!;
   }
 }
 
