@@ -43,3 +43,5 @@ export {
   LOSS_ALIASES,
 } from './losses.js';
 export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } from './losses.js';
+// pooling
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten } from './pooling.js';

@@ -7,6 +7,8 @@ import { PlaneFeatures, type PlaneFeature } from './features.js';
 import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
 import { Sequential } from './sequential.js';
+// pooling
+import { POOLING_FACTORIES } from './pooling.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -91,6 +93,8 @@ const factories = new Map<string, ModuleFactory>([
       return new Dropout(p, seed === undefined ? {} : { seed });
     },
   ],
+  // pooling
+  ...POOLING_FACTORIES,
 ]);
 
 /**
