@@ -5,3 +5,5 @@ export * from './linalg.js';
 export * from './shape.js';
 export * from './indexing.js';
 export * from '../tensor/create.js';
+// pooling
+export * from './pooling.js';

@@ -2,20 +2,20 @@
  * Pooling over the spatial axes of NCHW batches, as PyTorch's functional pooling. Max pooling is
  * a non-differentiable primitive finding each window's argmax, then a gather of those elements:
  * its gradient is gather's (a scatter-add sending each δ to its window's maximum) and gradients of
- * gradients come with it. Average pooling is linear and separable: per axis a 0/1 matrix of the
- * windows, Y = P_h·X·P_wᵀ, divided by each window's count; products are exact, fast (the matmul
- * kernels) and differentiable to any order. The 1-d ops are the 2-d ones with H = 1.
+ * gradients come with it. Average pooling is linear: a windowMean primitive (each window's sum
+ * over its divisor) whose gradient is its adjoint, windowMeanAdjoint, and back again, so every
+ * order of derivative is exact. adaptiveAvgPool2d is the same primitive with its own windows. The
+ * 1-d ops are the 2-d ones with H = 1.
  */
 import { apply } from '../autograd/engine.js';
 import { maxPool2dIndicesDef } from './primitives/maxPool2dIndices.js';
+import type { WindowMeanParams } from './primitives/types.js';
+import { windowMeanAdjointDef, windowMeanDef } from './primitives/windowMean.js';
 import { ValueError } from '../errors.js';
 import { toFloating } from '../tensor/dtype.js';
-import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { cast, div } from './elementwise.js';
+import { cast } from './elementwise.js';
 import { gatherRaw } from './indexing.js';
-import { matmul } from './linalg.js';
-import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 import { batched, boolArg, optionsOf, poolAxes, sizeArg, type AvgPoolOptions, type MaxPoolOptions, type PoolAxis, type PoolSize } from './poolArgs.js';
 
@@ -100,52 +100,37 @@ function adaptiveWindows(size: number, out: number): Window[] {
   });
 }
 
-/** Windows of one length k, side by side from 0 and covering the axis: a reshape and a sum do them. */
-function tiling(windows: readonly Window[], size: number): number | null {
-  const k = windows[0]!.hi - windows[0]!.lo;
-  return windows.every((w, o) => w.lo === o * k && w.hi === w.lo + k) && windows.length * k === size ? k : null;
+/** @internal Average pooling's forward step over x [N, C, H, W] (floating): each window's sum over its divisor. */
+export function windowMean(x: Tensor, params: WindowMeanParams): Tensor {
+  return apply(windowMeanDef, [x], params);
 }
 
-/** The 0/1 matrix [out, size] of the windows (its transpose when `transposed`). */
-function windowMatrix(windows: readonly Window[], size: number, transposed: boolean, dtype: 'float32' | 'float64'): Tensor {
-  const m = new Float64Array(windows.length * size);
-  windows.forEach((w, o) => {
-    for (let i = w.lo; i < w.hi; i++) m[transposed ? i * windows.length + o : o * size + i] = 1;
-  });
-  return tensor(m, { shape: transposed ? [size, windows.length] : [windows.length, size], dtype });
+/** @internal Its adjoint (and gradient): each g over its divisor, spread over its window. */
+export function windowMeanAdjoint(g: Tensor, params: WindowMeanParams): Tensor {
+  return apply(windowMeanAdjointDef, [g], params);
 }
 
 /**
- * The windows' sums of x [N, C, …spatial] (floating), one list of windows per spatial axis, each
- * divided by `divisor` or by the product of its axes' counts. Windows that tile the input are a
- * reshape and a sum; otherwise a product with each axis's window matrix (the last axis first: one
- * product with the batch stacked as rows).
+ * The windows' means of x [N, C, …spatial] (floating), one list of windows per spatial axis, each
+ * divided by `divisor` or by the product of its axes' counts; 1-d input is one row of a 2-d plane.
  */
 function windowMeans(x: Tensor, windows: readonly (readonly Window[])[], divisor: number | null, unbatched: boolean): Tensor {
   const [n, c] = [x.shape[0]!, x.shape[1]!];
+  const [rows, cols] = windows.length === 1 ? [[{ lo: 0, hi: 1, count: 1 }], windows[0]!] : [windows[0]!, windows[1]!];
   const sizes = x.shape.slice(2);
+  const x4 = sizes.length === 1 ? reshape(x, [n, c, 1, sizes[0]!]) : x;
+  const y = windowMean(x4, {
+    rowLo: rows.map((w) => w.lo),
+    rowHi: rows.map((w) => w.hi),
+    colLo: cols.map((w) => w.lo),
+    colHi: cols.map((w) => w.hi),
+    rowCount: rows.map((w) => w.count),
+    colCount: cols.map((w) => w.count),
+    divisor,
+    inSize: [x4.shape[2]!, x4.shape[3]!],
+  });
   const outs = windows.map((w) => w.length);
-  const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
-  const tiles = windows.map((w, d) => tiling(w, sizes[d]!));
-  let y: Tensor;
-  if (tiles.every((k) => k !== null)) {
-    const split = outs.flatMap((o, d) => [o, tiles[d]!]);
-    y = sum(reshape(x, [n, c, ...split]), outs.map((_, d) => 3 + 2 * d));
-  } else {
-    y = x;
-    const last = windows.length - 1;
-    if (tiles[last] !== 1) y = matmul(y, windowMatrix(windows[last]!, sizes[last]!, true, dtype));
-    if (last === 1 && tiles[0] !== 1) y = matmul(windowMatrix(windows[0]!, sizes[0]!, false, dtype), y);
-  }
-  const counts = windows.reduce<number[]>((acc, w) => acc.flatMap((p) => w.map((win) => p * win.count)), [1]);
-  if (divisor !== null) y = div(y, divisor);
-  else if (counts.every((k) => k === counts[0])) {
-    if (counts[0] !== 1) y = div(y, counts[0]!);
-  } else {
-    // A window of no input elements (possible only in ceil mode) sums to 0: divided by 1, not 0.
-    y = div(y, tensor(counts.map((k) => (k <= 0 ? 1 : k)), { shape: outs, dtype }));
-  }
-  return unbatched ? reshape(y, [c, ...outs]) : y;
+  return sizes.length === 1 || unbatched ? reshape(y, [...(unbatched ? [] : [n]), c, ...outs]) : y;
 }
 
 function avgPool(op: string, x: Tensor, kernelSize: unknown, options: unknown, spatial: 1 | 2): Tensor {

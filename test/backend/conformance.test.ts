@@ -69,7 +69,7 @@ import {
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
 // pooling
 import { maxGrad } from '../../src/ops/reduce.js';
-import { maxPool1d, maxPool2d } from '../../src/ops/pooling.js';
+import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pooling.js';
 import { apply } from '../../src/autograd/engine.js';
 import { PRIMITIVES } from '../../src/ops/primitives/index.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
@@ -488,6 +488,28 @@ function poolIndexCase(label: string, x: () => Tensor, p: { kernelSize: number[]
   return { label, exact: true, inputs: () => [x()], run: (xs) => apply(PRIMITIVES.maxPool2dIndices, [at(xs, 0)], p) };
 }
 
+/** Average pooling forward and, through its gradient with a seeded upstream, the adjoint. */
+function avgCases(backward: boolean): Case[] {
+  const pool = (label: string, shape: readonly number[], dtype: DType, f: (x: Tensor) => Tensor): Case => ({
+    label: `${backward ? 'd/dx of ' : ''}${label} on [${shape.join(',')}] ${dtype}`,
+    inputs: () => [normal(shape, dtype, { requiresGrad: backward })],
+    run: (xs) => {
+      const y = f(at(xs, 0));
+      return backward ? gradients([y], [at(xs, 0)], { gradOutputs: [normal(y.shape, dtype, { seed: 97 })] }) : y;
+    },
+  });
+  return [
+    pool('avgPool2d 2', [4, 3, 8, 6], 'float32', (x) => avgPool2d(x, 2)),
+    pool('avgPool2d 3 stride 2 padding 1', [2, 3, 7, 9], 'float32', (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+    pool('avgPool2d 3 stride 2 padding 1 ceil mode without countIncludePad', [1, 2, 8, 7], 'float64', (x) => avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
+    pool('avgPool2d [2,3] stride 1 divisorOverride 5', [2, 2, 5, 6], 'float32', (x) => avgPool2d(x, [2, 3], { stride: 1, divisorOverride: 5 })),
+    pool('avgPool1d 4 stride 3 padding 2 ceil mode', [3, 2, 11], 'float32', (x) => avgPool1d(x, 4, { stride: 3, padding: 2, ceilMode: true })),
+    pool('adaptiveAvgPool2d to [3,4]', [2, 3, 7, 5], 'float64', (x) => adaptiveAvgPool2d(x, [3, 4])),
+    pool('adaptiveAvgPool2d to 1', [5, 4, 6, 6], 'float32', (x) => adaptiveAvgPool2d(x, 1)),
+    pool('avgPool2d 2 of an empty batch', [0, 3, 4, 4], 'float32', (x) => avgPool2d(x, 2)),
+  ];
+}
+
 function maxGradCases(): Case[] {
   const withNaN = (): Tensor => tensor([[1, NaN, 3], [2, 2, -1], [-Infinity, -Infinity, -Infinity], [Infinity, 0, Infinity]]);
   return [
@@ -593,6 +615,8 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   // pooling
   maxGrad: maxGradCases(),
   maxPool2dIndices: poolIndexCases(),
+  windowMean: avgCases(false),
+  windowMeanAdjoint: avgCases(true),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -210,6 +210,8 @@ const binaryPrimitive = (
 const X_AWAY = tensor([[0.5, -0.7, 1.2, -0.3], [-1.1, 0.4, 0.9, -2], [0.25, 0.6, -0.45, 1.5]], { dtype: 'float64' });
 const X_ROW = tensor([0.8, -0.6, 0.3, -1.2], { dtype: 'float64' });
 // pooling
+/** Rows 0–1, 1–4 (overlapping), 4–5 (a ceil-mode remainder); columns 0–3, 2–5; counts as countIncludePad would give them. */
+const WINDOWS = { rowLo: [0, 1, 4], rowHi: [2, 4, 5], colLo: [0, 2], colHi: [3, 5], rowCount: [2, 3, 2], colCount: [3, 3], divisor: null, inSize: [5, 5] };
 const X_TIES = tensor([[[1, 2], [3, 2], [3, -1]], [[0.5, 4], [0.5, 4], [0.5, 4]]], { dtype: 'float64' });
 
 /** Keyed by primitive name: a primitive added to PrimitiveParams without an entry here fails to compile. */
@@ -354,6 +356,13 @@ const PRIMITIVE_CASES: PrimitiveCases = {
     { name: 'g [1,3,1] for x [2,3,2] over axes 0 and 2', fn: (g) => apply(PRIMITIVES.maxGrad, [g!, X_TIES, max(X_TIES, [0, 2], true)], { axes: [0, 2] }), inputs: (g) => [normal(g, [1, 3, 1])] },
   ],
   maxPool2dIndices: 'not differentiable',
+  windowMean: [
+    { name: 'ceil-mode windows with counts [1,2,5,5] → [3,2]', fn: (x) => apply(PRIMITIVES.windowMean, [x!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 5, 5])] },
+    { name: 'overlapping windows, divisor 3', fn: (x) => apply(PRIMITIVES.windowMean, [x!], { ...WINDOWS, divisor: 3 }), inputs: (g) => [normal(g, [2, 1, 5, 5])] },
+  ],
+  windowMeanAdjoint: [
+    { name: 'ceil-mode windows with counts [1,2,3,2] → [1,2,5,5]', fn: (g) => apply(PRIMITIVES.windowMeanAdjoint, [g!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 3, 2])] },
+  ],
 };
 
 describe('gradcheck: every primitive with a gradient rule', () => {

@@ -49,7 +49,7 @@ import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 // pooling
-import { maxGradImpl, maxPool2dIndicesImpl } from './pool.js';
+import { maxGradImpl, maxPool2dIndicesImpl, windowMeanAdjointImpl, windowMeanImpl } from './pool.js';
 
 function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
   const x = args.inputs[i];
@@ -206,4 +206,6 @@ export const cpuKernels: Kernels = {
     const [n, c, h, w] = shapes[0]!;
     maxPool2dIndicesImpl(inputs[0]!, n! * c!, h!, w!, params.kernelSize, params.stride, params.padding, params.dilation, params.outSize, out);
   },
+  windowMean: ({ inputs, shapes, out, params }) => windowMeanImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
+  windowMeanAdjoint: ({ inputs, shapes, out, params }) => windowMeanAdjointImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
 };

@@ -1,7 +1,9 @@
 /**
- * Pooling kernels: max pooling's argmax indices, and max's backward step (maxGrad). Typed-array
+ * Pooling kernels: max pooling's argmax indices, average pooling's window means and their adjoint,
+ * and max's backward step (maxGrad). Typed-array
  * loops with explicit sizes, so a faster backend can call them as its fallback.
  */
+import type { WindowMeanParams } from '../../ops/primitives/types.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import { collapse, contiguousStrides, RowWalker } from './strided.js';
@@ -166,5 +168,74 @@ export function maxPool2dIndicesImpl(
         out[o++] = at;
       }
     }
+  }
+}
+
+/** Each output's divisor: the override, or its window's row count × column count (1 where that is 0). */
+export function windowDivisors(p: WindowMeanParams): Float64Array {
+  const oH = p.rowLo.length;
+  const oW = p.colLo.length;
+  const d = new Float64Array(oH * oW);
+  for (let i = 0; i < oH; i++) {
+    for (let j = 0; j < oW; j++) {
+      const k = p.divisor ?? p.rowCount[i]! * p.colCount[j]!;
+      d[i * oW + j] = k === 0 ? 1 : k;
+    }
+  }
+  return d;
+}
+
+/** Average pooling of `planes` planes of x (H × W each): each window's sum (in float64) over its divisor. */
+export function windowMeanImpl(x: TypedArray, planes: number, p: WindowMeanParams, out: TypedArray): void {
+  const [H, W] = [p.inSize[0]!, p.inSize[1]!];
+  const oH = p.rowLo.length;
+  const oW = p.colLo.length;
+  const div = windowDivisors(p);
+  const { rowLo, rowHi, colLo, colHi } = p;
+  let o = 0;
+  for (let q = 0; q < planes; q++) {
+    const base = q * H * W;
+    for (let i = 0; i < oH; i++) {
+      const h0 = rowLo[i]!;
+      const h1 = rowHi[i]!;
+      for (let j = 0; j < oW; j++) {
+        const w0 = colLo[j]!;
+        const w1 = colHi[j]!;
+        let s = 0;
+        for (let h = h0, row = base + h0 * W; h < h1; h++, row += W) {
+          for (let w = w0; w < w1; w++) s += x[row + w]!;
+        }
+        out[o] = s / div[i * oW + j]!;
+        o++;
+      }
+    }
+  }
+}
+
+/** The adjoint: each g over its divisor, added (in float64, window by window) to every element of its window. */
+export function windowMeanAdjointImpl(g: TypedArray, planes: number, p: WindowMeanParams, out: TypedArray): void {
+  const [H, W] = [p.inSize[0]!, p.inSize[1]!];
+  const oH = p.rowLo.length;
+  const oW = p.colLo.length;
+  const div = windowDivisors(p);
+  const { rowLo, rowHi, colLo, colHi } = p;
+  const acc = new Float64Array(H * W);
+  let o = 0;
+  for (let q = 0; q < planes; q++) {
+    acc.fill(0);
+    for (let i = 0; i < oH; i++) {
+      const h0 = rowLo[i]!;
+      const h1 = rowHi[i]!;
+      for (let j = 0; j < oW; j++) {
+        const w0 = colLo[j]!;
+        const w1 = colHi[j]!;
+        const v = g[o]! / div[i * oW + j]!;
+        o++;
+        for (let h = h0, row = h0 * W; h < h1; h++, row += W) {
+          for (let w = w0; w < w1; w++) acc[row + w] = acc[row + w]! + v;
+        }
+      }
+    }
+    out.set(acc, q * H * W);
   }
 }

@@ -9,7 +9,7 @@ import { broadcastStrides, shapeSize, stridesOf, type Shape } from '../../tensor
 import { erfImpl } from '../../math/erf.js';
 import type { PrimitiveName } from '../../ops/primitives/types.js';
 // pooling
-import { maxGradReference, maxPool2dIndicesReference } from './pool.js';
+import { maxGradReference, maxPool2dIndicesReference, windowMeanAdjointReference, windowMeanReference } from './pool.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -283,6 +283,8 @@ export const referenceKernels: Kernels = {
   // pooling
   maxGrad: maxGradReference,
   maxPool2dIndices: maxPool2dIndicesReference,
+  windowMean: windowMeanReference,
+  windowMeanAdjoint: windowMeanAdjointReference,
 };
 
 export const referenceBackend: Backend = {

@@ -1,6 +1,6 @@
 /**
  * The reference definitions of the pooling primitives, as plain loops over every window tap and
- * every element (no precomputed ranges, no walkers): what the cpu kernels are checked against.
+ * every element (no walkers, no plane buffers): what the cpu kernels are checked against.
  */
 import type { KernelArgs } from '../backend.js';
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -69,4 +69,43 @@ export function maxPool2dIndicesReference({ inputs, shapes, out, params }: Kerne
       }
     }
   }
+}
+
+/** An output's divisor: the override, or its window's rows × columns (1 where that is 0). */
+function divisorOf(p: KernelArgs<'windowMean'>['params'], i: number, j: number): number {
+  const k = p.divisor ?? p.rowCount[i]! * p.colCount[j]!;
+  return k === 0 ? 1 : k;
+}
+
+/** Each window's sum over its divisor, plane by plane. */
+export function windowMeanReference({ inputs, shapes, out, params: p }: KernelArgs<'windowMean'>): void {
+  const x = inputs[0] as TypedArray;
+  const [n, c, H, W] = shapes[0] as Shape;
+  const [oH, oW] = [p.rowLo.length, p.colLo.length];
+  for (let q = 0; q < n! * c!; q++) {
+    for (let i = 0; i < oH; i++) {
+      for (let j = 0; j < oW; j++) {
+        let s = 0;
+        for (let h = p.rowLo[i]!; h < p.rowHi[i]!; h++) for (let w = p.colLo[j]!; w < p.colHi[j]!; w++) s += x[(q * H! + h) * W! + w]!;
+        out[(q * oH + i) * oW + j] = s / divisorOf(p, i, j);
+      }
+    }
+  }
+}
+
+/** Each gradient over its divisor, added to every element of its window (in float64, stored once). */
+export function windowMeanAdjointReference({ inputs, shapes, out, params: p }: KernelArgs<'windowMeanAdjoint'>): void {
+  const g = inputs[0] as TypedArray;
+  const [n, c, oH, oW] = shapes[0] as Shape;
+  const [H, W] = [p.inSize[0]!, p.inSize[1]!];
+  const acc = new Float64Array(n! * c! * H * W);
+  for (let q = 0; q < n! * c!; q++) {
+    for (let i = 0; i < oH!; i++) {
+      for (let j = 0; j < oW!; j++) {
+        const v = g[(q * oH! + i) * oW! + j]! / divisorOf(p, i, j);
+        for (let h = p.rowLo[i]!; h < p.rowHi[i]!; h++) for (let w = p.colLo[j]!; w < p.colHi[j]!; w++) acc[(q * H + h) * W + w] = acc[(q * H + h) * W + w]! + v;
+      }
+    }
+  }
+  out.set(acc);
 }

@@ -48,6 +48,7 @@ import { whereDef } from './where.js';
 // pooling
 import { maxGradDef } from './maxGrad.js';
 import { maxPool2dIndicesDef } from './maxPool2dIndices.js';
+import { windowMeanAdjointDef, windowMeanDef } from './windowMean.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -100,6 +101,8 @@ export const PRIMITIVES: OpTable = {
   // pooling
   maxGrad: maxGradDef,
   maxPool2dIndices: maxPool2dIndicesDef,
+  windowMean: windowMeanDef,
+  windowMeanAdjoint: windowMeanAdjointDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];

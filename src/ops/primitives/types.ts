@@ -39,6 +39,22 @@ export interface MaxPool2dParams {
 }
 
 /**
+ * Average pooling's windows, separable: output (i, j) averages input rows rowLo[i] ≤ h < rowHi[i]
+ * and columns colLo[j] ≤ w < colHi[j] of its plane, dividing the sum by `divisor`, or where null by
+ * rowCount[i]·colCount[j] (1 where that is 0). `inSize` is the input's [H, W].
+ */
+export interface WindowMeanParams {
+  readonly rowLo: readonly number[];
+  readonly rowHi: readonly number[];
+  readonly colLo: readonly number[];
+  readonly colHi: readonly number[];
+  readonly rowCount: readonly number[];
+  readonly colCount: readonly number[];
+  readonly divisor: number | null;
+  readonly inSize: readonly number[];
+}
+
+/**
  * Every primitive and its parameters. `PrimitiveName` is derived from this map, so adding a
  * primitive here makes every table keyed by primitive (definitions, each backend's kernels)
  * fail to compile until it has an entry.
@@ -105,6 +121,9 @@ export interface PrimitiveParams {
   maxGrad: { readonly axes: readonly number[] };
   /** Where each max-pooling window of x [N, C, H, W] has its maximum, as int32 indices into the H·W plane. */
   maxPool2dIndices: MaxPool2dParams;
+  /** Each window's mean of x [N, C, H, W] (average pooling); `windowMeanAdjoint` spreads them back. */
+  windowMean: WindowMeanParams;
+  windowMeanAdjoint: WindowMeanParams;
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
