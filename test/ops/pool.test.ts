@@ -137,6 +137,8 @@ test('pooling an unbatched input equals pooling it as a batch of one; an empty b
 
 test('pooling refuses bad inputs with messages naming the op, the shapes and the fix', () => {
   const x = ones([1, 1, 4, 4]);
+  // Arguments of the wrong type, as JavaScript callers can pass them.
+  const [TRIPLE, PAIR, ONE]: unknown[] = [[1, 2, 3], [2, 2], 1];
   const cases: [() => unknown, new (...args: never[]) => Error, string][] = [
     [() => maxPool2d(ones([2, 3]), 2), ShapeError, 'maxPool2d: expected a 3-d or 4-d input (N, C, H, W), got shape [2,3]'],
     [() => maxPool1d(ones([2, 3, 4, 5]), 2), ShapeError, 'maxPool1d: expected a 2-d or 3-d input (N, C, L), got shape [2,3,4,5]'],
@@ -147,11 +149,11 @@ test('pooling refuses bad inputs with messages naming the op, the shapes and the
     [() => avgPool1d(ones([1, 5]), 2, { padding: 2 }), ValueError, "avgPool1d: padding 2 is more than half the kernel size 2 along L; use padding ≤ 1 (PyTorch's limit)"],
     [() => maxPool2d(x, 1.5), ValueError, 'maxPool2d: kernelSize must be a positive integer or a pair of them, got 1.5'],
     [() => maxPool2d(x, [2, 0]), ValueError, 'maxPool2d: kernelSize must be a positive integer or a pair of them, got [2,0]'],
-    [() => maxPool2d(x, 2, { stride: [1, 2, 3] as unknown as [number, number] }), ValueError, 'maxPool2d: stride must be a positive integer or a pair of them, got [1,2,3]'],
+    [() => maxPool2d(x, 2, { stride: TRIPLE as [number, number] }), ValueError, 'maxPool2d: stride must be a positive integer or a pair of them, got [1,2,3]'],
     [() => avgPool2d(x, 2, { padding: -1 }), ValueError, 'avgPool2d: padding must be a non-negative integer or a pair of them, got -1'],
-    [() => maxPool1d(ones([1, 1, 6]), [2, 2] as unknown as number), ValueError, 'maxPool1d: kernelSize must be a positive integer, got [2,2]'],
+    [() => maxPool1d(ones([1, 1, 6]), PAIR as number), ValueError, 'maxPool1d: kernelSize must be a positive integer, got [2,2]'],
     [() => maxPool2d(x, 2, { ceil_mode: true } as object), ValueError, 'maxPool2d: unknown option "ceil_mode"; the options are stride, padding, dilation, ceilMode'],
-    [() => avgPool2d(x, 2, { ceilMode: 1 as unknown as boolean }), ValueError, 'avgPool2d: ceilMode must be true or false, got 1'],
+    [() => avgPool2d(x, 2, { ceilMode: ONE as boolean }), ValueError, 'avgPool2d: ceilMode must be true or false, got 1'],
     [() => avgPool2d(x, 2, { divisorOverride: 0 }), ValueError, 'avgPool2d: divisorOverride must be a positive integer or null, got 0'],
     [() => avgPool1d(ones([1, 6]), 2, { divisorOverride: 2 } as object), ValueError, 'avgPool1d: unknown option "divisorOverride"; the options are stride, padding, ceilMode, countIncludePad'],
     [() => maxPool1d(ones([1, 1]), 2, { padding: 1, dilation: 2 }), ShapeError, 'maxPool1d: along L (size 1) window 0 has all its taps in the padding (dilation 2, padding 1); use less dilation or padding'],
