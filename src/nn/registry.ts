@@ -9,6 +9,8 @@ import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
 import { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 import { Sequential } from './sequential.js';
+// pooling
+import { POOLING_FACTORIES } from './pooling.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -148,6 +150,8 @@ const factories = new Map<string, ModuleFactory>([
       return new Dropout2d(p, seed === undefined ? {} : { seed });
     },
   ],
+  // pooling
+  ...POOLING_FACTORIES,
 ]);
 
 const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
