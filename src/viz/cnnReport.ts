@@ -31,6 +31,8 @@ export interface MapImage {
   readonly width: number;
   readonly height: number;
   readonly alt: string;
+  /** The values drawn, carried in the page (data-values) where a reader may want the numbers. */
+  readonly values?: readonly number[];
 }
 
 export interface CnnPictures {
@@ -43,8 +45,6 @@ export interface CnnPictures {
   readonly backwardSvg: string;
   /** The computational graph, one node per layer. */
   readonly graph: string;
-  /** ∂L/∂x of the sample, as the saliency picture draws it. */
-  readonly saliencyValues: { readonly shape: readonly number[]; readonly values: readonly number[] };
 }
 
 interface Row {
@@ -57,14 +57,15 @@ function values(t: Tensor): Float64Array {
 }
 
 /** The channels of a [1, C, H, W] tensor (or [C, H, W]) as pictures, on one scale per layer. */
-function planes(t: Tensor, what: string, map: ColorMap | 'auto'): { images: MapImage[]; channels: number } {
+function planes(t: Tensor, what: string, map: ColorMap | 'auto', withValues = false): { images: MapImage[]; channels: number } {
   const [c, h, w] = t.shape.slice(-3) as [number, number, number];
   const v = values(t);
   const colors: ColorMap = map !== 'auto' ? map : v.some((x) => x < 0) ? 'diverging' : 'sequential';
   const scale = maxAbs(v);
   const images: MapImage[] = [];
   for (let k = 0; k < Math.min(c, MAX_MAPS); k++) {
-    images.push({ png: planePng(v.subarray(k * h * w, (k + 1) * h * w), h, w, scale, colors), width: w, height: h, alt: `${what}, channel ${k}` });
+    const plane = v.subarray(k * h * w, (k + 1) * h * w);
+    images.push({ png: planePng(plane, h, w, scale, colors), width: w, height: h, alt: `${what}, channel ${k}`, ...(withValues ? { values: Array.from(plane) } : {}) });
   }
   return { images, channels: c };
 }
@@ -75,7 +76,8 @@ function zoomOf(img: MapImage): number {
 
 function imgTag(img: MapImage): string {
   const z = zoomOf(img);
-  return `<img class="cnn-map" src="data:image/png;base64,${base64(img.png)}" width="${img.width * z}" height="${img.height * z}" alt="${escapeHtml(img.alt)}" title="${escapeHtml(img.alt)}">`;
+  const data = img.values === undefined ? '' : ` data-values="${escapeHtml(JSON.stringify(img.values))}"`;
+  return `<img class="cnn-map" src="data:image/png;base64,${base64(img.png)}" width="${img.width * z}" height="${img.height * z}" alt="${escapeHtml(img.alt)}" title="${escapeHtml(img.alt)}"${data}>`;
 }
 
 function figures(rows: readonly Row[], cls: string): string {
@@ -176,7 +178,7 @@ export async function cnnPictures(model: Sequential, x: Tensor, y: Tensor, loss:
   });
 
   const sal = asImage(inputGrad);
-  const salImages = sal.ndim >= 3 ? planes(sal, '∂L/∂x', 'diverging').images : [];
+  const salImages = sal.ndim >= 3 ? planes(sal, '∂L/∂x', 'diverging', true).images : [];
   const salScale = maxAbs(values(sal));
   const salCaption = `∂L/∂x of the sample ${shapeText(sal.shape.slice(-3))}: red pixels raise the loss, blue lower it (±${formatPictureNumber(salScale)}); L = ${formatPictureNumber(L.item())}`;
   const salRows: Row[] = [...(mapRows[0] === undefined ? [] : [mapRows[0]]), { caption: salCaption, images: salImages }];
@@ -190,6 +192,5 @@ export async function cnnPictures(model: Sequential, x: Tensor, y: Tensor, loss:
     forwardSvg: rowsSvg('Forward pass: the feature maps of one sample, layer by layer', mapRows),
     backwardSvg: rowsSvg('Backward pass: the gradient at each layer, down to the input (saliency)', [...deltaRows.reverse(), { caption: salCaption, images: salImages }]),
     graph,
-    saliencyValues: { shape: [...inputGrad.shape], values: Array.from(values(inputGrad)) },
   };
 }

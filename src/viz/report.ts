@@ -202,7 +202,6 @@ function assemble(input: ReportInput, pictures: Pictures, chart: string | null, 
           `<h2>Saliency: the gradient of the loss with respect to the input${escapeHtml(when)}</h2>`,
           '<section class="cnn" id="cnn-saliency">',
           cnn.saliency,
-          '<p class="files">Its values: <a href="saliency.json">saliency.json</a></p>',
           '</section>',
         ]),
     `<h2>The computational graph${escapeHtml(when)}</h2>`,
@@ -219,7 +218,6 @@ function assemble(input: ReportInput, pictures: Pictures, chart: string | null, 
     ['network-backward.svg', backward],
     ['graph.svg', graph],
     ['history.csv', input.history.toCsv()],
-    ...(cnn === null ? [] : ([['saliency.json', JSON.stringify(cnn.saliencyValues) + '\n']] as const)),
   ]);
 }
 
@@ -229,7 +227,7 @@ function pngWidth(png: Uint8Array): number {
 }
 
 /** Every name a report may hold: the only files `writeReport` replaces in an existing directory. */
-export const REPORT_FILE_NAMES: readonly string[] = ['index.html', 'training.png', 'training.svg', 'network-forward.svg', 'network-backward.svg', 'graph.svg', 'history.csv', 'saliency.json'];
+export const REPORT_FILE_NAMES: readonly string[] = ['index.html', 'training.png', 'training.svg', 'network-forward.svg', 'network-backward.svg', 'graph.svg', 'history.csv'];
 
 /**
  * Writes a report into `dir` as one unit (a temporary directory beside it, renamed into place);
