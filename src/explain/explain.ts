@@ -15,12 +15,13 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { condensedOrder, forwardFormula, parameterOrder } from './condensed.js';
 import { bracketNegatives, fill, signed } from './formulas.js';
+import { layerRules } from './layerRules.js';
 import { nameNodes } from './nameNodes.js';
 import { scalarChains } from './paths.js';
 import { tensorBackward } from './tensorMode.js';
 import type { ExplainNode, Explanation, ExplainOptions, ForwardStep, UpdateStep } from './types.js';
 
-export type { ChainPath, ExplainNode, Explanation, ExplainOptions, Factor, ForwardStep, ScalarGradient, TensorGradientStep, UpdateStep } from './types.js';
+export type { ChainPath, ExpandedSum, ExplainNode, Explanation, ExplainOptions, Factor, ForwardStep, LayerRule, ScalarGradient, TensorGradientStep, UpdateStep } from './types.js';
 
 /**
  * The chain-rule explanation of a scalar loss: its forward steps, every local derivative, and
@@ -105,7 +106,8 @@ export function explain(loss: Tensor, options: ExplainOptions = {}): Explanation
 
   if (scalar) {
     const { locals, grads } = scalarChains(order, nameOf, wrt, totals, options.maxPaths ?? 16);
-    return { mode: 'scalar', loss: nameOf(loss), nodes, forward, locals, gradients: grads, backward: [], updates, lr, sample: null };
+    return { mode: 'scalar', loss: nameOf(loss), nodes, forward, locals, gradients: grads, layers: [], backward: [], updates, lr, sample: null };
   }
-  return { mode: 'tensor', loss: nameOf(loss), nodes, forward, locals: [], gradients: [], backward: tensorBackward(order, nameOf, totals, loss), updates, lr, sample };
+  const layers = layerRules(order, nameOf, totals, nameOf(loss), sample);
+  return { mode: 'tensor', loss: nameOf(loss), nodes, forward, locals: [], gradients: [], layers, backward: tensorBackward(order, nameOf, totals, loss), updates, lr, sample };
 }

@@ -1,6 +1,6 @@
 // Chain-rule explanations generated from a recorded graph.
 export { explain } from './explain.js';
-export type { Explanation, ExplainOptions, ExplainNode, Factor, ChainPath, ScalarGradient, ForwardStep, TensorGradientStep, UpdateStep } from './types.js';
+export type { Explanation, ExplainOptions, ExplainNode, Factor, ChainPath, ScalarGradient, ForwardStep, TensorGradientStep, UpdateStep, LayerRule, ExpandedSum } from './types.js';
 // The formats explanations write numbers and names in (the web app writes its own lines with them).
 export { formatFactor, formatValue } from '../math/format.js';
 export { latexName } from './names.js';

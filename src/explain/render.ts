@@ -11,7 +11,7 @@ import type { ChainPath, Explanation, ScalarGradient } from './types.js';
 
 /** One rendered line: text and LaTeX forms, and the section it belongs to. */
 export interface ExplanationLine {
-  readonly section: 'forward' | 'locals' | 'gradients' | 'backward' | 'update';
+  readonly section: 'forward' | 'locals' | 'gradients' | 'backward' | 'layers' | 'sums' | 'update';
   readonly text: string;
   readonly latex: string;
 }
@@ -26,6 +26,8 @@ const SECTION_TITLES: Record<ExplanationLine['section'], string> = {
   locals: 'Local derivatives',
   gradients: 'Gradients by the chain rule',
   backward: 'Backward pass (layer by layer)',
+  layers: 'Convolution, pooling and normalization layers: the chain rule with shapes',
+  sums: 'One element of each, written out with the numbers',
   update: 'Update',
 };
 
@@ -127,6 +129,12 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
       latex: `${s.formula.latex} \\quad ${formatShape(s.shape)}`,
     });
   }
+  for (const rule of e.layers) {
+    for (const f of rule.lines) lines.push({ section: 'layers', text: f.text, latex: f.latex });
+  }
+  for (const rule of e.layers) {
+    for (const sum of rule.sums) lines.push({ section: 'sums', text: sum.formula.text, latex: sum.formula.latex });
+  }
   if (e.lr !== null) {
     const lr = formatFactor(e.lr);
     for (const u of e.updates) {
@@ -153,10 +161,15 @@ export function explanationLines(e: Explanation): ExplanationLine[] {
 /** The explanation grouped into titled sections. */
 export function explanationSections(e: Explanation): ExplanationSections[] {
   const lines = explanationLines(e);
-  const order: ExplanationLine['section'][] = ['forward', 'locals', 'gradients', 'backward', 'update'];
+  const order: ExplanationLine['section'][] = ['forward', 'locals', 'gradients', 'backward', 'layers', 'sums', 'update'];
   return order
     .map((section) => ({
-      title: section === 'update' && e.lr !== null ? `${SECTION_TITLES.update} (η = ${formatFactor(e.lr)})` : SECTION_TITLES[section],
+      title:
+        section === 'update' && e.lr !== null
+          ? `${SECTION_TITLES.update} (η = ${formatFactor(e.lr)})`
+          : section === 'sums' && e.sample !== null
+            ? `${SECTION_TITLES.sums} of sample ${e.sample}`
+            : SECTION_TITLES[section],
       lines: lines.filter((l) => l.section === section),
     }))
     .filter((s) => s.lines.length > 0);

@@ -75,6 +75,31 @@ export interface UpdateStep {
   readonly updated: Tensor;
 }
 
+/** A written-out sum of one element, with the sample's numbers: a few terms, "…", and the total. */
+export interface ExpandedSum {
+  /** The element explained, e.g. `z1[0,2,3,4]` or `∂L/∂W1[2,0,1,1]`. */
+  readonly of: string;
+  readonly formula: Formula;
+  /** How many terms the sum has in all. */
+  readonly terms: number;
+  /** The sum of every term, in float64. */
+  readonly value: number;
+  /** The element as computed (the forward value, or autograd's gradient): what `value` must equal. */
+  readonly expected: number;
+}
+
+/** One layer's chain rule at the layer level (a convolution, a pooling, a batch norm), with shapes. */
+export interface LayerRule {
+  /** The step's op: 'conv2d', 'maxPool2d', 'avgPool2d', 'batchNorm'. */
+  readonly op: string;
+  /** The step's output name (z1, …). */
+  readonly name: string;
+  /** The forward map, its δ, and each gradient in terms of δ, one formula per line. */
+  readonly lines: readonly Formula[];
+  /** With `sample`: one element of each kind written out with the sample's numbers. */
+  readonly sums: readonly ExpandedSum[];
+}
+
 export interface Explanation {
   /** 'scalar' when every step is a single number (the tutorial), else 'tensor'. */
   readonly mode: 'scalar' | 'tensor';
@@ -85,6 +110,8 @@ export interface Explanation {
   readonly locals: readonly Factor[];
   /** Scalar mode: every parameter's gradient by the chain rule, nearest the loss first. */
   readonly gradients: readonly ScalarGradient[];
+  /** Tensor mode: the chain rule of each convolution, pooling and batch norm step, inputs first. */
+  readonly layers: readonly LayerRule[];
   /** Tensor mode: the backward pass in layer-level form, from the loss down. */
   readonly backward: readonly TensorGradientStep[];
   /** With `lr`: the parameter updates of one SGD step. */

@@ -8,6 +8,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { add, cast, div, mul, sqrt, sub } from '../ops/elementwise.js';
 import { mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
+import { annotateBatchNorm } from './normAnnotate.js';
 import { isFloating } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -122,7 +123,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     });
   }
   // NOTE: eps keeps a constant channel (σ² = 0) finite: its output is 0 and its gradient γ/√eps·(δ − mean δ).
-  return affine(div(centered, sqrt(add(variance, eps))), options.weight, options.bias);
+  const weight = options.weight ?? null;
+  const bias = options.bias ?? null;
+  const recompute = (xs: readonly Tensor[]) => batchNorm(xs[0]!, null, null, { training: true, eps, weight: weight === null ? null : xs[1]!, bias: bias === null ? null : xs[xs.length - 1]! });
+  return annotateBatchNorm(affine(div(centered, sqrt(add(variance, eps))), weight, bias), x, weight, bias, eps, recompute);
 }
 
 /**

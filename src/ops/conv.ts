@@ -8,6 +8,7 @@ import { ShapeError, ValueError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './elementwise.js';
+import { annotateConv2d } from './convAnnotate.js';
 import { conv2dDef } from './primitives/conv2d.js';
 import { conv2dInputGradDef } from './primitives/conv2dInputGrad.js';
 import { conv2dWeightGradDef } from './primitives/conv2dWeightGrad.js';
@@ -127,7 +128,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const { x, unbatched } = batched('conv2d', input, 4, '(N, C, H, W)');
   weightRank('conv2d', weight, 4, '(out, in/groups, kH, kW)');
   const y = withBias('conv2d', conv2dRaw(x, weight, convParams('conv2d', options, weight.shape[2]!, weight.shape[3]!, 2)), bias, 2);
-  return unbatched ? squeeze(y, 0) : y;
+  const step = annotateConv2d(y, x, weight, bias ?? null, (xs) => conv2d(xs[0]!, xs[1]!, xs[2] ?? null, options));
+  return unbatched ? squeeze(step, 0) : step;
 }
 
 /**

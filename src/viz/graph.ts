@@ -256,7 +256,11 @@ function loadGraphviz(): Promise<GraphvizInstance> {
  * svg.startsWith('<svg'); // true
  */
 export async function graphSvg(rootOrGraph: Tensor | Graph, options: GraphSvgOptions = {}): Promise<string> {
-  const dot = dotText(rootOrGraph, options, LAYOUT_FONT);
+  return dotToSvg(dotText(rootOrGraph, options, LAYOUT_FONT));
+}
+
+/** DOT text laid out with LAYOUT_FONT as an inlinable `<svg>` naming FONT (the report's layer graph is drawn with it too). */
+export async function dotToSvg(dot: string): Promise<string> {
   const svg = (await loadGraphviz()).dot(dot).replace(/font-family="[^"]*"/g, `font-family="${FONT}"`);
   const start = svg.indexOf('<svg');
   if (start < 0) throw new ValueError('graphSvg: Graphviz returned no <svg> element');

@@ -19,6 +19,7 @@ import { escapeHtml, explainHtml, katexCss } from './explainHtml.js';
 import { graphSvg } from './graph.js';
 import { networkSvg } from './network.js';
 import { startPngThread } from './pngThread.js';
+import { cnnPictures, isConvNet, type CnnPictures } from './cnnReport.js';
 
 /** What a report is made of. */
 export interface ReportInput {
@@ -60,6 +61,8 @@ figure { margin: 1rem 0; } figure svg, figure img { max-width: 100%; height: aut
 figure .graph svg { max-width: 100%; height: auto; }
 .note { color: #57606a; }
 .files a { margin-right: 1rem; }
+.cnn-maps { display: flex; flex-wrap: wrap; gap: 4px; align-items: flex-end; }
+.cnn-maps img { image-rendering: pixelated; border: 1px solid #d0d7de; }
 `;
 
 function figure(svg: string, caption: string, file: string): string {
@@ -112,18 +115,26 @@ interface Pictures {
   readonly forward: string;
   readonly backward: string;
   readonly css: string;
+  /** A CNN's filters, feature maps and saliency (then `forward`, `backward` and `graph` are its pictures). */
+  readonly cnn: CnnPictures | null;
 }
 
 async function buildPictures(input: ReportInput): Promise<Pictures> {
   const { model, sample, loss } = input;
   const graphLoss = loss(model.forward(sample.x), sample.y);
+  const cnn = isConvNet(model);
   // A batch of rows ([B, n], B > 1) is explained at its first row; one sample is [n] or [1, n].
+  // A CNN's input is always a batch ([N, C, H, W]): its first sample's sums are written out.
   const batched = sample.x.ndim === 2 && sample.x.shape[0] !== 1;
-  const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(batched ? { sample: 0 } : {}) });
+  const explanation = explain(graphLoss, { model, ...(input.lr === undefined ? {} : { lr: input.lr }), ...(batched || cnn ? { sample: 0 } : {}) });
   // The graph picture uses the explanation's names (z1, h, y, L) for the steps it names.
   for (const node of explanation.nodes) if (!node.isParameter && node.tensor.name === undefined) node.tensor.name = node.name;
   // A network wider than one unit per layer also gets the sample neuron by neuron: each chosen
   // weight element's chain rule, summed over its paths (for the tutorial network the two agree).
+  if (isConvNet(model)) {
+    const pictures = await cnnPictures(model, sample.x, sample.y, loss);
+    return { derivation: explainHtml(explanation), expanded: null, graph: pictures.graph, forward: pictures.forwardSvg, backward: pictures.backwardSvg, css: katexCss(), cnn: pictures };
+  }
   let expanded: string | null = null;
   if (explanation.mode === 'tensor') {
     // explainSample takes one sample as it is ([n] or [1, n], a label [] or [1]); only a batch is
@@ -144,11 +155,11 @@ async function buildPictures(input: ReportInput): Promise<Pictures> {
   const graph = await graphSvg(graphLoss, { rankdir: 'TB' });
   const forward = networkSvg(model, { view: 'forward', input: sample.x, target: sample.y, loss });
   const backward = networkSvg(model, { view: 'backward', input: sample.x, target: sample.y, loss });
-  return { derivation: explainHtml(explanation), expanded, graph, forward, backward, css: katexCss() };
+  return { derivation: explainHtml(explanation), expanded, graph, forward, backward, css: katexCss(), cnn: null };
 }
 
 function assemble(input: ReportInput, pictures: Pictures, chart: string | null, png: Uint8Array | null): ReportFiles {
-  const { derivation, expanded, graph, forward, backward, css } = pictures;
+  const { derivation, expanded, graph, forward, backward, css, cnn } = pictures;
   const when = input.when === undefined ? '' : ` ${input.when}`;
   const curves =
     png === null
@@ -170,13 +181,33 @@ function assemble(input: ReportInput, pictures: Pictures, chart: string | null, 
     `<h2>The chain rule, with the numbers${escapeHtml(when)}</h2>`,
     derivation,
     ...(expanded === null ? [] : [`<h2>One sample, neuron by neuron${escapeHtml(when)}</h2>`, expanded]),
-    `<h2>The network${escapeHtml(when)}</h2>`,
-    '<div class="pictures">',
-    figure(forward, 'Forward pass: each neuron’s value', 'network-forward.svg'),
-    figure(backward, 'Backward pass: the gradient flowing back from the loss, each parameter’s gradient', 'network-backward.svg'),
-    '</div>',
+    ...(cnn === null
+      ? [
+          `<h2>The network${escapeHtml(when)}</h2>`,
+          '<div class="pictures">',
+          figure(forward, 'Forward pass: each neuron’s value', 'network-forward.svg'),
+          figure(backward, 'Backward pass: the gradient flowing back from the loss, each parameter’s gradient', 'network-backward.svg'),
+          '</div>',
+        ]
+      : [
+          `<h2>The learned filters${escapeHtml(when)}</h2>`,
+          '<section class="cnn" id="cnn-filters">',
+          cnn.filters,
+          '</section>',
+          `<h2>Feature maps of one sample, layer by layer${escapeHtml(when)}</h2>`,
+          '<section class="cnn" id="cnn-features">',
+          cnn.featureMaps,
+          '<p class="files">The same pictures as one file: <a href="network-forward.svg">network-forward.svg</a>; the gradient at each layer: <a href="network-backward.svg">network-backward.svg</a></p>',
+          '</section>',
+          `<h2>Saliency: the gradient of the loss with respect to the input${escapeHtml(when)}</h2>`,
+          '<section class="cnn" id="cnn-saliency">',
+          cnn.saliency,
+          '</section>',
+        ]),
     `<h2>The computational graph${escapeHtml(when)}</h2>`,
-    `<figure><div class="graph">${stripXmlProlog(graph)}</div><figcaption>Every operation with its value and gradient, laid out by Graphviz (<a href="graph.svg">graph.svg</a> at full size)</figcaption></figure>`,
+    cnn === null
+      ? `<figure><div class="graph">${stripXmlProlog(graph)}</div><figcaption>Every operation with its value and gradient, laid out by Graphviz (<a href="graph.svg">graph.svg</a> at full size)</figcaption></figure>`
+      : `<figure><div class="graph">${stripXmlProlog(graph)}</div><figcaption>Condensed to one node per layer (each a convolution, pooling, … of many primitives), with its output’s value and gradient (<a href="graph.svg">graph.svg</a>)</figcaption></figure>`,
     '</body></html>',
     '',
   ].join('\n');
