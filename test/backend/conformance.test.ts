@@ -567,6 +567,10 @@ function poolIndexCases(): Case[] {
     poolIndexCase('special values, 2×3 on [1,1,4,6]', () => tensor(Float64Array.from([...SPECIAL, ...SPECIAL.slice(0, 7)]), { shape: [1, 1, 4, 6] }), g([2, 3], [2, 3], [0, 0], [1, 1], [2, 2])),
     poolIndexCase('int32 2×2 stride 1 on [2,2,3,4]', () => ints([2, 2, 3, 4]), g([2, 2], [1, 1], [0, 0], [1, 1], [2, 3])),
     poolIndexCase('float64 1×3 stride 2 padding 1 on [3,2,1,9]', () => normal([3, 2, 1, 9], 'float64'), g([1, 3], [1, 2], [0, 1], [1, 1], [1, 5])),
+    // Past 4096 elements: the wasm kernel (padding, dilation, ties, NaN and infinities).
+    poolIndexCase('3×3 stride 2 padding 1 dilation 2 on [4,4,17,15]', () => normal([4, 4, 17, 15]), g([3, 3], [2, 2], [1, 1], [2, 2], [8, 7])),
+    poolIndexCase('ties, 2×2 stride 2 on [2,8,16,16]', () => levels([2, 8, 16, 16]), g([2, 2], [2, 2], [0, 0], [1, 1], [8, 8])),
+    poolIndexCase('NaN and ±∞ among values, 3×3 stride 1 on [2,4,24,24]', () => tensor(Float32Array.from(normal([2, 4, 24, 24]).data(), (v, i) => (i % 7 === 0 ? NaN : i % 11 === 0 ? -Infinity : i % 13 === 0 ? Infinity : v)), { shape: [2, 4, 24, 24] }), g([3, 3], [1, 1], [0, 0], [1, 1], [22, 22])),
     poolIndexCase('empty batch [0,3,4,4]', () => normal([0, 3, 4, 4]), g([2, 2], [2, 2], [0, 0], [1, 1], [2, 2])),
     { label: 'maxPool2d 2×2 on [4,8,12,12] float32', inputs: () => [normal([4, 8, 12, 12])], run: (xs) => maxPool2d(at(xs, 0), 2), exact: true },
     { label: 'maxPool1d 3 stride 2 ceil mode on [2,3,10] float64', inputs: () => [normal([2, 3, 10], 'float64')], run: (xs) => maxPool1d(at(xs, 0), 3, { stride: 2, ceilMode: true }), exact: true },

@@ -10,7 +10,7 @@
  * Every product has the positions (the large dimension) as its rows or its depth, so the threads
  * split it and the small weight is what gets packed. Everything a call needs is taken as scratch
  * up front (withOperands), so no view detaches mid-call. Other dtypes and tiny convolutions run
- * the cpu kernels (im2col over the JS product).
+ * the cpu kernels (im2col over the JS product). Max pooling's window argmax is here too.
  */
 import type { KernelArgs } from '../backend.js';
 import { cpuKernels } from '../cpu/kernels.js';
@@ -109,4 +109,19 @@ export function conv2dWeightGradKernel(args: KernelArgs<'conv2dWeightGrad'>): vo
     }
   });
   if (!done) cpuKernels.conv2dWeightGrad(args);
+}
+
+/** Elements from which max pooling's argmax runs in wasm. */
+const SMALL_POOL = 4096;
+
+/** Max pooling's window argmax over float32 planes in wasm (the cpu kernel for other dtypes and small inputs). */
+export function maxPool2dIndicesKernel(args: KernelArgs<'maxPool2dIndices'>): void {
+  const x = args.inputs[0]!;
+  if (!(x instanceof Float32Array) || x.length < SMALL_POOL) return cpuKernels.maxPool2dIndices(args);
+  const [n, c, h, w] = args.shapes[0]!;
+  const p = args.params;
+  const done = withOperands(args.inputs, args.out, 0, ({ inputs: [xp], out }) => {
+    kernelsOrThrow().maxPool2dIndicesF32(xp!, out, n! * c!, h!, w!, p.kernelSize[0]!, p.kernelSize[1]!, p.stride[0]!, p.stride[1]!, p.padding[0]!, p.padding[1]!, p.dilation[0]!, p.dilation[1]!, p.outSize[0]!, p.outSize[1]!);
+  });
+  if (!done) cpuKernels.maxPool2dIndices(args);
 }

@@ -22,7 +22,7 @@ import { allocateBlock, BYTES_PER_ELEMENT, nextEpoch } from './heap.js';
 import { elementwiseKernels } from './elementwise.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 import { updateFloat32 } from './optim.js';
-import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel } from './conv.js';
+import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel, maxPool2dIndicesKernel } from './conv.js';
 import { argmaxKernel, argminKernel, gatherKernel, logSoftmaxKernel, maxKernel, scatterAddKernel, sumKernel } from './reduce.js';
 
 export { wasmSupported, wasmThreads, wasmBuild, type WasmBuild, wasmMemoryLimit, setWasmMemoryLimitForTesting, wasmMemoryGrowths } from './module.js';
@@ -72,6 +72,7 @@ export const wasmBackend: Backend = {
     conv2d: conv2dKernel,
     conv2dInputGrad: conv2dInputGradKernel,
     conv2dWeightGrad: conv2dWeightGradKernel,
+    maxPool2dIndices: maxPool2dIndicesKernel,
   },
   allocate,
   adopt,
