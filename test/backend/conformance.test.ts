@@ -362,6 +362,8 @@ function convCases(): Record<'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad', 
     { label: '[3,4,5,5] groups 2', x: [3, 4, 5, 5], w: [6, 2, 3, 2], p: { ...plain, groups: 2, padding: [0, 1, 1, 0] } },
     { label: '[2,3,4,4] depthwise (groups 3, 2 per group)', x: [2, 3, 4, 4], w: [6, 1, 3, 3], p: { ...plain, groups: 3, padding: [1, 1, 1, 1] } },
     { label: '[16,8,14,14] 3×3 pad 1 (the digits CNN layer: past the blocks)', x: [16, 8, 14, 14], w: [16, 8, 3, 3], p: { ...plain, padding: [1, 1, 1, 1] } },
+    { label: '[8,16,20,20] depthwise ×2, padding 1 (the wasm direct kernels)', x: [8, 16, 20, 20], w: [32, 1, 3, 3], p: { ...plain, groups: 16, padding: [1, 1, 1, 1] } },
+    { label: '[8,8,17,15] depthwise, stride [2,1], padding [2,1,1,0], dilation [2,1]', x: [8, 8, 17, 15], w: [8, 1, 3, 2], p: { stride: [2, 1], padding: [2, 1, 1, 0], dilation: [2, 1], groups: 8 } },
     { label: 'empty batch [0,2,4,4]', x: [0, 2, 4, 4], w: [3, 2, 3, 3], p: plain },
   ];
   const outOf = (g: Geometry): number[] => {

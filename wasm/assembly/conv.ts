@@ -89,3 +89,104 @@ export function row2imF32(
     }
   }
 }
+
+// Depthwise convolutions (groups = channels, `mult` output channels per input channel) by direct
+// loops: im2row's rows would be kH·kW long and the product's n = mult, mostly padding.
+
+/** out[b, c·mult + m, i, j] = Σ_{a,e} x[b, c, i·sh − ph + a·dh, j·sw − pw + e·dw]·w[c·mult + m, 0, a, e]. */
+export function depthwiseF32(
+  x: usize, wt: usize, out: usize, n: i32, c: i32, h: i32, w: i32, mult: i32,
+  kh: i32, kw: i32, oh: i32, ow: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): void {
+  let o = out;
+  for (let b: i32 = 0; b < n; b++) {
+    for (let oc: i32 = 0; oc < c * mult; oc++) {
+      const plane = x + (<usize>((b * c + oc / mult) * h * w) << 2);
+      const kernel = wt + (<usize>(oc * kh * kw) << 2);
+      for (let i: i32 = 0; i < oh; i++) {
+        const y0 = i * sh - ph;
+        for (let j: i32 = 0; j < ow; j++) {
+          const x0 = j * sw - pw;
+          let acc: f32 = 0;
+          for (let a: i32 = 0; a < kh; a++) {
+            const y = y0 + a * dh;
+            if (y < 0 || y >= h) continue;
+            const line = plane + (<usize>(y * w) << 2);
+            const krow = kernel + (<usize>(a * kw) << 2);
+            for (let e: i32 = 0; e < kw; e++) {
+              const xx = x0 + e * dw;
+              if (xx >= 0 && xx < w) acc += load<f32>(line + (<usize>xx << 2)) * load<f32>(krow + (<usize>e << 2));
+            }
+          }
+          store<f32>(o, acc);
+          o += 4;
+        }
+      }
+    }
+  }
+}
+
+/** dx (cleared here) from δ [n, c·mult, oh, ow]: each δ spread over its window, weighted by the kernel. */
+export function depthwiseInputGradF32(
+  d: usize, wt: usize, dx: usize, n: i32, c: i32, h: i32, w: i32, mult: i32,
+  kh: i32, kw: i32, oh: i32, ow: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): void {
+  memory.fill(dx, 0, <usize>(n * c * h * w) << 2);
+  let s = d;
+  for (let b: i32 = 0; b < n; b++) {
+    for (let oc: i32 = 0; oc < c * mult; oc++) {
+      const plane = dx + (<usize>((b * c + oc / mult) * h * w) << 2);
+      const kernel = wt + (<usize>(oc * kh * kw) << 2);
+      for (let i: i32 = 0; i < oh; i++) {
+        const y0 = i * sh - ph;
+        for (let j: i32 = 0; j < ow; j++) {
+          const x0 = j * sw - pw;
+          const g = load<f32>(s);
+          s += 4;
+          for (let a: i32 = 0; a < kh; a++) {
+            const y = y0 + a * dh;
+            if (y < 0 || y >= h) continue;
+            const line = plane + (<usize>(y * w) << 2);
+            const krow = kernel + (<usize>(a * kw) << 2);
+            for (let e: i32 = 0; e < kw; e++) {
+              const xx = x0 + e * dw;
+              if (xx >= 0 && xx < w) {
+                const at = line + (<usize>xx << 2);
+                store<f32>(at, load<f32>(at) + g * load<f32>(krow + (<usize>e << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dW[oc, 0, a, e] = Σ_{b,i,j} x[b, oc/mult, …]·δ[b, oc, i, j], summed in increasing position order. */
+export function depthwiseWeightGradF32(
+  x: usize, d: usize, dwt: usize, n: i32, c: i32, h: i32, w: i32, mult: i32,
+  kh: i32, kw: i32, oh: i32, ow: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): void {
+  for (let oc: i32 = 0; oc < c * mult; oc++) {
+    for (let a: i32 = 0; a < kh; a++) {
+      for (let e: i32 = 0; e < kw; e++) {
+        let acc: f32 = 0;
+        for (let b: i32 = 0; b < n; b++) {
+          const plane = x + (<usize>((b * c + oc / mult) * h * w) << 2);
+          const grad = d + (<usize>((b * c * mult + oc) * oh * ow) << 2);
+          for (let i: i32 = 0; i < oh; i++) {
+            const y = i * sh - ph + a * dh;
+            if (y < 0 || y >= h) continue;
+            const line = plane + (<usize>(y * w) << 2);
+            const grow = grad + (<usize>(i * ow) << 2);
+            for (let j: i32 = 0; j < ow; j++) {
+              const xx = j * sw - pw + e * dw;
+              if (xx >= 0 && xx < w) acc += load<f32>(line + (<usize>xx << 2)) * load<f32>(grow + (<usize>j << 2));
+            }
+          }
+        }
+        store<f32>(dwt + (<usize>((oc * kh + a) * kw + e) << 2), acc);
+      }
+    }
+  }
+}

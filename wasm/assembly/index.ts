@@ -9,5 +9,5 @@ export * from './reduce';
 export * from './gather';
 export * from './optim';
 export { binaryF32, compareF32, unaryF32, whereF32 } from './elementwise';
-export { im2rowF32, row2imF32 } from './conv';
+export { im2rowF32, row2imF32, depthwiseF32, depthwiseInputGradF32, depthwiseWeightGradF32 } from './conv';
 export { maxPool2dIndicesF32 } from './pool';

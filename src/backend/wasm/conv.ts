@@ -10,7 +10,8 @@
  * Every product has the positions (the large dimension) as its rows or its depth, so the threads
  * split it and the small weight is what gets packed. Everything a call needs is taken as scratch
  * up front (withOperands), so no view detaches mid-call. Other dtypes and tiny convolutions run
- * the cpu kernels (im2col over the JS product). Max pooling's window argmax is here too.
+ * the cpu kernels (im2col over the JS product). Depthwise convolutions (groups = channels) run
+ * direct loops instead; max pooling's window argmax is here too.
  */
 import type { KernelArgs } from '../backend.js';
 import { cpuKernels } from '../cpu/kernels.js';
@@ -42,12 +43,29 @@ function transposedGrad(d: number, dt: number, g: ConvGeometry, s: Sizes, group:
 const isF32 = (args: KernelArgs<'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>): boolean =>
   args.out instanceof Float32Array && args.inputs.every((a) => a instanceof Float32Array);
 
-const small = (s: Sizes): boolean => s.og * s.K * s.P < SMALL_CONV;
+const small = (s: Sizes, g: ConvGeometry): boolean => g.p.groups * s.og * s.K * s.P < SMALL_CONV;
+
+/** groups = input channels: each output channel reads one input channel (direct loops, no im2row). */
+const depthwise = (g: ConvGeometry): boolean => g.p.groups === g.c;
+
+type DirectKernel = 'depthwiseF32' | 'depthwiseInputGradF32' | 'depthwiseWeightGradF32';
+
+/** A depthwise kernel on operands (a, b) → out, in place; false where the memory cannot hold the copies. */
+function direct(kernel: DirectKernel, args: KernelArgs<'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>, g: ConvGeometry): boolean {
+  const p = g.p;
+  return withOperands(args.inputs, args.out, 0, ({ inputs: [a, b], out }) => {
+    kernelsOrThrow()[kernel](a!, b!, out, g.n, g.c, g.h, g.w, g.o / g.c, g.kh, g.kw, g.oh, g.ow, p.stride[0], p.stride[1], p.padding[0], p.padding[2], p.dilation[0], p.dilation[1]);
+  });
+}
 
 export function conv2dKernel(args: KernelArgs<'conv2d'>): void {
   const g = geometry(args.shapes[0]!, args.shapes[1]!, args.outShape, args.params);
   const s = sizesOf(g);
-  if (!isF32(args) || small(s)) return cpuKernels.conv2d(args);
+  if (!isF32(args) || small(s, g)) return cpuKernels.conv2d(args);
+  if (depthwise(g)) {
+    if (!direct('depthwiseF32', args, g)) cpuKernels.conv2d(args);
+    return;
+  }
   const inPlace = s.og % 8 === 0 && s.P % 4 === 0;
   const rowsBytes = align(4 * s.P * s.K);
   const yBytes = align(4 * s.P * s.og);
@@ -67,7 +85,11 @@ export function conv2dKernel(args: KernelArgs<'conv2d'>): void {
 export function conv2dInputGradKernel(args: KernelArgs<'conv2dInputGrad'>): void {
   const g = geometry(args.outShape, args.shapes[1]!, args.shapes[0]!, args.params);
   const s = sizesOf(g);
-  if (!isF32(args) || small(s)) return cpuKernels.conv2dInputGrad(args);
+  if (!isF32(args) || small(s, g)) return cpuKernels.conv2dInputGrad(args);
+  if (depthwise(g)) {
+    if (!direct('depthwiseInputGradF32', args, g)) cpuKernels.conv2dInputGrad(args);
+    return;
+  }
   const inPlace = s.K % 8 === 0 && s.P % 4 === 0;
   const dtBytes = align(4 * s.P * s.og);
   const rowsBytes = align(4 * s.P * s.K);
@@ -90,7 +112,11 @@ export function conv2dInputGradKernel(args: KernelArgs<'conv2dInputGrad'>): void
 export function conv2dWeightGradKernel(args: KernelArgs<'conv2dWeightGrad'>): void {
   const g = geometry(args.shapes[0]!, args.outShape, args.shapes[1]!, args.params);
   const s = sizesOf(g);
-  if (!isF32(args) || small(s)) return cpuKernels.conv2dWeightGrad(args);
+  if (!isF32(args) || small(s, g)) return cpuKernels.conv2dWeightGrad(args);
+  if (depthwise(g)) {
+    if (!direct('depthwiseWeightGradF32', args, g)) cpuKernels.conv2dWeightGrad(args);
+    return;
+  }
   const inPlace = s.og % 8 === 0 && s.K % 4 === 0;
   const rowsBytes = align(4 * s.P * s.K);
   const dtBytes = align(4 * s.P * s.og);

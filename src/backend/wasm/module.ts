@@ -44,6 +44,9 @@ export interface KernelExports {
   readonly im2rowF32: (x: number, rows: number, n: number, c: number, h: number, w: number, c0: number, cg: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
   readonly row2imF32: (rows: number, dx: number, n: number, c: number, h: number, w: number, c0: number, cg: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
   readonly maxPool2dIndicesF32: (x: number, out: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number) => void;
+  readonly depthwiseF32: (a: number, b: number, out: number, n: number, c: number, h: number, w: number, mult: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
+  readonly depthwiseInputGradF32: (a: number, b: number, out: number, n: number, c: number, h: number, w: number, mult: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
+  readonly depthwiseWeightGradF32: (a: number, b: number, out: number, n: number, c: number, h: number, w: number, mult: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
   readonly whereF32: (c: number, a: number, b: number, out: number, rows: number, cols: number, cRow: number, cCol: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
 }
 
