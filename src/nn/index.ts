@@ -50,3 +50,7 @@ export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } fro
 export { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 export type { BatchNormLayerOptions, GroupNormLayerOptions } from './normalization.js';
 export { Dropout2d } from './dropout.js';
+// cli
+export { Unflatten } from './unflatten.js';
+export { RandomShift } from './augment.js';
+export type { RandomShiftOptions } from './augment.js';

@@ -9,6 +9,9 @@ import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
 import { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 import { Sequential } from './sequential.js';
+// cli
+import { unflattenFactory } from './unflatten.js';
+import { randomShiftFactory } from './augment.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -148,6 +151,9 @@ const factories = new Map<string, ModuleFactory>([
       return new Dropout2d(p, seed === undefined ? {} : { seed });
     },
   ],
+  // cli
+  ['Unflatten', unflattenFactory],
+  ['RandomShift', randomShiftFactory],
 ]);
 
 const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -196,9 +202,15 @@ export function moduleTypes(): string[] {
  * const config = mlp([2, 8, 1], { seed: 0 }).config();
  * moduleFromConfig(config).describe(); // 'Sequential'
  */
-export function moduleFromConfig(config: ModuleConfig, options: { /** At most this many parameter values (a model file: what its stored bytes can hold). */ maxParameters?: number } = {}): Module {
+export function moduleFromConfig(
+  config: ModuleConfig,
+  options: {
+    /** At most this many parameter values (a model file: what its stored bytes can hold). */ maxParameters?: number;
+    /** Seed of the initial weights (default 0), for a description built to be trained rather than loaded. */ seed?: number;
+  } = {},
+): Module {
   // A generator of its own: rebuilding a model must not move the global random state.
-  const generator = new Generator(0);
+  const generator = new Generator(options.seed ?? 0);
   const budget = options.maxParameters ?? Infinity;
   let claimed = 0;
   const reserve = (count: number, path: string): void => {
