@@ -6,7 +6,7 @@
 // the losses of its first training steps, or the mean of its output, which run.mjs compares.
 // `facts` say how the runner ran: backend, wasm build, SIMD, threads, wasm memory.
 import { chainrule } from './chainrule.mjs';
-import { firstLosses, timeBatched, quick } from './common.mjs';
+import { CONV, firstLosses, timeBatched, quick } from './common.mjs';
 import { tfjs } from './tfjs.mjs';
 
 const [runner, workload] = process.argv.slice(2);
@@ -65,19 +65,23 @@ const FIGURES = {
   mlp1024: (ms) => ({ samplesPerSecond: (128 * 1000) / ms }),
   tiny32: (ms) => ({ microseconds: ms * 1000 }),
   tutorial: (ms) => ({ microseconds: ms * 1000 }),
+  cnn64: (ms) => ({ samplesPerSecond: (64 * 1000) / ms }),
+  conv16: (ms) => ({ gflops: (3 * CONV.flops) / (ms * 1e6) }),
 };
 if (FIGURES[workload] === undefined) throw new Error(`unknown workload ${workload}`);
 
 const rssBefore = process.memoryUsage().rss;
 let result = null;
+let unsupported;
 if (lib[workload] !== undefined) {
-  const { ms, check } = await lib[workload]();
-  result = { ms, ...FIGURES[workload](ms), check };
+  const out = await lib[workload]();
+  if (out.unsupported !== undefined) unsupported = out.unsupported;
+  else result = { ms: out.ms, ...FIGURES[workload](out.ms), check: out.check };
 }
 // Read after the workload: the wasm memory has grown to what the workload needed.
 const facts = lib.facts();
 // Peak resident memory of this process (the whole run of the case), and its growth over the workload.
 const peakRss = process.resourceUsage().maxRSS * 1024;
-process.stdout.write(JSON.stringify({ runner, workload, result, facts, peakRssBytes: peakRss, peakRssGrowthBytes: Math.max(0, peakRss - rssBefore) }) + '\n');
+process.stdout.write(JSON.stringify({ runner, workload, result, ...(unsupported === undefined ? {} : { unsupported }), facts, peakRssBytes: peakRss, peakRssGrowthBytes: Math.max(0, peakRss - rssBefore) }) + '\n');
 // The threaded tfjs build keeps worker threads alive.
 process.exit(0);

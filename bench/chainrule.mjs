@@ -1,7 +1,7 @@
 // chainrule's side of every workload, through the public API only (what a user would write).
 // Its backends compute synchronously, so an op's work is done when the call returns; a result
 // is read back only where a user needs it (inference's output, the losses for the cross-check).
-import { MLP, MLP_LARGE, REPS, TINY, firstLosses, initialWeights, meanOf, mnistLike, quick, timeBatched, timeIt, tinyData, uniform } from './common.mjs';
+import { CONV, MLP, MLP_LARGE, REPS, TINY, cnnWeights, firstLosses, initialWeights, meanOf, mnistLike, quick, timeBatched, timeIt, tinyData, uniform } from './common.mjs';
 
 export async function chainrule(backend) {
   const cr = await import('../dist/src/index.js');
@@ -98,6 +98,48 @@ export async function chainrule(backend) {
       };
       const check = firstLosses(() => step().item());
       return { ms: timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 2000, batches: 9, per: 1000 }), check };
+    },
+    cnn64() {
+      const w = cnnWeights();
+      const model = new cr.Sequential(
+        new cr.Conv2d(1, 8, 3, { padding: 1 }), new cr.ReLU(), new cr.MaxPool2d(2),
+        new cr.Conv2d(8, 16, 3, { padding: 1 }), new cr.ReLU(), new cr.MaxPool2d(2),
+        new cr.Flatten(), new cr.Linear(784, 10),
+      );
+      model.loadStateDict({
+        '0.weight': cr.tensor(w.conv1, { shape: [8, 1, 3, 3] }), '0.bias': cr.zeros([8]),
+        '3.weight': cr.tensor(w.conv2, { shape: [16, 8, 3, 3] }), '3.bias': cr.zeros([16]),
+        '7.weight': cr.tensor(w.fc, { shape: [784, 10] }).transpose(), '7.bias': cr.zeros([10]),
+      });
+      const opt = new cr.SGD(model.parameters(), { lr: 0.01 });
+      const { x, y } = mnistLike(64, 1);
+      const xs = cr.tensor(x, { shape: [64, 1, 28, 28] });
+      const ys = cr.tensor(y, { shape: [64] });
+      const step = () => {
+        opt.zeroGrad();
+        const loss = cr.crossEntropy(model.forward(xs), ys);
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const check = firstLosses(() => step().item());
+      return { ms: timeIt(step, REPS.cnn), check };
+    },
+    conv16() {
+      const { batch, channels, size } = CONV;
+      const x = cr.tensor(uniform(batch * channels * size * size, 21, -1, 1), { shape: [batch, channels, size, size], requiresGrad: true });
+      const w = cr.tensor(uniform(channels * channels * 9, 22, -0.05, 0.05), { shape: [channels, channels, 3, 3], requiresGrad: true });
+      const up = cr.tensor(uniform(batch * channels * size * size, 23, -1, 1), { shape: [batch, channels, size, size] });
+      // Forward, then both gradients (input and weight) for a fixed upstream gradient.
+      const pass = () => {
+        x.grad = null;
+        w.grad = null;
+        const y = cr.conv2d(x, w, null, { padding: 1 });
+        y.backward(up);
+        return y;
+      };
+      const check = [meanOf(pass().data()), meanOf(w.grad.data())];
+      return { ms: timeIt(pass, REPS.conv), check };
     },
     tutorial() {
       const model = cr.tutorialNetwork({ dtype: 'float32' });

@@ -89,6 +89,21 @@ export function initialWeights(sizes) {
   return ws;
 }
 
+/**
+ * The CNN step's initial weights (issue 16's bench: [64,1,28,28] → conv 1→8 3×3 pad 1, ReLU,
+ * max-pool 2, conv 8→16 3×3 pad 1, ReLU, max-pool 2, flatten, linear 784→10), the same for every
+ * implementation: conv weights [out, in, kH, kW] (PyTorch's layout) uniform in ±1/√fanIn, the
+ * linear weight [in, out] with its 784 inputs in (channel, row, column) order; biases zero.
+ */
+export function cnnWeights() {
+  const next = lcg(777);
+  const draw = (n, fanIn) => Float32Array.from({ length: n }, () => (2 * next() - 1) / Math.sqrt(fanIn));
+  return { conv1: draw(8 * 9, 9), conv2: draw(16 * 8 * 9, 72), fc: draw(784 * 10, 784) };
+}
+
+/** The conv-alone workload: x [16, 64, 32, 32], weight [64, 64, 3, 3], padding 1; its forward multiply-adds × 2. */
+export const CONV = { batch: 16, channels: 64, size: 32, flops: 2 * 16 * 64 * 32 * 32 * 64 * 9 };
+
 /** A checksum of an output for the cross-check: the mean of its entries. */
 export function meanOf(data) {
   let sum = 0;
@@ -108,4 +123,6 @@ export const REPS = {
   elementwise: quick ? { warm: 1, reps: 2 } : { warm: 10, reps: 41, budgetMs: 3000 },
   mlp: quick ? { warm: 1, reps: 2 } : { warm: 5, reps: 30, budgetMs: 6000 },
   mlpLarge: quick ? { warm: 0, reps: 1 } : { warm: 2, reps: 10, budgetMs: 6000 },
+  cnn: quick ? { warm: 1, reps: 2 } : { warm: 3, reps: 20, budgetMs: 8000 },
+  conv: quick ? { warm: 0, reps: 1 } : { warm: 1, reps: 7, budgetMs: 8000 },
 };

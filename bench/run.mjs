@@ -4,6 +4,7 @@
 // machine's FMA peak (bench/peak.c) and issue 15's targets, met or not; writes
 // bench-output/results.json (and FILE with --json FILE).
 //   --quick         each case briefly, two at a time (a smoke test, not a measurement)
+//   --only A,B      only these workloads
 //   --relaxed-simd  runs every case with node --experimental-wasm-relaxed-simd (Node 20 has
 //                   relaxed SIMD only behind that flag), for the relaxed-SIMD figures
 // tfjs wasm runs twice per workload, as the build Node picks (SIMD, one thread) and as its
@@ -24,7 +25,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const chainruleBackends = (process.env.CHAINRULE_BENCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
 const runners = [...chainruleBackends.map((b) => `chainrule-${b}`), 'tfjs-cpu', 'tfjs-wasm'];
 const columns = [...runners, 'plain-js'];
-const WORKLOADS = ['matmul1024', 'sigmoid1e6', 'add1e6', 'sum1000', 'infer1', 'mlp64', 'mlp256', 'mlp1024', 'tiny32', 'tutorial'];
+const ALL_WORKLOADS = ['matmul1024', 'sigmoid1e6', 'add1e6', 'sum1000', 'infer1', 'mlp64', 'mlp256', 'mlp1024', 'tiny32', 'tutorial', 'cnn64', 'conv16'];
+// --only a,b: just these workloads (a partial run: targets needing the others read as not measured).
+const onlyAt = process.argv.indexOf('--only');
+const WORKLOADS = onlyAt < 0 ? ALL_WORKLOADS : process.argv[onlyAt + 1].split(',').filter((w) => ALL_WORKLOADS.includes(w));
+if (WORKLOADS.length === 0) throw new Error(`bench: --only takes workloads among ${ALL_WORKLOADS.join(', ')}`);
 // The smoke run skips the threaded build (its workers make each case slower to start).
 const TFJS_WASM_BUILDS = quick ? ['tfjs-wasm'] : ['tfjs-wasm', 'tfjs-wasm-threaded'];
 const nodeFlags = relaxed ? ['--experimental-wasm-relaxed-simd'] : [];
@@ -86,7 +91,9 @@ for (const workload of WORKLOADS) {
   for (const runner of columns) {
     if (runner === 'tfjs-wasm') {
       const builds = raw.filter((r) => r.workload === workload && TFJS_WASM_BUILDS.includes(r.runner));
-      const best = builds.reduce((a, b) => (b.result.ms < a.result.ms ? b : a));
+      // A build that cannot run the workload (result null) loses to one that can.
+      const ms = (r) => r.result?.ms ?? Infinity;
+      const best = builds.reduce((a, b) => (ms(b) < ms(a) ? b : a));
       results.push({ ...best, runner: 'tfjs-wasm', build: best.runner, builds });
     } else {
       const r = raw.find((q) => q.workload === workload && q.runner === runner);
@@ -138,7 +145,7 @@ const lines = [
     '',
     '| target | measured | met |',
     '|---|---|---|',
-    ...ts.map((t) => `| ${t.name} | ${t.ratio === null ? 'n/a' : `${t.ratio.toFixed(2)}×`}${t.note ? ` (${t.note})` : ''} | ${t.met === null ? 'not measured' : t.met ? 'met' : 'not met'} |`),
+    ...ts.map((t) => `| ${t.name} | ${t.ratio === null ? 'n/a' : `${t.ratio.toFixed(2)}×`}${t.note ? ` (${t.note})` : ''} | ${t.info === true ? 'for information' : t.met === null ? 'not measured' : t.met ? 'met' : 'not met'} |`),
     '',
     `Other ratios against tfjs wasm (no target): ${['mlp1024', 'tutorial'].map((w) => { const a = results.find((r) => r.runner === runner && r.workload === w); const b = results.find((r) => r.runner === 'tfjs-wasm' && r.workload === w); return `${w} ${a && b ? (b.result.ms / a.result.ms).toFixed(2) : 'n/a'}×`; }).join(', ')}.`,
     '',

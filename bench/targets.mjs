@@ -2,7 +2,7 @@
 
 /** A case's figure in words. */
 export function describe(r) {
-  if (r.result === null) return '—';
+  if (r.result === null) return r.unsupported === undefined ? '—' : `cannot run (${r.unsupported.slice(0, 60)})`;
   const x = r.result;
   if (x.gflops !== undefined) return `${x.gflops.toFixed(2)} GFLOP/s`;
   if (x.nsPerElement !== undefined) return `${x.ms.toFixed(2)} ms (${x.nsPerElement.toFixed(2)} ns/el)`;
@@ -49,5 +49,15 @@ export function targetsFor(me, results, peak) {
     const ratio = mine / leanest.peakRssBytes;
     targets.push({ name: 'peak memory, MLP batch 64, ≤ 1× tfjs wasm', ratio, met: ratio <= 1, note: `${(mine / 2 ** 20).toFixed(0)} vs ${(leanest.peakRssBytes / 2 ** 20).toFixed(0)} MiB peak RSS (${leanest.runner === 'tfjs-wasm' ? '1 thread' : 'threaded'})` });
   }
+  // Issue 16: the CNN step against the fastest tfjs backend that runs it; the conv's rate beside the matmul's.
+  const cnnPeers = ['tfjs-cpu', 'tfjs-wasm'].filter((p) => Number.isFinite(ms(p, 'cnn64')));
+  const fastest = cnnPeers.reduce((a, b) => (ms(b, 'cnn64') < ms(a, 'cnn64') ? b : a), cnnPeers[0]);
+  targets.push(
+    fastest === undefined
+      ? { name: 'CNN step ≥ 5× the fastest tfjs backend', ratio: null, met: null, note: 'no tfjs backend ran it' }
+      : { name: 'CNN step ≥ 5× the fastest tfjs backend', ...at(speedup('cnn64', fastest), 5), note: `against ${fastest === 'tfjs-cpu' ? 'tfjs cpu' : versus('cnn64')}` },
+  );
+  const conv = row(me, 'conv16')?.result?.gflops;
+  if (conv !== undefined) targets.push({ name: 'conv2d forward + backward, GFLOP/s against the matmul 1024\'s (for information)', ratio: gflops === undefined ? null : conv / gflops, met: null, info: true, note: `${conv.toFixed(1)} vs ${gflops?.toFixed(1) ?? '—'} GFLOP/s` });
   return targets;
 }

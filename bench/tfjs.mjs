@@ -3,7 +3,7 @@
 // what it returns looking for tensors, ~1.4 s for a 1M-element typed array), fused matMul + bias
 // + activation for inference, minimize under tidy for training. Its cpu and wasm backends compute
 // synchronously; dataSync only copies out, and is kept where a user reads the result.
-import { MLP, MLP_LARGE, REPS, TINY, firstLosses, initialWeights, meanOf, mnistLike, quick, timeBatched, timeIt, tinyData, uniform } from './common.mjs';
+import { CONV, MLP, MLP_LARGE, REPS, TINY, cnnWeights, firstLosses, initialWeights, meanOf, mnistLike, quick, timeBatched, timeIt, tinyData, uniform } from './common.mjs';
 import { enableThreadedTfjsWasm } from './tfjsThreads.mjs';
 
 /** backend: 'cpu', 'wasm' (the build tfjs picks in Node: SIMD, one thread) or 'wasm-threaded'. */
@@ -56,6 +56,16 @@ export async function tfjs(backend) {
     const xs = tf.tensor2d(x, [batch, 784]);
     const ys = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
     return trainStep(params, () => tf.losses.softmaxCrossEntropy(ys, forward(params, xs, tf.relu)), 0.01, (step) => timeIt(step, reps));
+  };
+
+  /** A workload this backend cannot run (tfjs wasm registers no kernel for some convolution gradients): its error, instead of a figure. */
+  const unsupportedAs = (run) => {
+    try {
+      return run();
+    } catch (e) {
+      if (/not registered|not yet implemented|not supported/i.test(String(e?.message))) return { unsupported: String(e.message).split('\n')[0] };
+      throw e;
+    }
   };
 
   /** An op's output, read once for the cross-check; timed as the op and its dispose. */
@@ -131,6 +141,57 @@ export async function tfjs(backend) {
       const ys = tf.tensor2d(y, [32, 1]);
       const loss = () => tf.losses.meanSquaredError(ys, forward(params, xs, tf.tanh));
       return trainStep(params, loss, 0.03, (step) => timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 300, batches: 7, per: 300 }));
+    },
+    cnn64() {
+      const w = cnnWeights();
+      // tfjs convolves NHWC with filters [kH, kW, in, out]: the same weights, permuted; the linear
+      // layer's inputs reordered from (channel, row, column) to tfjs's flatten order (row, column, channel).
+      const hwio = (oihw, o, i) => {
+        const out = new Float32Array(9 * i * o);
+        for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let k = 0; k < 9; k++) out[(k * i + b) * o + a] = oihw[(a * i + b) * 9 + k];
+        return out;
+      };
+      const fc = new Float32Array(7840);
+      for (let c = 0; c < 16; c++) for (let p = 0; p < 49; p++) for (let o = 0; o < 10; o++) fc[(p * 16 + c) * 10 + o] = w.fc[(c * 49 + p) * 10 + o];
+      const f1 = tf.variable(tf.tensor4d(hwio(w.conv1, 8, 1), [3, 3, 1, 8]));
+      const b1 = tf.variable(tf.zeros([8]));
+      const f2 = tf.variable(tf.tensor4d(hwio(w.conv2, 16, 8), [3, 3, 8, 16]));
+      const b2 = tf.variable(tf.zeros([16]));
+      const fw = tf.variable(tf.tensor2d(fc, [784, 10]));
+      const fb = tf.variable(tf.zeros([10]));
+      const { x, y } = mnistLike(64, 1);
+      const xs = tf.tensor4d(x, [64, 28, 28, 1]);
+      const ys = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
+      const loss = () => {
+        const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(xs, f1, 1, 'same'), b1)), 2, 2, 'valid');
+        const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, f2, 1, 'same'), b2)), 2, 2, 'valid');
+        return tf.losses.softmaxCrossEntropy(ys, tf.add(tf.matMul(tf.reshape(h2, [64, 784]), fw), fb));
+      };
+      return unsupportedAs(() => trainStep({ bs: [b1] }, loss, 0.01, (step) => timeIt(step, REPS.cnn)));
+    },
+    conv16() {
+      // tfjs cpu's convolution gradients are plain loops: one pass here ran for minutes (a --quick
+      // case did not finish in 10 minutes on the 2-core machine), too long to time in this run.
+      if (backend === 'cpu') return { unsupported: 'not timed: tfjs cpu needs minutes per pass at this size' };
+      const { batch, channels, size } = CONV;
+      // The same values as chainrule's NCHW tensors, transposed to NHWC and [kH, kW, in, out].
+      const nchw = (data) => tf.tidy(() => tf.transpose(tf.tensor4d(data, [batch, channels, size, size]), [0, 2, 3, 1]));
+      const x = nchw(uniform(batch * channels * size * size, 21, -1, 1));
+      const f = tf.tidy(() => tf.transpose(tf.tensor4d(uniform(channels * channels * 9, 22, -0.05, 0.05), [channels, channels, 3, 3]), [2, 3, 1, 0]));
+      const up = nchw(uniform(batch * channels * size * size, 23, -1, 1));
+      const grads = tf.grads((a, b) => tf.conv2d(a, b, 1, 'same'));
+      const pass = () => {
+        const y = tf.conv2d(x, f, 1, 'same');
+        const [dx, df] = grads([x, f], up);
+        dx.dataSync();
+        return { y, dx, df };
+      };
+      return unsupportedAs(() => {
+        const first = pass();
+        const check = [meanOf(first.y.dataSync()), meanOf(first.df.dataSync())];
+        tf.dispose([first.y, first.dx, first.df]);
+        return { ms: timeIt(() => tf.dispose(Object.values(pass())), REPS.conv), check };
+      });
     },
     tutorial() {
       const w1 = tf.variable(tf.scalar(0.4));

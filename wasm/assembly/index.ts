@@ -9,3 +9,4 @@ export * from './reduce';
 export * from './gather';
 export * from './optim';
 export { binaryF32, compareF32, unaryF32, whereF32 } from './elementwise';
+export { im2rowF32, row2imF32 } from './conv';

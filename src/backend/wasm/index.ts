@@ -3,7 +3,8 @@
  * kernels for what has no wasm kernel yet, and WebAssembly SIMD kernels (wasm/assembly/) that
  * read and write the blocks in place: the matrix products, transposes and SGD's axpy (matmul.ts),
  * the float32 elementwise ops (elementwise.ts), reductions, log softmax, gather and scatterAdd
- * (reduce.ts) and the optimizers' fused updates (optim.ts). Large products are shared among
+ * (reduce.ts), the optimizers' fused updates (optim.ts) and the convolutions (conv.ts: im2row and
+ * the packed product). Large products are shared among
  * worker threads (threads.ts).
  *
  * Tensors below SMALL_BYTES (16 KiB) stay JS typed arrays (the tutorial's scalars, a batch-1
@@ -21,6 +22,7 @@ import { allocateBlock, BYTES_PER_ELEMENT, nextEpoch } from './heap.js';
 import { elementwiseKernels } from './elementwise.js';
 import { axpyFloat32, linearKernel, matmulKernel, permuteKernel } from './matmul.js';
 import { updateFloat32 } from './optim.js';
+import { conv2dInputGradKernel, conv2dKernel, conv2dWeightGradKernel } from './conv.js';
 import { argmaxKernel, argminKernel, gatherKernel, logSoftmaxKernel, maxKernel, scatterAddKernel, sumKernel } from './reduce.js';
 
 export { wasmSupported, wasmThreads, wasmBuild, type WasmBuild, wasmMemoryLimit, setWasmMemoryLimitForTesting, wasmMemoryGrowths } from './module.js';
@@ -67,6 +69,9 @@ export const wasmBackend: Backend = {
     logSoftmax: logSoftmaxKernel,
     gather: gatherKernel,
     scatterAdd: scatterAddKernel,
+    conv2d: conv2dKernel,
+    conv2dInputGrad: conv2dInputGradKernel,
+    conv2dWeightGrad: conv2dWeightGradKernel,
   },
   allocate,
   adopt,

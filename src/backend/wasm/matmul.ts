@@ -27,6 +27,67 @@ export function wasmProductBytes(m: number, k: number, n: number): number {
 }
 
 /**
+ * The scratch bytes gemmAt needs: B packed (k × n rounded to 8), A copied with padding rows where
+ * m is not a multiple of 4, and C computed in a padded block unless it is written in place.
+ */
+export function gemmScratchBytes(m: number, k: number, n: number, cInPlace: boolean): number {
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
+  return 4 * k * n8 + (m4 !== m ? 4 * m4 * k : 0) + (cInPlace ? 0 : 4 * m4 * n8) + 64;
+}
+
+/**
+ * C (m × n, row-major at byte offset c) = op(A) · op(B) with every operand at a byte offset of the
+ * module's memory and `extra` pointing at gemmScratchBytes(m, k, n, cInPlace) bytes of scratch
+ * (nothing is allocated: views stay valid). `cInPlace` (n a multiple of 8, m of 4): the kernel
+ * writes C directly; else it computes a padded block in scratch and copies the m × n part out.
+ * Shared among worker threads where the cost model says they pay (threadCost.ts).
+ */
+export function gemmAt(aAt: number, bAt: number, c: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, extra: number, cInPlace: boolean): void {
+  const w = kernelsOrThrow();
+  const m4 = Math.ceil(m / 4) * 4;
+  const n8 = Math.ceil(n / 8) * 8;
+  const padA = m4 !== m;
+  const packBytes = 4 * k * n8;
+  const aBytes = padA ? 4 * m4 * k : 0;
+  const pk = Math.ceil(extra / 16) * 16;
+  const aPtr = padA ? pk + packBytes : aAt;
+  const cPtr = cInPlace ? c : pk + packBytes + aBytes;
+  const rsA = transposeA ? 4 : k * 4;
+  const csA = transposeA ? m * 4 : 4;
+  const fill = (): void => {
+    if (padA) f32At(aPtr, m * k).set(f32At(aAt, m * k));
+    w.packB(bAt, pk, k, n, n8, transposeB ? 1 : 0);
+  };
+  const threads = helpers(m4, m * k * n, k * n8 + (padA ? m * k : 0));
+  if (threads === null) {
+    if (m * k * n < TIMED_PRODUCT) {
+      fill();
+      w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+    } else {
+      // Timed: one thread's rate and packing speed are what threads are weighed against (threadCost.ts).
+      const t0 = performance.now();
+      fill();
+      const t1 = performance.now();
+      w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
+      const t2 = performance.now();
+      if (t2 > t1) measured.rate = blend(measured.rate, (m4 * k * n8) / (t2 - t1));
+      measured.packRate = blend(measured.packRate, (k * n8) / Math.max(t1 - t0, 1e-3));
+    }
+  } else {
+    // The workers wake while this thread packs B.
+    const chunk = chunkRows(m4, threads.workers.length);
+    threads.pool.run({ a: aPtr, pk, c: cPtr, m4, k, n8, rsA, csA, chunk }, threads.workers, w.gemmPacked, fill);
+  }
+  if (!cInPlace) {
+    const dst = f32At(c, m * n);
+    const src = f32At(cPtr, m4 * n8);
+    if (n8 === n) dst.set(src.subarray(0, m * n));
+    else for (let i = 0; i < m; i++) dst.set(src.subarray(i * n8, i * n8 + n), i * n);
+  }
+}
+
+/**
  * out (m × n) = op(A) · op(B), float32, in wasm: A is m × k (k × m when `transposeA`), B is k × n
  * (n × k when `transposeB`). The kernel reads A with strides and packs B from either layout, so
  * no transposed copy is made. A is read in groups of 4 rows and C written in panels of 8
@@ -50,50 +111,9 @@ const wasmMatmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, m:
     if (!done) matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
     return;
   }
-  const m4 = Math.ceil(m / 4) * 4;
-  const n8 = Math.ceil(n / 8) * 8;
-  const padA = m4 !== m;
-  const cInPlace = n8 === n && m4 === m && inMemory(C);
-  const packBytes = 4 * k * n8;
-  const aBytes = padA ? 4 * m4 * k : 0;
-  const cBytes = cInPlace ? 0 : 4 * m4 * n8;
-  const done = withOperands([A, B], C, packBytes + aBytes + cBytes, ({ inputs, out: cOut, extra }) => {
-    const w = kernelsOrThrow();
-    const pk = extra;
-    const aPtr = padA ? extra + packBytes : inputs[0]!;
-    const cPtr = cInPlace ? cOut : extra + packBytes + aBytes;
-    const rsA = transposeA ? 4 : k * 4;
-    const csA = transposeA ? m * 4 : 4;
-    const fill = (): void => {
-      if (padA) f32At(aPtr, m * k).set(f32At(inputs[0]!, m * k));
-      w.packB(inputs[1]!, pk, k, n, n8, transposeB ? 1 : 0);
-    };
-    const threads = helpers(m4, m * k * n, k * n8 + (padA ? m * k : 0));
-    if (threads === null) {
-      if (m * k * n < TIMED_PRODUCT) {
-        fill();
-        w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
-      } else {
-        // Timed: one thread's rate and packing speed are what threads are weighed against (threadCost.ts).
-        const t0 = performance.now();
-        fill();
-        const t1 = performance.now();
-        w.gemmPacked(aPtr, pk, cPtr, m4, k, n8, rsA, csA);
-        const t2 = performance.now();
-        if (t2 > t1) measured.rate = blend(measured.rate, (m4 * k * n8) / (t2 - t1));
-        measured.packRate = blend(measured.packRate, (k * n8) / Math.max(t1 - t0, 1e-3));
-      }
-    } else {
-      // The workers wake while this thread packs B.
-      const chunk = chunkRows(m4, threads.workers.length);
-      threads.pool.run({ a: aPtr, pk, c: cPtr, m4, k, n8, rsA, csA, chunk }, threads.workers, w.gemmPacked, fill);
-    }
-    if (!cInPlace) {
-      const dst = f32At(cOut, m * n);
-      const src = f32At(cPtr, m4 * n8);
-      if (n8 === n) dst.set(src.subarray(0, m * n));
-      else for (let i = 0; i < m; i++) dst.set(src.subarray(i * n8, i * n8 + n), i * n);
-    }
+  const cInPlace = Math.ceil(n / 8) * 8 === n && Math.ceil(m / 4) * 4 === m && inMemory(C);
+  const done = withOperands([A, B], C, gemmScratchBytes(m, k, n, cInPlace), ({ inputs, out: cOut, extra }) => {
+    gemmAt(inputs[0]!, inputs[1]!, cOut, m, k, n, transposeA, transposeB, extra, cInPlace);
   });
   if (!done) matmulImpl(a, aOff, b, bOff, m, k, n, out, outOff, transposeA, transposeB);
 };

@@ -41,6 +41,8 @@ export interface KernelExports {
   readonly unaryF32: (op: number, x: number, out: number, n: number) => void;
   readonly binaryF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
   readonly compareF32: (op: number, a: number, b: number, out: number, rows: number, cols: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
+  readonly im2rowF32: (x: number, rows: number, n: number, c: number, h: number, w: number, c0: number, cg: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
+  readonly row2imF32: (rows: number, dx: number, n: number, c: number, h: number, w: number, c0: number, cg: number, kh: number, kw: number, oh: number, ow: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number) => void;
   readonly whereF32: (c: number, a: number, b: number, out: number, rows: number, cols: number, cRow: number, cCol: number, aRow: number, aCol: number, bRow: number, bCol: number) => void;
 }
 
