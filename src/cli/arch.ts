@@ -39,9 +39,11 @@ const conv = (inChannels: number, outChannels: number): ModuleConfig => ({ type:
  * LeNet-like, for the digits' 28×28 images. The 784 pixels of a row are unflattened to
  * [1, 28, 28] in the model itself, so a model file takes the same flat rows as an MLP's (a CSV
  * of 784 columns, or --data digits) and predict/evaluate need nothing more. RandomShift moves
- * each training image by up to 2 pixels (the identity in evaluation): on 8,000 images, without
- * it the same network stops near 97.3% on the test split (PyTorch, 8–10 epochs), with it 98%.
- * Eight and sixteen 5×5 filters: wider (16 and 32) is no more accurate here and 3.5× the work.
+ * each training image by up to 2 pixels (the identity in evaluation). Measured with PyTorch on
+ * the same split (scripts/oracles/digits_cnn.py and its exploration, 10 epochs): without the
+ * shifts this network stops near 97.3% on the test split, wide (16 and 32 filters) or not;
+ * with them 97.6%; with batch norm after each convolution as well, 98%+. Eight and sixteen 5×5
+ * filters, as 16 and 32 reach the same accuracy with 3.5× the work; 3×3 filters stop near 96.8%.
  */
 export function cnnPreset(seed: number): ModuleConfig {
   return {
@@ -50,9 +52,11 @@ export function cnnPreset(seed: number): ModuleConfig {
       { type: 'Unflatten', dim: 1, unflattenedSize: [1, 28, 28] },
       { type: 'RandomShift', maxShift: 2, seed },
       conv(1, 8),
+      { type: 'BatchNorm2d', numFeatures: 8 },
       { type: 'ReLU' },
       { type: 'MaxPool2d', kernelSize: 2 },
       conv(8, 16),
+      { type: 'BatchNorm2d', numFeatures: 16 },
       { type: 'ReLU' },
       { type: 'MaxPool2d', kernelSize: 2 },
       { type: 'Flatten' },
@@ -61,8 +65,8 @@ export function cnnPreset(seed: number): ModuleConfig {
   };
 }
 
-/** Adam at 0.002 annealed to 0 over 10 epochs on a cosine, batches of 32, all 8,000 images trained on (digits has its test split). */
-export const CNN_DEFAULTS: ArchDefaults = { lr: 0.002, epochs: 10, batchSize: 32, valSplit: 0, cosine: true };
+/** Adam at 0.003 annealed to 0 over 10 epochs on a cosine, batches of 32, all 8,000 images trained on (digits has its test split). */
+export const CNN_DEFAULTS: ArchDefaults = { lr: 0.003, epochs: 10, batchSize: 32, valSplit: 0, cosine: true };
 
 export const ARCH_PRESETS = ['cnn'] as const;
 

@@ -79,7 +79,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice(OPTIMIZER_NAMES), 'adam')
-    .option('--lr <rate>', 'learning rate (--arch cnn: 0.002, annealed to 0 on a cosine)', positiveNumber, 0.01)
+    .option('--lr <rate>', 'learning rate (--arch cnn: 0.003, annealed to 0 on a cosine)', positiveNumber, 0.01)
     .option('--epochs <n>', 'training epochs (--arch cnn: 10)', atMost(positiveInteger, MAX_EPOCHS, 'the number of epochs'), 100)
     .option('--batch-size <n>', 'samples per batch', atMost(positiveInteger, MAX_SAMPLES, 'the batch size'), 32)
     .option('--seed <n>', 'seed of the data, the initial weights and the shuffling', nonNegativeInteger, 0)
