@@ -198,3 +198,6 @@ export type { Dropout2dOptions } from './nn/dropout.js';
 export type { GeneratorState } from './random/generator.js';
 export { randomState, loadRandomState } from './train/randomState.js';
 export type { RandomState } from './train/randomState.js';
+// pooling
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
+export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';

@@ -50,6 +50,8 @@ export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } fro
 export { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 export type { BatchNormLayerOptions, GroupNormLayerOptions } from './normalization.js';
 export { Dropout2d } from './dropout.js';
+// pooling
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten } from './pooling.js';
 // cli
 export { Unflatten } from './unflatten.js';
 export { RandomShift } from './augment.js';

@@ -9,6 +9,8 @@ import { Linear } from './linear.js';
 import type { Module, ModuleConfig } from './module.js';
 import { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 import { Sequential } from './sequential.js';
+// pooling
+import { POOLING_FACTORIES } from './pooling.js';
 // cli
 import { unflattenFactory } from './unflatten.js';
 import { randomShiftFactory } from './augment.js';
@@ -151,6 +153,8 @@ const factories = new Map<string, ModuleFactory>([
       return new Dropout2d(p, seed === undefined ? {} : { seed });
     },
   ],
+  // pooling
+  ...POOLING_FACTORIES,
   // cli
   ['Unflatten', unflattenFactory],
   ['RandomShift', randomShiftFactory],

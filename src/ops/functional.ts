@@ -6,3 +6,5 @@ export * from './shape.js';
 export * from './indexing.js';
 export * from '../tensor/create.js';
 export * from './conv.js';
+// pooling
+export * from './pooling.js';

@@ -4,6 +4,7 @@ import { argmaxDef } from './primitives/argmax.js';
 import { argminDef } from './primitives/argmin.js';
 import { logSoftmaxDef } from './primitives/logSoftmax.js';
 import { maxDef } from './primitives/max.js';
+import { maxGradDef } from './primitives/maxGrad.js';
 import { sumDef } from './primitives/sum.js';
 import { AxisError, ValueError } from '../errors.js';
 import { toFloating } from '../tensor/dtype.js';
@@ -122,6 +123,14 @@ export function max(x: Tensor, axis?: Axis | ReduceOptions, keepdims?: boolean):
   const axes = normalizeAxes('max', args.axis, x.ndim);
   if (axes.length === 0) return x;
   return apply(maxDef, [x], { axes, keepdims: args.keepdims });
+}
+
+/**
+ * @internal max's backward step: ([x = m]/#ties)·g over the sorted, non-negative `axes`, for g
+ * and the max m in the kept shape (size 1 on those axes).
+ */
+export function maxGrad(g: Tensor, x: Tensor, m: Tensor, axes: readonly number[]): Tensor {
+  return apply(maxGradDef, [g, x, m], { axes });
 }
 
 /** Minimum over `axis`; the gradient is shared evenly among tied minima. */

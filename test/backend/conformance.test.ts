@@ -67,6 +67,9 @@ import {
   withBackend,
 } from '../../src/index.js';
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
+// pooling
+import { maxGrad } from '../../src/ops/reduce.js';
+import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pooling.js';
 import { apply } from '../../src/autograd/engine.js';
 import { PRIMITIVES } from '../../src/ops/primitives/index.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, PrimitiveParams, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
@@ -495,6 +498,81 @@ function gatherGrad(shape: readonly number[], dtype: DType, axis: number, indexS
 
 const movement = movementCases();
 
+// pooling
+/** max's backward step on x (its max taken by the max kernel) with a seeded upstream gradient in the kept shape. */
+function maxGradCase(label: string, x: () => Tensor, axes: readonly number[], dtype: DType = 'float32'): Case {
+  return {
+    label,
+    inputs: () => {
+      const t = x();
+      return [t, normal(t.shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype)];
+    },
+    run: (xs) => maxGrad(at(xs, 1), at(xs, 0), max(at(xs, 0), axes, true), axes),
+  };
+}
+
+/** Values drawn from a few levels, so windows and slices hold ties. */
+const levels = (shape: readonly number[], dtype: DType = 'float32'): Tensor => make(shape, dtype, (g) => g.integer(-2, 3) * 0.5);
+
+function poolIndexCase(label: string, x: () => Tensor, p: { kernelSize: number[]; stride: number[]; padding: number[]; dilation: number[]; outSize: number[] }): Case {
+  return { label, exact: true, inputs: () => [x()], run: (xs) => apply(PRIMITIVES.maxPool2dIndices, [at(xs, 0)], p) };
+}
+
+/** Average pooling forward and, through its gradient with a seeded upstream, the adjoint. */
+function avgCases(backward: boolean): Case[] {
+  const pool = (label: string, shape: readonly number[], dtype: DType, f: (x: Tensor) => Tensor): Case => ({
+    label: `${backward ? 'd/dx of ' : ''}${label} on [${shape.join(',')}] ${dtype}`,
+    inputs: () => [normal(shape, dtype, { requiresGrad: backward })],
+    run: (xs) => {
+      const y = f(at(xs, 0));
+      return backward ? gradients([y], [at(xs, 0)], { gradOutputs: [normal(y.shape, dtype, { seed: 97 })] }) : y;
+    },
+  });
+  return [
+    pool('avgPool2d 2', [4, 3, 8, 6], 'float32', (x) => avgPool2d(x, 2)),
+    pool('avgPool2d 3 stride 2 padding 1', [2, 3, 7, 9], 'float32', (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+    pool('avgPool2d 3 stride 2 padding 1 ceil mode without countIncludePad', [1, 2, 8, 7], 'float64', (x) => avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
+    pool('avgPool2d [2,3] stride 1 divisorOverride 5', [2, 2, 5, 6], 'float32', (x) => avgPool2d(x, [2, 3], { stride: 1, divisorOverride: 5 })),
+    pool('avgPool1d 4 stride 3 padding 2 ceil mode', [3, 2, 11], 'float32', (x) => avgPool1d(x, 4, { stride: 3, padding: 2, ceilMode: true })),
+    pool('adaptiveAvgPool2d to [3,4]', [2, 3, 7, 5], 'float64', (x) => adaptiveAvgPool2d(x, [3, 4])),
+    pool('adaptiveAvgPool2d to 1', [5, 4, 6, 6], 'float32', (x) => adaptiveAvgPool2d(x, 1)),
+    pool('avgPool2d 2 of an empty batch', [0, 3, 4, 4], 'float32', (x) => avgPool2d(x, 2)),
+  ];
+}
+
+function maxGradCases(): Case[] {
+  const withNaN = (): Tensor => tensor([[1, NaN, 3], [2, 2, -1], [-Infinity, -Infinity, -Infinity], [Infinity, 0, Infinity]]);
+  return [
+    maxGradCase('[3,4,5] over axis 1', () => normal([3, 4, 5]), [1]),
+    maxGradCase('[3,4,5] over axes 0 and 2', () => normal([3, 4, 5]), [0, 2]),
+    maxGradCase('[4,6] over every axis', () => normal([4, 6]), [0, 1]),
+    maxGradCase('[4,3,2,3,2,5] over axes 2 and 4 (pooling by reshape)', () => normal([4, 3, 2, 3, 2, 5]), [2, 4]),
+    maxGradCase('ties [5,6,4] over axis 2', () => levels([5, 6, 4]), [2]),
+    maxGradCase('ties [5,6,4] over axes 0 and 1', () => levels([5, 6, 4]), [0, 1]),
+    maxGradCase('float64 ties [3,8] over axis 1', () => levels([3, 8], 'float64'), [1], 'float64'),
+    maxGradCase('NaN, −∞ and +∞ slices [4,3] over axis 1', withNaN, [1]),
+    maxGradCase('int32 x [4,5] over axis 0', () => ints([4, 5]), [0]),
+    maxGradCase('empty [0,3] over axis 1', () => normal([0, 3]), [1]),
+  ];
+}
+
+function poolIndexCases(): Case[] {
+  const g = (k: number[], s: number[], p: number[], d: number[], o: number[]) => ({ kernelSize: k, stride: s, padding: p, dilation: d, outSize: o });
+  return [
+    poolIndexCase('2×2 stride 2 on [2,3,6,8]', () => normal([2, 3, 6, 8]), g([2, 2], [2, 2], [0, 0], [1, 1], [3, 4])),
+    poolIndexCase('3×3 stride 2 padding 1 on [1,2,7,5]', () => normal([1, 2, 7, 5]), g([3, 3], [2, 2], [1, 1], [1, 1], [4, 3])),
+    poolIndexCase('ceil mode 2×2 stride 2 on [1,1,5,5]', () => normal([1, 1, 5, 5]), g([2, 2], [2, 2], [0, 0], [1, 1], [3, 3])),
+    poolIndexCase('dilation 2, 3×2 stride 1 on [2,1,7,6]', () => normal([2, 1, 7, 6]), g([3, 2], [1, 1], [1, 0], [2, 2], [5, 4])),
+    poolIndexCase('ties, 3×3 stride 1 on [1,2,6,6]', () => levels([1, 2, 6, 6]), g([3, 3], [1, 1], [1, 1], [1, 1], [6, 6])),
+    poolIndexCase('special values, 2×3 on [1,1,4,6]', () => tensor(Float64Array.from([...SPECIAL, ...SPECIAL.slice(0, 7)]), { shape: [1, 1, 4, 6] }), g([2, 3], [2, 3], [0, 0], [1, 1], [2, 2])),
+    poolIndexCase('int32 2×2 stride 1 on [2,2,3,4]', () => ints([2, 2, 3, 4]), g([2, 2], [1, 1], [0, 0], [1, 1], [2, 3])),
+    poolIndexCase('float64 1×3 stride 2 padding 1 on [3,2,1,9]', () => normal([3, 2, 1, 9], 'float64'), g([1, 3], [1, 2], [0, 1], [1, 1], [1, 5])),
+    poolIndexCase('empty batch [0,3,4,4]', () => normal([0, 3, 4, 4]), g([2, 2], [2, 2], [0, 0], [1, 1], [2, 2])),
+    { label: 'maxPool2d 2×2 on [4,8,12,12] float32', inputs: () => [normal([4, 8, 12, 12])], run: (xs) => maxPool2d(at(xs, 0), 2), exact: true },
+    { label: 'maxPool1d 3 stride 2 ceil mode on [2,3,10] float64', inputs: () => [normal([2, 3, 10], 'float64')], run: (xs) => maxPool1d(at(xs, 0), 3, { stride: 2, ceilMode: true }), exact: true },
+  ];
+}
+
 /** The case table: a primitive without an entry is a compile error; one with no cases fails below. */
 const CASES: Record<PrimitiveName, readonly Case[]> = {
   neg: unaryCases(neg),
@@ -565,6 +643,11 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
     gatherGrad([6, 2], 'float64', -1, [6, 4]),
     gatherGrad([4, 5], 'float32', 0, [0, 5]),
   ],
+  // pooling
+  maxGrad: maxGradCases(),
+  maxPool2dIndices: poolIndexCases(),
+  windowMean: avgCases(false),
+  windowMeanAdjoint: avgCases(true),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ import {
 } from '../../src/index.js';
 import type { GradcheckOptions, PrimitiveName } from '../../src/index.js';
 import { apply } from '../../src/autograd/engine.js';
+// pooling
+import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/index.js';
 
 // ---------------------------------------------------------------- inputs
 
@@ -211,6 +213,10 @@ const CONV_1 = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups
 
 const X_AWAY = tensor([[0.5, -0.7, 1.2, -0.3], [-1.1, 0.4, 0.9, -2], [0.25, 0.6, -0.45, 1.5]], { dtype: 'float64' });
 const X_ROW = tensor([0.8, -0.6, 0.3, -1.2], { dtype: 'float64' });
+// pooling
+/** Rows 0–1, 1–4 (overlapping), 4–5 (a ceil-mode remainder); columns 0–3, 2–5; counts as countIncludePad would give them. */
+const WINDOWS = { rowLo: [0, 1, 4], rowHi: [2, 4, 5], colLo: [0, 2], colHi: [3, 5], rowCount: [2, 3, 2], colCount: [3, 3], divisor: null, inSize: [5, 5] };
+const X_TIES = tensor([[[1, 2], [3, 2], [3, -1]], [[0.5, 4], [0.5, 4], [0.5, 4]]], { dtype: 'float64' });
 
 /** Keyed by primitive name: a primitive added to PrimitiveParams without an entry here fails to compile. */
 const PRIMITIVE_CASES: PrimitiveCases = {
@@ -358,6 +364,19 @@ const PRIMITIVE_CASES: PrimitiveCases = {
       inputs: (g) => [normal(g, [4, 2]), int32([[0, 1], [0, 1], [2, 1], [0, 0]])],
     },
   ],
+  // pooling
+  maxGrad: [
+    { name: 'g [2,1,2] for x [2,3,2] over axis 1 (ties in one slice)', fn: (g) => apply(PRIMITIVES.maxGrad, [g!, X_TIES, max(X_TIES, 1, true)], { axes: [1] }), inputs: (g) => [normal(g, [2, 1, 2])] },
+    { name: 'g [1,3,1] for x [2,3,2] over axes 0 and 2', fn: (g) => apply(PRIMITIVES.maxGrad, [g!, X_TIES, max(X_TIES, [0, 2], true)], { axes: [0, 2] }), inputs: (g) => [normal(g, [1, 3, 1])] },
+  ],
+  maxPool2dIndices: 'not differentiable',
+  windowMean: [
+    { name: 'ceil-mode windows with counts [1,2,5,5] → [3,2]', fn: (x) => apply(PRIMITIVES.windowMean, [x!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 5, 5])] },
+    { name: 'overlapping windows, divisor 3', fn: (x) => apply(PRIMITIVES.windowMean, [x!], { ...WINDOWS, divisor: 3 }), inputs: (g) => [normal(g, [2, 1, 5, 5])] },
+  ],
+  windowMeanAdjoint: [
+    { name: 'ceil-mode windows with counts [1,2,3,2] → [1,2,5,5]', fn: (g) => apply(PRIMITIVES.windowMeanAdjoint, [g!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 3, 2])] },
+  ],
 };
 
 describe('gradcheck: every primitive with a gradient rule', () => {
@@ -386,7 +405,9 @@ type PublicOp =
   | 'sigmoid' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'erf' | 'maximum' | 'minimum' | 'clamp' | 'where'
   | 'cast' | 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'logsumexp' | 'softmax' | 'logSoftmax' | 'matmul' | 'dot'
   | 'reshape' | 'flatten' | 'transpose' | 'permute' | 'expand' | 'broadcastTo' | 'squeeze' | 'unsqueeze' | 'concat'
-  | 'stack' | 'split' | 'narrow' | 'slice' | 'gather' | 'indexSelect';
+  | 'stack' | 'split' | 'narrow' | 'slice' | 'gather' | 'indexSelect'
+  // pooling
+  | 'maxPool1d' | 'maxPool2d' | 'avgPool1d' | 'avgPool2d' | 'adaptiveAvgPool2d';
 
 const unary = (fn: (x: Tensor) => Tensor, draw: (g: Generator, shape: readonly number[]) => Tensor, label = ''): Case[] =>
   [[2, 3], [], [3, 1]].map((shape) => ({ name: `${label}[${shape.join(',')}]`, fn, inputs: (g: Generator) => [draw(g, shape)] }));
@@ -610,6 +631,40 @@ const COMPOSITE_CASES: { readonly [K in PublicOp]: readonly Case[] } = {
     { name: 'rows by a list with repeats', fn: (x) => indexSelect(x, 0, [2, 0, 2]), inputs: (g) => [normal(g, [3, 2])] },
     { name: 'columns by an int32 tensor', fn: (x, i) => indexSelect(x!, -1, i!), inputs: (g) => [normal(g, [2, 4]), int32([3, 1])] },
   ],
+  // pooling (max pooling on distinct values: a tie is a kink)
+  maxPool2d: [
+    { name: '2×2 on [2,3,4,6]', fn: (x) => maxPool2d(x, 2), inputs: (g) => [distinct(g, [2, 3, 4, 6])] },
+    { name: '3×3 stride 2 padding 1 on [1,2,5,7]', fn: (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }), inputs: (g) => [distinct(g, [1, 2, 5, 7])] },
+    { name: '[3,2] stride [1,2] dilation [2,1] on [2,1,7,5]', fn: (x) => maxPool2d(x, [3, 2], { stride: [1, 2], dilation: [2, 1] }), inputs: (g) => [distinct(g, [2, 1, 7, 5])] },
+    { name: 'ceil mode 2×2 on odd [1,2,5,5] (overlapping windows: stride 1)', fn: (x) => maxPool2d(x, 2, { stride: 1, ceilMode: true }), inputs: (g) => [distinct(g, [1, 2, 5, 5])] },
+    { name: 'ceil mode 3×3 stride 2 on [1,1,6,6]', fn: (x) => maxPool2d(x, 3, { stride: 2, ceilMode: true }), inputs: (g) => [distinct(g, [1, 1, 6, 6])] },
+    { name: 'unbatched (C, H, W) [2,5,4]', fn: (x) => maxPool2d(x, [2, 3], { padding: [1, 1] }), inputs: (g) => [distinct(g, [2, 5, 4])] },
+  ],
+  maxPool1d: [
+    { name: '3 stride 2 padding 1 on [2,3,9]', fn: (x) => maxPool1d(x, 3, { stride: 2, padding: 1 }), inputs: (g) => [distinct(g, [2, 3, 9])] },
+    { name: 'dilation 2, ceil mode on [1,2,8]', fn: (x) => maxPool1d(x, 2, { stride: 3, dilation: 2, ceilMode: true }), inputs: (g) => [distinct(g, [1, 2, 8])] },
+    { name: 'unbatched (C, L) [3,7]', fn: (x) => maxPool1d(x, 2), inputs: (g) => [distinct(g, [3, 7])] },
+  ],
+  avgPool2d: [
+    { name: '2×2 on [2,3,4,6] (windows tile the input)', fn: (x) => avgPool2d(x, 2), inputs: (g) => [normal(g, [2, 3, 4, 6])] },
+    { name: '3×3 stride 2 padding 1 on [1,2,5,7]', fn: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }), inputs: (g) => [normal(g, [1, 2, 5, 7])] },
+    { name: 'padding without countIncludePad', fn: (x) => avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false }), inputs: (g) => [normal(g, [1, 2, 5, 7])] },
+    { name: 'ceil mode [3,2] stride 2 on odd [1,1,5,5]', fn: (x) => avgPool2d(x, [3, 2], { stride: 2, ceilMode: true }), inputs: (g) => [normal(g, [1, 1, 5, 5])] },
+    { name: 'ceil mode with padding and countIncludePad', fn: (x) => avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), inputs: (g) => [normal(g, [2, 1, 6, 6])] },
+    { name: 'divisorOverride 5', fn: (x) => avgPool2d(x, 2, { stride: 1, padding: 1, divisorOverride: 5 }), inputs: (g) => [normal(g, [1, 2, 3, 4])] },
+    { name: 'unbatched (C, H, W) [1,5,5]', fn: (x) => avgPool2d(x, 2, { stride: 1 }), inputs: (g) => [normal(g, [1, 5, 5])] },
+  ],
+  avgPool1d: [
+    { name: '3 stride 2 padding 1 on [2,3,9]', fn: (x) => avgPool1d(x, 3, { stride: 2, padding: 1 }), inputs: (g) => [normal(g, [2, 3, 9])] },
+    { name: 'ceil mode without countIncludePad on [1,2,8]', fn: (x) => avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), inputs: (g) => [normal(g, [1, 2, 8])] },
+    { name: 'unbatched (C, L) [3,6]', fn: (x) => avgPool1d(x, 2), inputs: (g) => [normal(g, [3, 6])] },
+  ],
+  adaptiveAvgPool2d: [
+    { name: '[2,3,7,5] to 3×2 (windows overlap)', fn: (x) => adaptiveAvgPool2d(x, [3, 2]), inputs: (g) => [normal(g, [2, 3, 7, 5])] },
+    { name: '[1,2,6,4] to 3×2 (windows tile)', fn: (x) => adaptiveAvgPool2d(x, [3, 2]), inputs: (g) => [normal(g, [1, 2, 6, 4])] },
+    { name: '[1,1,3,4] to 5×5 (larger than the input)', fn: (x) => adaptiveAvgPool2d(x, 5), inputs: (g) => [normal(g, [1, 1, 3, 4])] },
+    { name: 'null keeps the width, unbatched [2,5,3]', fn: (x) => adaptiveAvgPool2d(x, [2, null]), inputs: (g) => [normal(g, [2, 5, 3])] },
+  ],
 };
 
 describe('gradcheck: every public differentiable op', () => {
@@ -642,6 +697,18 @@ function secondOrderBinary(f: (a: Tensor, b: Tensor) => Tensor, draw: (g: Genera
   };
 }
 
+/** secondOrderUnary for an input of `shape`, the weights drawn in f's output shape. */
+function secondOrderShaped(f: (x: Tensor) => Tensor, shape: readonly number[], draw: (g: Generator, shape: readonly number[]) => Tensor = normal): Case {
+  return {
+    name: `∂/∂x of Σ w·f(x), x [${shape.join(',')}]`,
+    fn: (x, w) => grad((y: Tensor) => f(y).mul(w!).sum())(x!),
+    inputs: (g) => {
+      const x = draw(g, shape);
+      return [x, normal(g, f(x).shape)];
+    },
+  };
+}
+
 const SECOND_ORDER: Record<string, Case> = {
   sigmoid: secondOrderUnary((x) => sigmoid(x)),
   tanh: secondOrderUnary((x) => tanh(x)),
@@ -669,6 +736,13 @@ const SECOND_ORDER: Record<string, Case> = {
   'matmul (batched, broadcast)': secondOrderBinary((a, b) => matmul(a, b).sin(), (g) => [normal(g, [2, 1, 3]), normal(g, [3, 2]), normal(g, [2, 1, 2])]),
   'matmul (transposeB, as in Linear)': secondOrderBinary((a, b) => matmul(a, b, { transposeB: true }).tanh(), (g) => [normal(g, [2, 3]), normal(g, [2, 3]), normal(g, [2, 2])]),
   'matmul (transposeA, batched)': secondOrderBinary((a, b) => matmul(a, b, { transposeA: true }).sin(), (g) => [normal(g, [2, 3, 2]), normal(g, [3, 2]), normal(g, [2, 2, 2])]),
+  // pooling
+  'maxPool2d (3×3 stride 2 padding 1, squared)': secondOrderShaped((x) => maxPool2d(x, 3, { stride: 2, padding: 1 }).square(), [1, 2, 5, 5], distinct),
+  'maxPool1d (ceil mode, squared)': secondOrderShaped((x) => maxPool1d(x, 2, { ceilMode: true }).square(), [2, 7], distinct),
+  'avgPool2d (ceil mode, padding, tanh)': secondOrderShaped((x) => avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).tanh(), [1, 2, 6, 5]),
+  'avgPool2d (tiling 2×2, tanh)': secondOrderShaped((x) => avgPool2d(x, 2).tanh(), [1, 2, 4, 4]),
+  'avgPool1d (divisor by counts, tanh)': secondOrderShaped((x) => avgPool1d(x, 3, { stride: 1, padding: 1 }).tanh(), [1, 2, 5]),
+  'adaptiveAvgPool2d (7×5 to 3×2, tanh)': secondOrderShaped((x) => adaptiveAvgPool2d(x, [3, 2]).tanh(), [1, 2, 7, 5]),
 };
 
 describe('gradcheck of gradients (second derivatives through grad())', () => {

@@ -7,7 +7,7 @@ import * as lib from '../../src/index.js';
 import { PRIMITIVE_NAMES, tensor, type PrimitiveName } from '../../src/index.js';
 
 /** Primitives that are steps of other ops' gradients, not user-facing ops. */
-const INTERNAL: readonly PrimitiveName[] = ['sigmoidGrad', 'tanhGrad', 'reluGrad', 'sliceScatter', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad'];
+const INTERNAL: readonly PrimitiveName[] = ['sigmoidGrad', 'tanhGrad', 'reluGrad', 'sliceScatter', 'scatterAdd', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxGrad', 'maxPool2dIndices', 'windowMean', 'windowMeanAdjoint'];
 /** Functions only: no method reads well (`linear(x, W, b)`, `concat([a, b])`, `conv2d(x, W)`: PyTorch has none either). */
 const FUNCTION_ONLY: readonly PrimitiveName[] = ['linear', 'concat', 'conv2d'];
 

@@ -49,6 +49,8 @@ import { batchedMatmulImpl, linearImpl, matmulImpl } from './matmul.js';
 import { convKernels } from './conv.js';
 import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceScatterImpl, stridedCopyImpl } from './movement.js';
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
+// pooling
+import { maxGradImpl, maxPool2dIndicesImpl, windowMeanAdjointImpl, windowMeanImpl } from './pool.js';
 
 function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
   const x = args.inputs[i];
@@ -201,4 +203,12 @@ export const cpuKernels: Kernels = {
   scatterAdd: (args) => scatterAddImpl(input(args, 0), input(args, 1), shapeOf(args, 1), args.params.axis, args.out, args.outShape),
   // convolution
   ...convKernels(matmulImpl),
+  // pooling
+  maxGrad: (args) => maxGradImpl(input(args, 0), input(args, 1), input(args, 2), shapeOf(args, 1), args.params.axes, args.out),
+  maxPool2dIndices: ({ inputs, shapes, out, params }) => {
+    const [n, c, h, w] = shapes[0]!;
+    maxPool2dIndicesImpl(inputs[0]!, n! * c!, h!, w!, params.kernelSize, params.stride, params.padding, params.dilation, params.outSize, out);
+  },
+  windowMean: ({ inputs, shapes, out, params }) => windowMeanImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
+  windowMeanAdjoint: ({ inputs, shapes, out, params }) => windowMeanAdjointImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
 };

@@ -9,6 +9,8 @@ import { broadcastStrides, shapeSize, stridesOf, type Shape } from '../../tensor
 import { erfImpl } from '../../math/erf.js';
 import type { PrimitiveName } from '../../ops/primitives/types.js';
 import { conv2dInputGradReference, conv2dReference, conv2dWeightGradReference } from './conv.js';
+// pooling
+import { maxGradReference, maxPool2dIndicesReference, windowMeanAdjointReference, windowMeanReference } from './pool.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -283,6 +285,11 @@ export const referenceKernels: Kernels = {
   conv2d: conv2dReference,
   conv2dInputGrad: conv2dInputGradReference,
   conv2dWeightGrad: conv2dWeightGradReference,
+  // pooling
+  maxGrad: maxGradReference,
+  maxPool2dIndices: maxPool2dIndicesReference,
+  windowMean: windowMeanReference,
+  windowMeanAdjoint: windowMeanAdjointReference,
 };
 
 export const referenceBackend: Backend = {

@@ -48,6 +48,10 @@ import { tanhDef } from './tanh.js';
 import { tanhGradDef } from './tanhGrad.js';
 import type { Formula, OpDef, OpTable, PrimitiveName, PrimitiveParams } from './types.js';
 import { whereDef } from './where.js';
+// pooling
+import { maxGradDef } from './maxGrad.js';
+import { maxPool2dIndicesDef } from './maxPool2dIndices.js';
+import { windowMeanAdjointDef, windowMeanDef } from './windowMean.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -101,6 +105,11 @@ export const PRIMITIVES: OpTable = {
   conv2d: conv2dDef,
   conv2dInputGrad: conv2dInputGradDef,
   conv2dWeightGrad: conv2dWeightGradDef,
+  // pooling
+  maxGrad: maxGradDef,
+  maxPool2dIndices: maxPool2dIndicesDef,
+  windowMean: windowMeanDef,
+  windowMeanAdjoint: windowMeanAdjointDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];

@@ -38,6 +38,31 @@ export interface SliceParams {
   readonly sizes: readonly number[];
 }
 
+/** A 2-d max pooling's window geometry, every entry a [height, width] pair; `outSize` resolves ceilMode. */
+export interface MaxPool2dParams {
+  readonly kernelSize: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly outSize: readonly number[];
+}
+
+/**
+ * Average pooling's windows, separable: output (i, j) averages input rows rowLo[i] ≤ h < rowHi[i]
+ * and columns colLo[j] ≤ w < colHi[j] of its plane, dividing the sum by `divisor`, or where null by
+ * rowCount[i]·colCount[j] (1 where that is 0). `inSize` is the input's [H, W].
+ */
+export interface WindowMeanParams {
+  readonly rowLo: readonly number[];
+  readonly rowHi: readonly number[];
+  readonly colLo: readonly number[];
+  readonly colHi: readonly number[];
+  readonly rowCount: readonly number[];
+  readonly colCount: readonly number[];
+  readonly divisor: number | null;
+  readonly inSize: readonly number[];
+}
+
 /**
  * Every primitive and its parameters. `PrimitiveName` is derived from this map, so adding a
  * primitive here makes every table keyed by primitive (definitions, each backend's kernels)
@@ -106,6 +131,14 @@ export interface PrimitiveParams {
   conv2dInputGrad: ConvParams & { readonly inputSize: readonly [number, number] };
   /** The gradient of conv2d with respect to its weight (the correlation of the input with δ): x, δ → [out, in/groups, kH, kW]. */
   conv2dWeightGrad: ConvParams & { readonly kernelSize: readonly [number, number] };
+  // pooling
+  /** max's backward step: g·[x = max]/#ties over `axes` (sorted, non-negative), g in the kept shape. */
+  maxGrad: { readonly axes: readonly number[] };
+  /** Where each max-pooling window of x [N, C, H, W] has its maximum, as int32 indices into the H·W plane. */
+  maxPool2dIndices: MaxPool2dParams;
+  /** Each window's mean of x [N, C, H, W] (average pooling); `windowMeanAdjoint` spreads them back. */
+  windowMean: WindowMeanParams;
+  windowMeanAdjoint: WindowMeanParams;
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
