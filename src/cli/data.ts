@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isDatasetName, loadDataset, DATASET_NAMES, type LoadDatasetOptions } from '../data/datasets.js';
 import { TensorDataset } from '../data/dataset.js';
+import { DIGIT_PIXELS } from '../data/digits.js';
 import { parseCsv, parseCsvFeatures, parseCsvTable, type CsvStats } from '../data/csv.js';
 import { readUtf8File } from '../data/utf8.js';
 import { CsvError, ValueError, fsErrorCode, fsErrorReason } from '../errors.js';
@@ -31,6 +32,8 @@ export interface BuiltinFlags {
   readonly noise?: number | undefined;
   readonly seed?: number | undefined;
   readonly split?: 'train' | 'test' | undefined;
+  /** digits: only the first `limit` images of the split. */
+  readonly limit?: number | undefined;
 }
 
 /** Whether `data` names a CSV file (by extension or because it exists) rather than a built-in dataset. */
@@ -56,11 +59,19 @@ export function readDataFile(path: string): string {
 function builtinOptions(name: string, flags: BuiltinFlags): LoadDatasetOptions {
   if (name === 'digits') {
     if (flags.n !== undefined || flags.noise !== undefined) throw new UsageError("the digits dataset takes no --n or --noise; use --limit to train on fewer images");
-    return { split: flags.split ?? 'train' };
+    return { split: flags.split ?? 'train', ...(flags.limit === undefined ? {} : { limit: flags.limit }) };
   }
+  if (flags.limit !== undefined) throw new UsageError(`--limit applies to the digits dataset; '${name}' takes --n, the number of samples`);
   if (name === 'tutorial') return {};
   return { n: flags.n, noise: flags.noise, seed: flags.seed };
 }
+
+/**
+ * A digits model also reads CSV files of images: one row per image, the 784 grey levels in [0, 1]
+ * row by row in columns pixel0…pixel783 and the digit in 'label' (Kaggle's digit-recognizer
+ * column names; its 0–255 levels divided by 255).
+ */
+const DIGITS_CSV = { featureNames: Array.from({ length: DIGIT_PIXELS }, (_, i) => `pixel${i}`), targetName: 'label' } as const;
 
 /** A built-in dataset by name, with the flags that apply to it. */
 export function loadBuiltin(name: string, flags: BuiltinFlags): LoadedData {
@@ -68,7 +79,7 @@ export function loadBuiltin(name: string, flags: BuiltinFlags): LoadedData {
     throw new UsageError(`--data '${name}' is neither a CSV file nor a built-in dataset (${DATASET_NAMES.join(', ')})`);
   }
   const dataset = loadDataset(name, builtinOptions(name, flags));
-  return { dataset, source: 'builtin', metadata: { data: name, ...(dataset.classes === undefined ? {} : { classes: dataset.classes }) } };
+  return { dataset, source: 'builtin', metadata: { data: name, ...(dataset.classes === undefined ? {} : { classes: dataset.classes }), ...(name === 'digits' ? DIGITS_CSV : {}) } };
 }
 
 export interface CsvFlags {

@@ -52,3 +52,7 @@ export type { BatchNormLayerOptions, GroupNormLayerOptions } from './normalizati
 export { Dropout2d } from './dropout.js';
 // pooling
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten } from './pooling.js';
+// cli
+export { Unflatten } from './unflatten.js';
+export { RandomShift } from './augment.js';
+export type { RandomShiftOptions } from './augment.js';

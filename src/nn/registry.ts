@@ -11,6 +11,9 @@ import { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 import { Sequential } from './sequential.js';
 // pooling
 import { POOLING_FACTORIES } from './pooling.js';
+// cli
+import { unflattenFactory } from './unflatten.js';
+import { randomShiftFactory } from './augment.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -152,6 +155,9 @@ const factories = new Map<string, ModuleFactory>([
   ],
   // pooling
   ...POOLING_FACTORIES,
+  // cli
+  ['Unflatten', unflattenFactory],
+  ['RandomShift', randomShiftFactory],
 ]);
 
 const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -200,9 +206,15 @@ export function moduleTypes(): string[] {
  * const config = mlp([2, 8, 1], { seed: 0 }).config();
  * moduleFromConfig(config).describe(); // 'Sequential'
  */
-export function moduleFromConfig(config: ModuleConfig, options: { /** At most this many parameter values (a model file: what its stored bytes can hold). */ maxParameters?: number } = {}): Module {
+export function moduleFromConfig(
+  config: ModuleConfig,
+  options: {
+    /** At most this many parameter values (a model file: what its stored bytes can hold). */ maxParameters?: number;
+    /** Seed of the initial weights (default 0), for a description built to be trained rather than loaded. */ seed?: number;
+  } = {},
+): Module {
   // A generator of its own: rebuilding a model must not move the global random state.
-  const generator = new Generator(0);
+  const generator = new Generator(options.seed ?? 0);
   const budget = options.maxParameters ?? Infinity;
   let claimed = 0;
   const reserve = (count: number, path: string): void => {

@@ -12,6 +12,7 @@ import { mlp, type MlpOptions } from '../nn/mlp.js';
 import { getLoss, type LossName } from '../nn/losses.js';
 import type { Module } from '../nn/module.js';
 import { createOptimizer, type OptimizerName } from '../optim/index.js';
+import { CosineAnnealingLR } from '../optim/schedulers.js';
 import { sigmoid } from '../ops/elementwise.js';
 import { argmax, softmax } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -98,16 +99,7 @@ const PROBABILITY_LOSSES: readonly LossName[] = ['binaryCrossEntropy'];
  * @example trainMlp(xor({ n: 64, seed: 0 }), { epochs: 3 }).history.loss.length // 3
  */
 export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}): TrainedMlp {
-  if (dataset.length === 0) throw new ValueError('train: the dataset is empty (0 samples)');
-  const epochs = options.epochs ?? 100;
-  // Unlike fit, 0 epochs is refused: it would return an untrained model as if it were a result.
-  if (!Number.isSafeInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
-    throw new ValueError(`train: epochs must be an integer from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${epochs}`);
-  }
-  const valSplit = options.valSplit ?? defaultValSplit(dataset.length);
-  if (!(valSplit >= 0 && valSplit < 1)) throw new ValueError(`train: valSplit must be a fraction in [0, 1), got ${valSplit}`);
-  const task = inferTask(dataset);
-  checkClasses(task, dataset);
+  const { task } = checkRun(dataset, options);
   const features = dataset.x.shape[1] ?? 1;
   const outputs = outputsFor(task, dataset);
   const layers = options.layers ?? [features, 8, 8, outputs];
@@ -117,15 +109,34 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
     throw new ValueError(`train: the last layer has ${layers[layers.length - 1]} units but the ${task} task needs ${outputs} outputs`);
   }
   const lossName = options.loss ?? defaultLoss(task);
-  const probabilities = PROBABILITY_LOSSES.includes(lossName);
-  const seed = options.seed ?? 0;
   const model = mlp([...layers], {
     activation: options.activation ?? 'relu',
-    outputActivation: probabilities ? 'sigmoid' : 'linear',
-    seed,
+    outputActivation: PROBABILITY_LOSSES.includes(lossName) ? 'sigmoid' : 'linear',
+    seed: options.seed ?? 0,
     dtype: options.dtype ?? 'float32',
     ...(options.dropout === undefined ? {} : { dropout: options.dropout }),
   });
+  return { ...trainModel(dataset, model, options), layers };
+}
+
+export interface TrainModelOptions extends Omit<TrainMlpOptions, 'layers' | 'activation' | 'dropout' | 'dtype'> {
+  /** Cosine annealing of the learning rate over the epochs, stepped once per epoch, down to 0 (default false). */
+  readonly cosine?: boolean;
+}
+
+export type TrainedModel = Omit<TrainedMlp, 'layers'>;
+
+/**
+ * Trains a model built elsewhere (a preset, or a description from a file) for the dataset's
+ * task, with trainMlp's choices of loss, metrics, validation split and optimizer; the model
+ * must already give one output per class (or one for binary and regression).
+ * @example trainModel(xor({ n: 64, seed: 0 }), mlp([2, 4, 1], { seed: 0 }), { epochs: 2 }).history.loss.length // 2
+ */
+export function trainModel(dataset: TensorDataset, model: Module, options: TrainModelOptions = {}): TrainedModel {
+  const { task, epochs, valSplit } = checkRun(dataset, options);
+  const lossName = options.loss ?? defaultLoss(task);
+  const probabilities = PROBABILITY_LOSSES.includes(lossName);
+  const seed = options.seed ?? 0;
   const optimizer = createOptimizer(options.optimizer ?? 'adam', model.parameters(), {
     lr: options.lr ?? 0.01,
     ...(options.weightDecay === undefined ? {} : { weightDecay: options.weightDecay }),
@@ -142,9 +153,25 @@ export function trainMlp(dataset: TensorDataset, options: TrainMlpOptions = {}):
     ...(task === 'regression' ? {} : { metrics: ['accuracy'] as const, logits }),
     ...(valSplit > 0 ? { validation: valSplit } : {}),
     ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
+    ...(options.cosine === true ? { scheduler: new CosineAnnealingLR(optimizer, { totalSteps: epochs }) } : {}),
     callbacks: options.callbacks ?? [],
   });
-  return { model, history, task, layers, loss: lossName, logits, optimizer, valSplit };
+  return { model, history, task, loss: lossName, logits, optimizer, valSplit };
+}
+
+/** What every training run checks before building anything: data, epochs, split, classes. */
+function checkRun(dataset: TensorDataset, options: { readonly epochs?: number; readonly valSplit?: number }): { task: Task; epochs: number; valSplit: number } {
+  if (dataset.length === 0) throw new ValueError('train: the dataset is empty (0 samples)');
+  const epochs = options.epochs ?? 100;
+  // Unlike fit, 0 epochs is refused: it would return an untrained model as if it were a result.
+  if (!Number.isSafeInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
+    throw new ValueError(`train: epochs must be an integer from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (MAX_EPOCHS), got ${epochs}`);
+  }
+  const valSplit = options.valSplit ?? defaultValSplit(dataset.length);
+  if (!(valSplit >= 0 && valSplit < 1)) throw new ValueError(`train: valSplit must be a fraction in [0, 1), got ${valSplit}`);
+  const task = inferTask(dataset);
+  checkClasses(task, dataset);
+  return { task, epochs, valSplit };
 }
 
 /** A classification target needs two classes: with one, the model learns nothing and accuracy means nothing. */

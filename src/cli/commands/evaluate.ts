@@ -14,6 +14,7 @@ interface EvaluateFlags {
   seed?: number;
   n?: number;
   noise?: number;
+  limit?: number;
   json?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function registerEvaluate(program: Command, io: CliIO): void {
     .option('--seed <n>', "built-in datasets: seed of the sample (default: the training seed + 1, a fresh sample; digits: the test split)", nonNegativeInteger)
     .option('--n <samples>', 'built-in datasets: number of samples (default: as in training)', atMost(positiveInteger, MAX_SAMPLES, 'the number of samples'))
     .option('--noise <level>', 'built-in datasets: noise level (default: as in training)', nonNegativeNumber)
+    .option('--limit <n>', 'digits: the first n images of the test split (default: all 2,000)', atMost(positiveInteger, MAX_SAMPLES, 'the number of images'))
     .addOption(jsonOption())
     .action((flags: EvaluateFlags) => {
       const file = loadTrainedModel(flags.model);
@@ -41,8 +43,9 @@ export function registerEvaluate(program: Command, io: CliIO): void {
           split: 'test',
           ...((flags.n ?? file.n) === undefined ? {} : { n: flags.n ?? file.n }),
           ...((flags.noise ?? file.noise) === undefined ? {} : { noise: flags.noise ?? file.noise }),
+          ...(flags.limit === undefined ? {} : { limit: flags.limit }),
         }).dataset;
-        source = flags.data === 'digits' ? 'digits (test split)' : `${flags.data} (seed ${seed})`;
+        source = flags.data === 'digits' ? `digits (test split${flags.limit === undefined ? '' : `, first ${dataset.length}`})` : `${flags.data} (seed ${seed})`;
       }
       const result = evaluate(file.model, dataset, { loss: getLoss(file.loss), logits: file.logits, ...(file.task === 'regression' ? {} : { metrics: ['accuracy'] as const }) });
       if (flags.json === true) {

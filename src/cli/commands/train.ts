@@ -5,7 +5,8 @@ import { LOSS_NAMES, getLoss } from '../../nn/losses.js';
 import { OPTIMIZER_NAMES } from '../../optim/create.js';
 import { modelFileText } from '../../io/model.js';
 import { progress } from '../../train/progress.js';
-import { mlpParameterCount, trainMlp } from '../../train/experiment.js';
+import { inferTask, mlpParameterCount, outputsFor, trainMlp, trainModel, type TrainedModel } from '../../train/experiment.js';
+import { ARCH_PRESETS, buildArch, readArch, type Arch } from '../arch.js';
 import { atMost, choice, fraction, integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../args.js';
 import { MAX_EPOCHS, MAX_PARAMETERS, MAX_SAMPLES } from '../../limits.js';
 import { jsonOption, UsageError, type CliIO } from '../io.js';
@@ -22,7 +23,9 @@ interface TrainFlags {
   standardize: boolean;
   n?: number;
   noise?: number;
+  limit?: number;
   layers?: number[];
+  arch?: string;
   activation: (typeof ACTIVATIONS)[number];
   loss?: (typeof LOSS_NAMES)[number];
   optimizer: (typeof OPTIMIZER_NAMES)[number];
@@ -70,15 +73,17 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--no-standardize', 'CSV: do not z-score the features')
     .option('--n <samples>', 'built-in datasets: number of samples', atMost(positiveInteger, MAX_SAMPLES, 'the number of samples'))
     .option('--noise <level>', 'built-in datasets: noise level', nonNegativeNumber)
+    .option('--limit <n>', 'digits: train on the first n images of the training split (every digit equally often)', atMost(positiveInteger, MAX_SAMPLES, 'the number of images'))
     .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', layerSizes)
+    .option('--arch <cnn|file.json>', `instead of an MLP: a preset (${ARCH_PRESETS.join(', ')}: LeNet-like, for digits) or a model description in the model file's format ({ "type": "Sequential", "layers": [ … ] })`)
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice(OPTIMIZER_NAMES), 'adam')
-    .option('--lr <rate>', 'learning rate', positiveNumber, 0.01)
-    .option('--epochs <n>', 'training epochs', atMost(positiveInteger, MAX_EPOCHS, 'the number of epochs'), 100)
+    .option('--lr <rate>', 'learning rate (--arch cnn: 0.003, annealed to 0 on a cosine)', positiveNumber, 0.01)
+    .option('--epochs <n>', 'training epochs (--arch cnn: 10)', atMost(positiveInteger, MAX_EPOCHS, 'the number of epochs'), 100)
     .option('--batch-size <n>', 'samples per batch', atMost(positiveInteger, MAX_SAMPLES, 'the batch size'), 32)
     .option('--seed <n>', 'seed of the data, the initial weights and the shuffling', nonNegativeInteger, 0)
-    .option('--val-split <fraction>', 'fraction held out for validation (default 0.2; none on data too small to split)', fraction)
+    .option('--val-split <fraction>', 'fraction held out for validation (default 0.2; none on data too small to split; --arch cnn: 0, digits has a test split)', fraction)
     .option('--dropout <p>', 'dropout probability after each hidden layer', fraction)
     .option('--weight-decay <λ>', 'weight decay (L2 regularisation; decoupled for adamw)', nonNegativeNumber)
     .option('--momentum <m>', 'momentum (sgd, rmsprop)', fraction)
@@ -90,7 +95,9 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--report <dir>', 'write a report (charts, network diagram, the derivation for one sample, graph) into this directory')
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
-    .action(async (flags: TrainFlags) => {
+    .action(async (flags: TrainFlags, command: Command) => {
+      const given = (option: string) => command.getOptionValueSource(option) === 'cli';
+      const arch = flags.arch === undefined ? undefined : checkArchFlags(flags, given);
       const csv = isCsvPath(flags.data);
       if (!csv) {
         for (const [flag, value] of [['--target', flags.target], ['--features', flags.features]] as const) {
@@ -116,14 +123,20 @@ export function registerTrain(program: Command, io: CliIO): void {
             seed: flags.seed,
             ...(flags.n === undefined ? {} : { n: flags.n }),
             ...(flags.noise === undefined ? {} : { noise: flags.noise }),
+            ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           });
       const ds = loaded.dataset;
 
       const dataset = flags.dtype === 'float64' ? new TensorDataset(ds.x.cast('float64'), ds.y.dtype === 'int32' ? ds.y : ds.y.cast('float64'), ds.classes) : ds;
-      const started = performance.now();
-      const run = trainMlp(dataset, {
-        ...(flags.layers === undefined ? {} : { layers: flags.layers }),
-        activation: flags.activation,
+      // The preset's settings stand in for the flags not given.
+      const preset = arch?.defaults;
+      if (preset !== undefined) {
+        if (!given('lr')) flags.lr = preset.lr;
+        if (!given('epochs')) flags.epochs = preset.epochs;
+        if (!given('batchSize')) flags.batchSize = preset.batchSize;
+        flags.valSplit ??= preset.valSplit;
+      }
+      const common = {
         ...(flags.loss === undefined ? {} : { loss: flags.loss }),
         optimizer: flags.optimizer,
         lr: flags.lr,
@@ -131,13 +144,22 @@ export function registerTrain(program: Command, io: CliIO): void {
         batchSize: flags.batchSize,
         seed: flags.seed,
         ...(flags.valSplit === undefined ? {} : { valSplit: flags.valSplit }),
-        dtype: flags.dtype,
         ...(flags.clipNorm === undefined ? {} : { clipNorm: flags.clipNorm }),
-        ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
         ...(flags.weightDecay === undefined ? {} : { weightDecay: flags.weightDecay }),
         ...(flags.momentum === undefined ? {} : { momentum: flags.momentum }),
         callbacks: flags.quiet === true || flags.json === true ? [] : [progress({ stream: { write: io.err, isTTY: io.interactive }, interactive: io.interactive })],
-      });
+      };
+      const started = performance.now();
+      const run: TrainedModel & { layers?: readonly number[] } =
+        arch === undefined
+          ? trainMlp(dataset, {
+              ...common,
+              ...(flags.layers === undefined ? {} : { layers: flags.layers }),
+              activation: flags.activation,
+              dtype: flags.dtype,
+              ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
+            })
+          : trainArch(arch, dataset, { ...common, cosine: preset?.cosine ?? false });
       const seconds = (performance.now() - started) / 1000;
       const last = run.history.epochs[run.history.epochs.length - 1];
       const metadata = {
@@ -145,8 +167,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         task: run.task,
         loss: run.loss,
         logits: run.logits,
-        layers: run.layers,
-        activation: flags.activation,
+        ...(arch === undefined ? { layers: run.layers, activation: flags.activation } : { arch: arch.name, parameters: run.model.parameterCount() }),
         optimizer: flags.optimizer,
         lr: flags.lr,
         ...(flags.dropout === undefined ? {} : { dropout: flags.dropout }),
@@ -156,6 +177,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         seed: flags.seed,
         ...(flags.n === undefined ? {} : { n: flags.n }),
         ...(flags.noise === undefined ? {} : { noise: flags.noise }),
+        ...(flags.limit === undefined ? {} : { limit: flags.limit }),
         valSplit: run.valSplit,
         final: last === undefined ? null : { loss: last.loss, gradNorm: last.gradNorm, ...last.metrics },
       };
@@ -179,7 +201,8 @@ export function registerTrain(program: Command, io: CliIO): void {
       const nVal = splitSize(dataset.length, run.valSplit);
       const metrics = last === undefined ? '' : Object.entries(last.metrics).map(([k, v]) => `, ${k} ${fmt(v)}`).join('');
       const lines = [
-        `trained a ${run.layers.join('-')} MLP (${flags.activation}, ${run.loss}, ${flags.optimizer} lr ${flags.lr}) on ${loaded.metadata.data}` +
+        `trained ${arch === undefined ? `a ${run.layers?.join('-')} MLP (${flags.activation}, ` : `${arch.defaults === undefined ? `the model in ${arch.name}` : `the ${arch.name} preset`} (${run.model.parameterCount().toLocaleString('en-US')} parameters, `}` +
+          `${run.loss}, ${flags.optimizer} lr ${flags.lr}${preset?.cosine === true ? ' cosine' : ''}) on ${loaded.metadata.data}` +
           ` (${run.task}; ${dataset.length - nVal} train / ${nVal} validation samples) for ${run.history.epochs.length} epochs in ${seconds.toFixed(1)}s`,
         `final: loss ${fmt(last?.loss)}, gradNorm ${fmt(last?.gradNorm)}${metrics}`,
         ...(run.history.stoppedEarly === null ? [] : [`stopped early: ${run.history.stoppedEarly}`]),
@@ -215,4 +238,22 @@ export function registerTrain(program: Command, io: CliIO): void {
       }
       io.out(lines.join('\n') + '\n');
     });
+}
+
+/** --arch chooses the model: the MLP's own flags are refused with it, not ignored; the preset or file is read before any data. */
+function checkArchFlags(flags: TrainFlags, given: (option: string) => boolean): Arch {
+  if (flags.layers !== undefined) throw new UsageError('--arch and --layers both choose the model: give one (--layers sizes an MLP, --arch names a preset or a model description file)');
+  for (const [option, flag] of [['activation', '--activation'], ['dropout', '--dropout'], ['dtype', '--dtype']] as const) {
+    if (given(option)) throw new UsageError(`${flag} applies to the MLP that --layers sizes, not to an --arch model: set it in the architecture's layers`);
+  }
+  return readArch(flags.arch!, flags.seed);
+}
+
+/** Builds the architecture for the data (checked on one sample) and trains it; the data take the model's dtype. */
+function trainArch(arch: Arch, data: TensorDataset, options: Parameters<typeof trainModel>[2] & { seed: number }): TrainedModel {
+  const task = inferTask(data);
+  const model = buildArch(arch, options.seed, data, outputsFor(task, data), task);
+  const dtype = model.parameters()[0]?.dtype ?? 'float32';
+  const dataset = data.x.dtype === dtype ? data : new TensorDataset(data.x.cast(dtype), data.y.dtype === 'int32' ? data.y : data.y.cast(dtype), data.classes);
+  return trainModel(dataset, model, options);
 }
