@@ -143,6 +143,8 @@ export async function tfjs(backend) {
       return trainStep(params, loss, 0.03, (step) => timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 300, batches: 7, per: 300 }));
     },
     cnn64() {
+      // Its convolution gradients are plain loops: ~10 s a step on the 2-core machine, measured in a full run only.
+      if (backend === 'cpu' && quick) return { unsupported: 'not run in --quick: tfjs cpu takes about 10 s a step' };
       const w = cnnWeights();
       // tfjs convolves NHWC with filters [kH, kW, in, out]: the same weights, permuted; the linear
       // layer's inputs reordered from (channel, row, column) to tfjs's flatten order (row, column, channel).

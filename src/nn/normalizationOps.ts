@@ -105,8 +105,11 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (!training) throw new ValueError(`${op}: without running statistics (null) there is nothing to normalize with in evaluation: pass training: true, or the running mean and variance`);
   }
   if (!training) {
-    const centered = sub(x, perChannel(runningMean!, x.ndim));
-    return affine(div(centered, sqrt(add(perChannel(runningVar!, x.ndim), eps))), options.weight, options.bias);
+    // Per channel first (γ/√(var + eps)), then two full-size ops: (x − mean)·scale + β.
+    const inv = div(1, sqrt(add(runningVar!, eps)));
+    const scale = options.weight === null || options.weight === undefined ? inv : mul(inv, options.weight);
+    const scaled = mul(sub(x, perChannel(runningMean!, x.ndim)), perChannel(scale, x.ndim));
+    return options.bias === null || options.bias === undefined ? scaled : add(scaled, perChannel(options.bias, x.ndim));
   }
   if (perChannelCount <= 1) {
     throw new ValueError(`${op}: expected more than 1 value per channel when training, got input size ${formatShape(x.shape)} (use a batch of at least 2, or eval())`);
@@ -126,7 +129,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const weight = options.weight ?? null;
   const bias = options.bias ?? null;
   const recompute = (xs: readonly Tensor[]) => batchNorm(xs[0]!, null, null, { training: true, eps, weight: weight === null ? null : xs[1]!, bias: bias === null ? null : xs[xs.length - 1]! });
-  return annotateBatchNorm(affine(div(centered, sqrt(add(variance, eps))), weight, bias), x, weight, bias, eps, recompute);
+  // γ/√(σ² + eps) formed per channel first: one full-size product where dividing and scaling took two.
+  const inv = div(1, sqrt(add(variance, eps)));
+  const scale = weight === null ? inv : mul(inv, perChannel(weight, x.ndim));
+  const scaled = mul(centered, scale);
+  const out = bias === null ? scaled : add(scaled, perChannel(bias, x.ndim));
+  return annotateBatchNorm(out, x, weight, bias, eps, recompute);
 }
 
 /**
