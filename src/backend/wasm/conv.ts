@@ -45,8 +45,8 @@ const isF32 = (args: KernelArgs<'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad
 
 const small = (s: Sizes, g: ConvGeometry): boolean => g.p.groups * s.og * s.K * s.P < SMALL_CONV;
 
-/** groups = input channels: each output channel reads one input channel (direct loops, no im2row). */
-const depthwise = (g: ConvGeometry): boolean => g.p.groups === g.c;
+/** groups = input channels (more than one: a single-channel input is an ordinary convolution, faster as a product): each output channel reads one input channel (direct loops, no im2row). */
+export const depthwise = (g: ConvGeometry): boolean => g.p.groups === g.c && g.c > 1;
 
 type DirectKernel = 'depthwiseF32' | 'depthwiseInputGradF32' | 'depthwiseWeightGradF32';
 
