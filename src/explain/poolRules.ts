@@ -185,7 +185,7 @@ function avgRule(node: RawNode, op: string, l: Layer, g: AvgPoolGeometry, ctx: R
   const divisors = new Set(Array.from({ length: OH * OW }, (_, k) => divisorOf(Math.floor(k / OW), k % OW)));
   const uniform = divisors.size === 1 ? String([...divisors][0]!) : null;
   const dij = uniform ?? 'd[i,j]';
-  const why = p.divisor !== null ? `divisorOverride ${p.divisor}` : uniform !== null ? `the window's ${uniform} elements` : g.kind === 'adaptive' ? `d[i,j]: the size of window (i,j)` : `d[i,j]: the window's count${g.padding?.some((v) => v > 0) === true ? ', the padding included or not as countIncludePad says' : ''}`;
+  const why = p.divisor !== null ? `divisorOverride ${p.divisor}` : uniform !== null ? `the window's ${uniform} elements` : g.kind === 'adaptive' ? `d[i,j]: the size of window (i,j)` : 'd[i,j]: the count window (i,j) divides by, smaller at the edges';
   const regular = g.kind === 'avg' && g.kernel !== null && g.stride !== null && g.padding !== null;
   const [KH, KW] = g.kernel ?? [0, 0];
   const [sh, sw] = g.stride ?? [1, 1];
