@@ -10,7 +10,8 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { RawNode } from './condensed.js';
 import { mathFormula } from './mathText.js';
-import { normRule, poolRule } from './otherRules.js';
+import { normRule } from './otherRules.js';
+import { poolRule } from './poolRules.js';
 import { argmaxAbs, delta, indexed, productSum, sig, sourceIndex, sumLine, sumOf, tapIndex, telling, values, type RuleContext, type Term } from './sums.js';
 import type { ExpandedSum, LayerRule } from './types.js';
 

@@ -16,6 +16,8 @@ function isActivation(t: Tensor): boolean {
   return c !== undefined ? c.role === 'activation' : t._node !== null && PRIMITIVES[t._node.op].role === 'activation';
 }
 
+const POOLED: Readonly<Record<string, string>> = { maxPool2d: 'm', avgPool2d: 'a', adaptiveAvgPool2d: 'a' };
+
 /** Names every node: given names first, then z/h/y/L by role, parameters by model, others u1, u2… */
 export function nameNodes(order: readonly RawNode[], root: Tensor, options: ExplainOptions): Map<Tensor, string> {
   const names = new Map<Tensor, string>();
@@ -53,6 +55,15 @@ export function nameNodes(order: readonly RawNode[], root: Tensor, options: Expl
     const index = z !== undefined && /^z\d+$/.test(z) ? z.slice(1) : String(k + 1);
     give(n.tensor, activationName(index, activations.length === 1 ? 'only' : 'hidden'));
   });
+  // Pooled maps: m1, m2… after max pooling, a1, a2… after average pooling (u1 would hide what they are).
+  const pooled = new Map<string, number>();
+  for (const node of order) {
+    const letter = node.composite === null ? undefined : POOLED[node.composite.op];
+    if (letter === undefined || names.has(node.tensor)) continue;
+    const k = (pooled.get(letter) ?? 0) + 1;
+    pooled.set(letter, k);
+    give(node.tensor, `${letter}${k}`);
+  }
   let u = 1;
   let p = 1;
   let c = 1;

@@ -1,4 +1,4 @@
-/** The layer rules of batch norm (its three-term gradient) and pooling (δ routed to the max, or shared by the window). */
+/** The layer rule of batch norm: its three-term gradient. */
 import { batchNormEps } from '../nn/normAnnotate.js';
 import { formatShape } from '../tensor/shape.js';
 import type { RawNode } from './condensed.js';
@@ -97,9 +97,4 @@ export function normRule(node: RawNode, ctx: RuleContext): LayerRule | null {
     });
   }
   return { op: 'batchNorm', name: y, lines, sums };
-}
-
-/** Pooling steps (maxPool2d, avgPool2d) once their ops annotate themselves; any other composite has no layer rule. */
-export function poolRule(_node: RawNode, _ctx: RuleContext): LayerRule | null {
-  return null;
 }

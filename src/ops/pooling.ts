@@ -18,6 +18,7 @@ import { cast } from './elementwise.js';
 import { gatherRaw } from './indexing.js';
 import { reshape } from './shape.js';
 import { batched, boolArg, optionsOf, poolAxes, sizeArg, type AvgPoolOptions, type MaxPoolOptions, type PoolAxis, type PoolSize } from './poolArgs.js';
+import { annotatePool2d } from './poolAnnotate.js';
 
 export type { AvgPoolOptions, MaxPoolOptions, PoolSize } from './poolArgs.js';
 
@@ -52,7 +53,11 @@ function maxPool(op: string, x: Tensor, kernelSize: unknown, options: unknown, s
   });
   // The indices are in range by construction: gather without re-checking them.
   const y = gatherRaw(reshape(x4, [n * c, ah.size * aw.size]), 1, reshape(index, [n * c, ah.out * aw.out]));
-  return reshape(y, [...(b.unbatched ? [] : [n]), c, ...axes.map((a) => a.out)]);
+  const out = reshape(y, [...(b.unbatched ? [] : [n]), c, ...axes.map((a) => a.out)]);
+  if (spatial === 1) return out;
+  const pair = (f: (a: PoolAxis) => number) => [f(ah), f(aw)] as const;
+  const where = { kind: 'max', kernel: pair((a) => a.kernel), stride: pair((a) => a.stride), padding: pair((a) => a.padding), dilation: pair((a) => a.dilation), index } as const;
+  return annotatePool2d(out, x, where, (xs) => maxPool(op, xs[0]!, kernelSize, options, 2));
 }
 
 /**
@@ -114,12 +119,12 @@ export function windowMeanAdjoint(g: Tensor, params: WindowMeanParams): Tensor {
  * The windows' means of x [N, C, …spatial] (floating), one list of windows per spatial axis, each
  * divided by `divisor` or by the product of its axes' counts; 1-d input is one row of a 2-d plane.
  */
-function windowMeans(x: Tensor, windows: readonly (readonly Window[])[], divisor: number | null, unbatched: boolean): Tensor {
+function windowMeans(x: Tensor, windows: readonly (readonly Window[])[], divisor: number | null, unbatched: boolean): { y: Tensor; params: WindowMeanParams } {
   const [n, c] = [x.shape[0]!, x.shape[1]!];
   const [rows, cols] = windows.length === 1 ? [[{ lo: 0, hi: 1, count: 1 }], windows[0]!] : [windows[0]!, windows[1]!];
   const sizes = x.shape.slice(2);
   const x4 = sizes.length === 1 ? reshape(x, [n, c, 1, sizes[0]!]) : x;
-  const y = windowMean(x4, {
+  const params: WindowMeanParams = {
     rowLo: rows.map((w) => w.lo),
     rowHi: rows.map((w) => w.hi),
     colLo: cols.map((w) => w.lo),
@@ -128,9 +133,10 @@ function windowMeans(x: Tensor, windows: readonly (readonly Window[])[], divisor
     colCount: cols.map((w) => w.count),
     divisor,
     inSize: [x4.shape[2]!, x4.shape[3]!],
-  });
+  };
+  const y = windowMean(x4, params);
   const outs = windows.map((w) => w.length);
-  return sizes.length === 1 || unbatched ? reshape(y, [...(unbatched ? [] : [n]), c, ...outs]) : y;
+  return { y: sizes.length === 1 || unbatched ? reshape(y, [...(unbatched ? [] : [n]), c, ...outs]) : y, params };
 }
 
 function avgPool(op: string, x: Tensor, kernelSize: unknown, options: unknown, spatial: 1 | 2): Tensor {
@@ -143,7 +149,10 @@ function avgPool(op: string, x: Tensor, kernelSize: unknown, options: unknown, s
   if (d !== undefined && d !== null && !(typeof d === 'number' && Number.isInteger(d) && d > 0)) {
     throw new ValueError(`${op}: divisorOverride must be a positive integer or null, got ${JSON.stringify(d) ?? String(d)}`);
   }
-  return windowMeans(xf, axes.map((a) => avgWindows(a, countIncludePad)), typeof d === 'number' ? d : null, b.unbatched);
+  const { y, params } = windowMeans(xf, axes.map((a) => avgWindows(a, countIncludePad)), typeof d === 'number' ? d : null, b.unbatched);
+  if (spatial === 1) return y;
+  const pair = (f: (a: PoolAxis) => number) => [f(axes[0]!), f(axes[1]!)] as const;
+  return annotatePool2d(y, x, { kind: 'avg', windows: params, kernel: pair((a) => a.kernel), stride: pair((a) => a.stride), padding: pair((a) => a.padding) }, (xs) => avgPool(op, xs[0]!, kernelSize, options, 2));
 }
 
 /**
@@ -180,5 +189,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
     throw new ValueError(`${op}: outputSize must be a positive integer or a pair of positive integers (null keeps that size), got ${JSON.stringify(outputSize) ?? String(outputSize)}`);
   }
   const xf = cast(b.x, toFloating(b.x.dtype));
-  return windowMeans(xf, outs.map((o, d) => adaptiveWindows(sizes[d]!, o)), null, b.unbatched);
+  const { y, params } = windowMeans(xf, outs.map((o, d) => adaptiveWindows(sizes[d]!, o)), null, b.unbatched);
+  return annotatePool2d(y, x, { kind: 'adaptive', windows: params, kernel: null, stride: null, padding: null }, (xs) => adaptiveAvgPool2d(xs[0]!, outputSize));
 }

@@ -9,6 +9,7 @@ import { enableGrad } from '../autograd/mode.js';
 import { formatPictureNumber } from '../math/format.js';
 import { Conv2d } from '../nn/conv.js';
 import type { Module } from '../nn/module.js';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Sequential } from '../nn/sequential.js';
 import { narrow } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -161,6 +162,7 @@ export async function cnnPictures(model: Sequential, x: Tensor, y: Tensor, loss:
     mapRows.push({ caption: `Input ${shapeText(shown.shape.slice(-3))}`, images: p.images });
   }
   const flat: string[] = [];
+  const pooling = (m: Module | undefined) => (m instanceof MaxPool2d ? 'max' : m instanceof AvgPool2d || m instanceof AdaptiveAvgPool2d ? 'mean' : null);
   layers.forEach((m, k) => {
     const out = outputs[k]!;
     const name = `Layer ${k + 1}, ${m.describe()}`;
@@ -169,11 +171,16 @@ export async function cnnPictures(model: Sequential, x: Tensor, y: Tensor, loss:
       return;
     }
     const p = planes(out, `layer ${k + 1} output`, 'auto');
-    mapRows.push({ caption: `${name} → ${shapeText(out.shape.slice(1))}${p.channels > p.images.length ? ` (the first ${p.images.length} of ${p.channels} channels)` : ''}`, images: p.images });
+    const pooled = pooling(m);
+    const what = pooled === null ? '' : `: each pixel the ${pooled} of its window of ${k === 0 ? 'the input' : `layer ${k}`}`;
+    mapRows.push({ caption: `${name} → ${shapeText(out.shape.slice(1))}${what}${p.channels > p.images.length ? ` (the first ${p.images.length} of ${p.channels} channels)` : ''}`, images: p.images });
     const g = grads[k + 1];
     if (g !== null && g !== undefined) {
       const d = planes(g, `∂L/∂(layer ${k + 1} output)`, 'diverging');
-      deltaRows.push({ caption: `δ at ${name}: ∂L/∂ of its output ${shapeText(out.shape.slice(1))}`, images: d.images });
+      // What the pooling above did to δ is what makes this picture sparse (max) or blocky (mean).
+      const next = pooling(layers[k + 1]);
+      const how = next === 'max' ? `; 0 except at the maxima of layer ${k + 2}'s windows, where their δ is routed` : next === 'mean' ? `; layer ${k + 2}'s δ shared over each window` : '';
+      deltaRows.push({ caption: `δ at ${name}: ∂L/∂ of its output ${shapeText(out.shape.slice(1))}${how}`, images: d.images });
     }
   });
 

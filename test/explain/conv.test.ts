@@ -3,15 +3,9 @@
 // sample's numbers, its total equal to what conv2d and autograd computed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchNorm2d, Conv2d, Generator, crossEntropy, explain, explanationLines, gradients, Linear, Module, randn, ReLU, renderMarkdown, renderText, Sequential, tensor, type Tensor } from '../../src/index.js';
+import { BatchNorm2d, Conv2d, Flatten, Generator, crossEntropy, explain, explanationLines, gradients, Linear, randn, ReLU, renderMarkdown, renderText, Sequential, tensor, type Tensor } from '../../src/index.js';
 import { sig } from '../../src/explain/sums.js';
 import { explainHtml } from '../../src/viz/explainHtml.js';
-
-class Flat extends Module {
-  forward(x: Tensor): Tensor {
-    return x.reshape([x.shape[0]!, -1]);
-  }
-}
 
 function cnn(options: { bn?: boolean; groups?: boolean } = {}): Sequential {
   const f64 = { dtype: 'float64' as const };
@@ -23,7 +17,7 @@ function cnn(options: { bn?: boolean; groups?: boolean } = {}): Sequential {
     second,
     ...(options.bn === true ? [new BatchNorm2d(4, f64)] : []),
     new ReLU(),
-    new Flat(),
+    new Flatten(),
     new Linear(4 * side * side, 3, { ...f64, seed: 3 }),
   );
 }
