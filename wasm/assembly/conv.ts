@@ -25,7 +25,14 @@ export function im2rowF32(
           for (let a: i32 = 0; a < kh; a++) {
             const y = y0 + a * dh;
             const line = ch + (<usize>(y * w) << 2);
-            if (inside) {
+            if (inside && dw == 1) {
+              // A contiguous run of kw taps: four at a time, then one by one.
+              const src = line + (<usize>x0 << 2);
+              let e: i32 = 0;
+              for (; e + 4 <= kw; e += 4) v128.store(o + (<usize>e << 2), v128.load(src + (<usize>e << 2)));
+              for (; e < kw; e++) store<f32>(o + (<usize>e << 2), load<f32>(src + (<usize>e << 2)));
+              o += <usize>kw << 2;
+            } else if (inside) {
               for (let e: i32 = 0; e < kw; e++) {
                 store<f32>(o, load<f32>(line + (<usize>(x0 + e * dw) << 2)));
                 o += 4;
@@ -64,6 +71,7 @@ export function row2imF32(
       const y0 = i * sh - ph;
       for (let j: i32 = 0; j < ow; j++) {
         const x0 = j * sw - pw;
+        const inside = x0 >= 0 && x0 + (kw - 1) * dw < w && dw == 1;
         let s = src;
         for (let ci: i32 = 0; ci < cg; ci++) {
           const ch = image + <usize>ci * plane;
@@ -74,6 +82,21 @@ export function row2imF32(
               continue;
             }
             const line = ch + (<usize>(y * w) << 2);
+            if (inside) {
+              // The row's kw taps land on kw consecutive inputs: four at a time, then one by one.
+              const at = line + (<usize>x0 << 2);
+              let e: i32 = 0;
+              for (; e + 4 <= kw; e += 4) {
+                const q = at + (<usize>e << 2);
+                v128.store(q, f32x4.add(v128.load(q), v128.load(s + (<usize>e << 2))));
+              }
+              for (; e < kw; e++) {
+                const q = at + (<usize>e << 2);
+                store<f32>(q, load<f32>(q) + load<f32>(s + (<usize>e << 2)));
+              }
+              s += <usize>kw << 2;
+              continue;
+            }
             for (let e: i32 = 0; e < kw; e++) {
               const xx = x0 + e * dw;
               if (xx >= 0 && xx < w) {
