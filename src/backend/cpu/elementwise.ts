@@ -73,6 +73,16 @@ export function castImpl(x: TypedArray, xOff: number, out: TypedArray, outOff: n
 
 /** Copies n elements read with stride xStride (0 repeats one element) into contiguous out. */
 export function copyRowImpl(x: TypedArray, xOff: number, xStride: number, out: TypedArray, outOff: number, n: number): void {
+  // Long runs through the engine's own loops (a broadcast row: fill; a contiguous one: set), which
+  // convert each value exactly as an assignment does.
+  if (n >= 16 && xStride === 0) {
+    out.fill(x[xOff]!, outOff, outOff + n);
+    return;
+  }
+  if (n >= 16 && xStride === 1) {
+    out.set(x.subarray(xOff, xOff + n), outOff);
+    return;
+  }
   if (xStride === 1) {
     for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i]!;
     return;
