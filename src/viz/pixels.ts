@@ -5,18 +5,7 @@
  * them up in the page with `image-rendering: pixelated`, so each element stays a sharp square.
  */
 import { ValueError } from '../errors.js';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32Bytes as crc32 } from '../io/crc32.js';
 
 function adler32(bytes: Uint8Array): number {
   let a = 1;
