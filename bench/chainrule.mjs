@@ -20,19 +20,24 @@ export async function chainrule(backend) {
     return model;
   };
 
+  /** One SGD step of `model` on (xs, ys) under `loss`, returning the loss: what every training workload times. */
+  const sgdStep = (model, lr, loss, xs, ys) => {
+    const opt = new cr.SGD(model.parameters(), { lr });
+    return () => {
+      opt.zeroGrad();
+      const l = loss(model.forward(xs), ys);
+      l.backward();
+      opt.step();
+      return l;
+    };
+  };
+
   const classifierStep = (sizes, batch, reps) => {
     const model = mlpWith(sizes, 'relu');
-    const opt = new cr.SGD(model.parameters(), { lr: 0.01 });
     const { x, y } = mnistLike(batch, 1);
     const xs = cr.tensor(x, { shape: [batch, 784] });
     const ys = cr.tensor(y, { shape: [batch] });
-    const step = () => {
-      opt.zeroGrad();
-      const loss = cr.crossEntropy(model.forward(xs), ys);
-      loss.backward();
-      opt.step();
-      return loss;
-    };
+    const step = sgdStep(model, 0.01, cr.crossEntropy, xs, ys);
     const check = firstLosses(() => step().item());
     return { ms: timeIt(step, reps), check };
   };
@@ -85,17 +90,10 @@ export async function chainrule(backend) {
     mlp1024: () => classifierStep(MLP_LARGE, 128, REPS.mlpLarge),
     tiny32() {
       const model = mlpWith(TINY, 'tanh');
-      const opt = new cr.SGD(model.parameters(), { lr: 0.03 });
       const { x, y } = tinyData(32, 8);
       const xs = cr.tensor(x, { shape: [32, 2] });
       const ys = cr.tensor(y, { shape: [32, 1] });
-      const step = () => {
-        opt.zeroGrad();
-        const loss = cr.mse(model.forward(xs), ys);
-        loss.backward();
-        opt.step();
-        return loss;
-      };
+      const step = sgdStep(model, 0.03, cr.mse, xs, ys);
       const check = firstLosses(() => step().item());
       return { ms: timeBatched(step, quick ? { warm: 10, batches: 3, per: 20 } : { warm: 2000, batches: 9, per: 1000 }), check };
     },
@@ -111,17 +109,10 @@ export async function chainrule(backend) {
         '3.weight': cr.tensor(w.conv2, { shape: [16, 8, 3, 3] }), '3.bias': cr.zeros([16]),
         '7.weight': cr.tensor(w.fc, { shape: [784, 10] }).transpose(), '7.bias': cr.zeros([10]),
       });
-      const opt = new cr.SGD(model.parameters(), { lr: 0.01 });
       const { x, y } = mnistLike(64, 1);
       const xs = cr.tensor(x, { shape: [64, 1, 28, 28] });
       const ys = cr.tensor(y, { shape: [64] });
-      const step = () => {
-        opt.zeroGrad();
-        const loss = cr.crossEntropy(model.forward(xs), ys);
-        loss.backward();
-        opt.step();
-        return loss;
-      };
+      const step = sgdStep(model, 0.01, cr.crossEntropy, xs, ys);
       const check = firstLosses(() => step().item());
       return { ms: timeIt(step, REPS.cnn), check };
     },
@@ -144,14 +135,7 @@ export async function chainrule(backend) {
     tutorial() {
       const model = cr.tutorialNetwork({ dtype: 'float32' });
       const { x, y } = cr.tutorialSample({ dtype: 'float32' });
-      const opt = new cr.SGD(model.parameters(), { lr: 0.1 });
-      const step = () => {
-        opt.zeroGrad();
-        const loss = cr.halfSquaredError(model.forward(x), y);
-        loss.backward();
-        opt.step();
-        return loss;
-      };
+      const step = sgdStep(model, 0.1, cr.halfSquaredError, x, y);
       const check = firstLosses(() => step().item());
       return { ms: timeBatched(step, quick ? { warm: 10, batches: 3, per: 50 } : { warm: 5000, batches: 9, per: 4000 }), check };
     },
