@@ -56,3 +56,8 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten 
 export { Unflatten } from './unflatten.js';
 export { RandomShift } from './augment.js';
 export type { RandomShiftOptions } from './augment.js';
+// recurrent
+export { RNN, LSTM, GRU, RecurrentLayer } from './rnn.js';
+export type { RecurrentOptions, RNNOptions } from './rnn.js';
+export { rnnCell, lstmCell, gruCell, GATE_COUNT } from './rnnCells.js';
+export type { CellMode } from './rnnCells.js';
