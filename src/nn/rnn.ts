@@ -39,6 +39,8 @@ export interface RNNOptions extends RecurrentOptions {
 }
 
 interface CellParameters {
+  /** The parameters' name suffix, e.g. '_l1_reverse'. */
+  readonly suffix: string;
   readonly wIh: Tensor;
   readonly wHh: Tensor;
   readonly bIh: Tensor | null;
@@ -76,6 +78,7 @@ export abstract class RecurrentLayer<In extends unknown[], Out> extends Module<I
   lastStates: Tensor[][][] | null = null;
   private readonly cells: CellParameters[][] = [];
   private readonly dropoutGenerator: Generator | undefined;
+  private overrides: Readonly<Record<string, Tensor>> | null = null;
 
   protected constructor(mode: CellMode, inputSize: number, hiddenSize: number, options: RecurrentOptions) {
     super();
@@ -120,10 +123,32 @@ export abstract class RecurrentLayer<In extends unknown[], Out> extends Module<I
         const wHh = draw([rows, hiddenSize], `weight_hh${suffix}`);
         const bIh = this.bias ? draw([rows], `bias_ih${suffix}`) : null;
         const bHh = this.bias ? draw([rows], `bias_hh${suffix}`) : null;
-        perLayer.push({ wIh, wHh, bIh, bHh });
+        perLayer.push({ suffix, wIh, wHh, bIh, bHh });
       }
       this.cells.push(perLayer);
     }
+  }
+
+  /**
+   * @internal Runs `fn` with the given tensors in place of the parameters of those names (as
+   * torch.func.functional_call), so gradients can be taken w.r.t. them as function arguments.
+   */
+  _withParameters<T>(parameters: Readonly<Record<string, Tensor>>, fn: () => T): T {
+    const previous = this.overrides;
+    this.overrides = parameters;
+    try {
+      return fn();
+    } finally {
+      this.overrides = previous;
+    }
+  }
+
+  /** The tensors a forward uses for one layer and direction: the parameters, or their overrides. */
+  private resolved(cell: CellParameters): CellParameters {
+    const o = this.overrides;
+    if (o === null) return cell;
+    const pick = (t: Tensor | null, name: string): Tensor | null => (t === null ? null : (o[name + cell.suffix] ?? t));
+    return { suffix: cell.suffix, wIh: pick(cell.wIh, 'weight_ih')!, wHh: pick(cell.wHh, 'weight_hh')!, bIh: pick(cell.bIh, 'bias_ih'), bHh: pick(cell.bHh, 'bias_hh') };
   }
 
   /** 2 when bidirectional, else 1. */
@@ -167,7 +192,7 @@ export abstract class RecurrentLayer<In extends unknown[], Out> extends Module<I
       for (let d = 0; d < this.directions; d++) {
         const index = layer * this.directions + d;
         const start = initial.map((s) => (s === null ? zeros([batch, this.hiddenSize], { dtype: this.dtype }) : reshape(narrow(s, 0, index, 1), [batch, this.hiddenSize])));
-        const { hs, last } = this.sweep(this.cells[layer]![d]!, x2d, steps, batch, start, d === 1);
+        const { hs, last } = this.sweep(this.resolved(this.cells[layer]![d]!), x2d, steps, batch, start, d === 1);
         outs.push(stack(hs, 0));
         last.forEach((t, k) => finals[k]!.push(t));
         perLayer.push(hs);
