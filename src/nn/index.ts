@@ -61,3 +61,5 @@ export { RNN, LSTM, GRU, RecurrentLayer } from './rnn.js';
 export type { RecurrentOptions, RNNOptions } from './rnn.js';
 export { rnnCell, lstmCell, gruCell, GATE_COUNT } from './rnnCells.js';
 export type { CellMode } from './rnnCells.js';
+export { RECURRENT_MODULE_FACTORIES } from './rnnFactories.js';
+export type { RecurrentFactory } from './rnnFactories.js';
