@@ -22,6 +22,14 @@ export interface GradNode<P extends PrimitiveName = PrimitiveName> {
   readonly def: OpDef<P>;
 }
 
+// issue 17: hooks
+/** A gradient hook (`registerHook`): sees the gradient; a tensor it returns replaces it. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+/** Returned by `registerHook`: `remove()` unregisters the hook (as torch's RemovableHandle). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 /** A number or a tensor: binary ops accept either (`x.mul(2)`). */
 export type TensorLike = Tensor | number;
 
@@ -288,6 +296,34 @@ export class Tensor {
   /** A new leaf with the same values, cut from the graph (shares storage; tensors are immutable). */
   detach(): Tensor {
     return this._alias(this.shape, this.name);
+  }
+
+  // issue 17: hooks
+  /** @internal Gradient hooks in registration order, run by autograd/engine.ts. */
+  _hooks: GradHook[] | null = null;
+
+  /**
+   * Calls `hook(grad)` whenever a backward pass (`backward`, `grad`, `gradients`…) computes the
+   * full gradient with respect to this tensor; a tensor it returns (same shape and dtype)
+   * replaces the gradient that flows on, into `.grad` and to what is captured. Several hooks run
+   * in registration order, each on the previous one's result (as torch's `register_hook`).
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const handle = x.registerHook((g) => g.mul(10));
+   * x.mul(x).sum().backward(); // x.grad: [20, 40]
+   * handle.remove();
+   */
+  registerHook(hook: GradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new AutogradError('registerHook: cannot register a hook on a tensor that does not require grad');
+    if (typeof hook !== 'function') throw new AutogradError(`registerHook: the hook must be a function, got ${typeof hook}`);
+    const hooks = (this._hooks ??= []);
+    hooks.push(hook);
+    return {
+      remove: () => {
+        const i = hooks.indexOf(hook);
+        if (i >= 0) hooks.splice(i, 1);
+      },
+    };
   }
 
   // ---- fluent API: every method delegates to the functional op of the same name ----
