@@ -34,6 +34,8 @@ export interface JacobianOptions extends TransformOptions {
 }
 
 type Fn = (...inputs: Tensor[]) => Tensors;
+type SingleFn = (...inputs: Tensor[]) => Tensor;
+type TupleFn = (...inputs: Tensor[]) => readonly Tensor[];
 
 interface Listed {
   readonly list: Tensor[];
@@ -139,7 +141,10 @@ function finish(tensors: readonly Tensor[], tuple: boolean, createGraph: boolean
  * const [y, g] = vjp((x: Tensor) => x.pow(2), tensor([1, 2]), tensor([1, 1]));
  * g.toArray(); // [2, 4]
  */
-export function vjp(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function vjp(fn: SingleFn, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function vjp(fn: SingleFn, inputs: readonly Tensor[], v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor[]];
+export function vjp(fn: TupleFn, inputs: Tensor, v: readonly Tensor[], options?: TransformOptions): [Tensor[], Tensor];
+export function vjp(fn: TupleFn, inputs: readonly Tensor[], v: readonly Tensor[], options?: TransformOptions): [Tensor[], Tensor[]];
 export function vjp(fn: Fn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensors, Tensors];
 export function vjp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensors, Tensors] {
   const createGraph = options.createGraph ?? false;
@@ -159,7 +164,9 @@ export function vjp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: Transf
  * const [y, t] = jvp((x: Tensor) => x.pow(2), tensor([1, 2]), tensor([1, 0]));
  * t.toArray(); // [2, 0]
  */
-export function jvp(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function jvp(fn: SingleFn, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function jvp(fn: SingleFn, inputs: readonly Tensor[], v: readonly Tensor[], options?: TransformOptions): [Tensor, Tensor];
+export function jvp(fn: TupleFn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensor[], Tensor[]];
 export function jvp(fn: Fn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensors, Tensors];
 export function jvp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensors, Tensors] {
   const createGraph = options.createGraph ?? false;
@@ -194,9 +201,6 @@ function jacobianOf(fname: string, out: Tensor, inputs: readonly Tensor[], creat
     return r.length === 0 ? zeros(shape, { dtype: x.dtype }) : reshape(stack(r, 0), shape);
   });
 }
-
-type SingleFn = (...inputs: Tensor[]) => Tensor;
-type TupleFn = (...inputs: Tensor[]) => readonly Tensor[];
 
 /**
  * The Jacobian of fn at inputs, as `torch.autograd.functional.jacobian`: for one input and one
@@ -263,9 +267,10 @@ export function hessian(fn: SingleFn, inputs: Tensors, options: JacobianOptions 
  * const [f, p] = vhp((x: Tensor) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 1]));
  * p.toArray(); // [6, 12]
  */
-export function vhp(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
-export function vhp(fn: Fn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensor, Tensors];
-export function vhp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensor, Tensors] {
+export function vhp(fn: SingleFn, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function vhp(fn: SingleFn, inputs: readonly Tensor[], v: readonly Tensor[], options?: TransformOptions): [Tensor, Tensor[]];
+export function vhp(fn: SingleFn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensor, Tensors];
+export function vhp(fn: SingleFn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensor, Tensors] {
   return hessianProduct('vhp', fn, inputs, v, options);
 }
 
@@ -277,9 +282,10 @@ export function vhp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: Transf
  * const [f, p] = hvp((x: Tensor) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 0]));
  * p.toArray(); // [6, 0]
  */
-export function hvp(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
-export function hvp(fn: Fn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensor, Tensors];
-export function hvp(fn: Fn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensor, Tensors] {
+export function hvp(fn: SingleFn, inputs: Tensor, v?: Tensor | null, options?: TransformOptions): [Tensor, Tensor];
+export function hvp(fn: SingleFn, inputs: readonly Tensor[], v: readonly Tensor[], options?: TransformOptions): [Tensor, Tensor[]];
+export function hvp(fn: SingleFn, inputs: Tensors, v?: Tensors | null, options?: TransformOptions): [Tensor, Tensors];
+export function hvp(fn: SingleFn, inputs: Tensors, v?: Tensors | null, options: TransformOptions = {}): [Tensor, Tensors] {
   return hessianProduct('hvp', fn, inputs, v, options);
 }
 
