@@ -204,5 +204,5 @@ export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js'
 // functional transforms, gradient hooks, einsum (issue 17)
 export { jacobian, hessian, vjp, jvp, hvp, vhp } from './autograd/transforms.js';
 export type { Tensors, TransformOptions, JacobianOptions } from './autograd/transforms.js';
-export type { GradHook, RemovableHandle } from './tensor/tensor.js';
+export type { GradHook, RemovableHandle } from './tensor/hooks.js';
 export { einsum } from './ops/einsum.js';

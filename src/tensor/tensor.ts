@@ -10,6 +10,7 @@ import { runBackward } from '../autograd/engine.js';
 import { isManaged, RELEASED_BLOCK, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
 import { backwardOptions, isBackwardOptions, seedFrom, type BackwardCallOptions } from './backwardArgs.js';
 export type { BackwardCallOptions } from './backwardArgs.js';
+import { addHook, type GradHook, type RemovableHandle } from './hooks.js'; // issue 17: hooks
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
 export interface GradNode<P extends PrimitiveName = PrimitiveName> {
@@ -20,14 +21,6 @@ export interface GradNode<P extends PrimitiveName = PrimitiveName> {
   readonly stack: string | null;
   /** The primitive's definition: backward reads its gradient rule from here and looks nothing up. */
   readonly def: OpDef<P>;
-}
-
-// issue 17: hooks
-/** A gradient hook (`registerHook`): sees the gradient; a tensor it returns replaces it. */
-export type GradHook = (grad: Tensor) => Tensor | void;
-/** Returned by `registerHook`: `remove()` unregisters the hook (as torch's RemovableHandle). */
-export interface RemovableHandle {
-  remove(): void;
 }
 
 /** A number or a tensor: binary ops accept either (`x.mul(2)`). */
@@ -301,30 +294,15 @@ export class Tensor {
   // issue 17: hooks
   /** @internal Gradient hooks in registration order, run by autograd/engine.ts. */
   _hooks: GradHook[] | null = null;
-
   /**
-   * Calls `hook(grad)` whenever a backward pass (`backward`, `grad`, `gradients`…) computes the
-   * full gradient with respect to this tensor; a tensor it returns (same shape and dtype)
-   * replaces the gradient that flows on, into `.grad` and to what is captured. Several hooks run
-   * in registration order, each on the previous one's result (as torch's `register_hook`).
+   * Calls `hook(grad)` when a backward pass computes the gradient with respect to this tensor; a
+   * tensor it returns replaces the gradient (torch's `register_hook`; docs/gradients.md).
    * @example
    * const x = tensor([1, 2], { requiresGrad: true });
-   * const handle = x.registerHook((g) => g.mul(10));
-   * x.mul(x).sum().backward(); // x.grad: [20, 40]
+   * const handle = x.registerHook((g) => g.mul(10)); // after x.sum().backward(), x.grad is [10, 10]
    * handle.remove();
    */
-  registerHook(hook: GradHook): RemovableHandle {
-    if (!this.requiresGrad) throw new AutogradError('registerHook: cannot register a hook on a tensor that does not require grad');
-    if (typeof hook !== 'function') throw new AutogradError(`registerHook: the hook must be a function, got ${typeof hook}`);
-    const hooks = (this._hooks ??= []);
-    hooks.push(hook);
-    return {
-      remove: () => {
-        const i = hooks.indexOf(hook);
-        if (i >= 0) hooks.splice(i, 1);
-      },
-    };
-  }
+  registerHook(hook: GradHook): RemovableHandle { return addHook(this, hook); }
 
   // ---- fluent API: every method delegates to the functional op of the same name ----
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
