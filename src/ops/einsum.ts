@@ -184,15 +184,20 @@ function sumUnshared(op: Operand, keep: ReadonlySet<string>): Operand {
   return { x: sum(op.x, axes), labels: op.labels.filter((l) => keep.has(l)) };
 }
 
+interface Arranged {
+  readonly x: Tensor;
+  readonly labels: Labels;
+  readonly shape: readonly number[];
+}
+
 /** The operand's axes in `order` (labels it lacks become axes of size 1), broadcast to `sizes` where given. */
-function arrange(op: Operand, order: Labels, sizes: ReadonlyMap<string, number> | null): Tensor {
+function arrange(op: Operand, order: Labels, sizes: ReadonlyMap<string, number> | null): Arranged {
   const present = order.filter((l) => op.labels.includes(l));
   let x = permute(op.x, present.map((l) => op.labels.indexOf(l)));
   const shape = order.map((l) => (op.labels.includes(l) ? op.x.shape[op.labels.indexOf(l)]! : 1));
   x = reshape(x, shape);
-  if (sizes === null) return x;
-  const full = order.map((l, i) => sizes.get(l) ?? shape[i]!);
-  return full.some((n, i) => n !== shape[i]) ? expand(x, full) : x;
+  const full = sizes === null ? shape : order.map((l, i) => sizes.get(l) ?? shape[i]!);
+  return { x: full.some((n, i) => n !== shape[i]) ? expand(x, full) : x, labels: order, shape: full };
 }
 
 const count = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
@@ -210,20 +215,30 @@ function contract(a: Operand, b: Operand, needed: ReadonlySet<string>, sizes: Re
   const bOnly = b.labels.filter((l) => !a.labels.includes(l));
   const labels = [...batch, ...aOnly, ...bOnly];
   if (summed.length === 0) {
-    const x = mul(arrange(a, labels, null), arrange(b, labels, null));
+    const x = mul(arrange(a, labels, null).x, arrange(b, labels, null).x);
     return { x, labels };
   }
-  // The shared axes are broadcast to their full sizes; the others keep the operand's own.
+  // The shared axes are broadcast to their full sizes; the others keep the operand's own. An
+  // operand already laid out as [batch, K, M] (or [batch, N, K]) is read transposed by matmul, not copied.
   const full = sizesOf(sizes, shared);
-  const left = arrange(a, [...batch, ...aOnly, ...summed], full);
-  const right = arrange(b, [...batch, ...summed, ...bOnly], full);
+  const transposeA = inOrder(a.labels, [...batch, ...summed, ...aOnly]) && !inOrder(a.labels, [...batch, ...aOnly, ...summed]);
+  const transposeB = inOrder(b.labels, [...batch, ...bOnly, ...summed]) && !inOrder(b.labels, [...batch, ...summed, ...bOnly]);
+  const left = arrange(a, transposeA ? [...batch, ...summed, ...aOnly] : [...batch, ...aOnly, ...summed], full);
+  const right = arrange(b, transposeB ? [...batch, ...bOnly, ...summed] : [...batch, ...summed, ...bOnly], full);
   const nb = batch.length;
+  const lead = nb === 0 ? [] : [count(left.shape.slice(0, nb))];
   const batchShape = left.shape.slice(0, nb);
-  const aShape = left.shape.slice(nb, nb + aOnly.length);
-  const bShape = right.shape.slice(nb + summed.length);
-  const lead = nb === 0 ? [] : [count(batchShape)];
-  const out = matmul(reshape(left, [...lead, count(aShape), count(left.shape.slice(nb + aOnly.length))]), reshape(right, [...lead, count(right.shape.slice(nb, nb + summed.length)), count(bShape)]));
+  const aShape = aOnly.map((l) => left.shape[left.labels.indexOf(l)]!);
+  const bShape = bOnly.map((l) => right.shape[right.labels.indexOf(l)]!);
+  const k = count(summed.map((l) => full.get(l)!));
+  const [m, n] = [count(aShape), count(bShape)];
+  const out = matmul(reshape(left.x, [...lead, ...(transposeA ? [k, m] : [m, k])]), reshape(right.x, [...lead, ...(transposeB ? [n, k] : [k, n])]), { transposeA, transposeB });
   return { x: reshape(out, [...batchShape, ...aShape, ...bShape]), labels };
+}
+
+/** Whether `labels` are exactly `order` (so arranging them is no permutation). */
+function inOrder(labels: Labels, order: Labels): boolean {
+  return labels.length === order.length && labels.every((l, i) => l === order[i]);
 }
 
 function sizesOf(sizes: ReadonlyMap<string, number>, labels: Labels): ReadonlyMap<string, number> {

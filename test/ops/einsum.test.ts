@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Generator, Tensor, ValueError, concat, einsum, flatten, grad, gradcheck, gradients, listBackends, randn, tensor, withBackend } from '../../src/index.js';
+import { Generator, Tensor, ValueError, concat, einsum, flatten, grad, gradcheck, gradients, listBackends, matmul, randn, tensor, traceGraph, withBackend } from '../../src/index.js';
 
 interface Case {
   readonly equation: string;
@@ -100,13 +100,20 @@ test('einsum: implicit output is the ellipsis then the subscripts seen once, upp
   assert.deepEqual(einsum(' i j , j k ', x, x.transpose(0, 1)).toArray(), [[14, 32], [32, 77]]);
 });
 
-test('einsum: two operands sharing a summed subscript are one matmul, with no copy for the plain product', () => {
-  const a = randn([4, 3]);
-  const b = randn([3, 5]);
-  const y = einsum('ij,jk->ik', a.requiresGrad_(true), b);
-  assert.equal(y.op, 'matmul');
-  const batched = einsum('bij,bjk->bik', randn([2, 4, 3], { requiresGrad: true }), randn([2, 3, 5]));
-  assert.equal(batched.op, 'matmul');
+test('einsum: two operands sharing a summed subscript are one matmul, transposed operands read in place (no permute)', () => {
+  const ops = (y: Tensor) => traceGraph(y, { grads: false }).nodes.map((n) => n.op).filter((op) => op !== null);
+  const a = () => randn([4, 3], { requiresGrad: true });
+  assert.deepEqual(ops(einsum('ij,jk->ik', a(), randn([3, 5]))), ['matmul']);
+  assert.deepEqual(ops(einsum('ij,kj->ik', a(), randn([5, 3]))), ['matmul']);
+  assert.deepEqual(ops(einsum('ji,jk->ik', a(), randn([4, 5]))), ['matmul']);
+  assert.deepEqual(ops(einsum('bij,bjk->bik', randn([2, 4, 3], { requiresGrad: true }), randn([2, 3, 5]))), ['matmul']);
+  // Attention scores: the batch and head axes merge into one batch axis by reshapes only.
+  const q = randn([2, 3, 4, 8], { dtype: 'float64', requiresGrad: true });
+  const k = randn([2, 3, 5, 8], { dtype: 'float64' });
+  const scores = einsum('bhqd,bhkd->bhqk', q, k);
+  assert.ok(!ops(scores).includes('permute'));
+  assert.deepEqual(ops(scores).filter((op) => op === 'matmul').length, 1);
+  assertValues(scores, Array.from(matmul(q, k.transpose(2, 3)).data()), 'attention scores');
 });
 
 test('einsum: errors name the equation, the operand and the shapes', () => {
