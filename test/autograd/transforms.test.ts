@@ -11,6 +11,7 @@ import {
   Tensor,
   eye,
   grad,
+  gradcheck,
   hessian,
   hvp,
   jacobian,
@@ -245,4 +246,22 @@ test('errors: a function that returns no tensor, v of the wrong shape or count, 
     message: 'jacobian: input 0 has dtype int32; only float32 and float64 inputs can be differentiated',
   });
   assert.throws(() => jacobian((y: Tensor) => y, [x, 3 as never]), { name: 'AutogradError', message: 'jacobian: entry 1 of inputs is number, not a Tensor' });
+});
+
+test('with createGraph every transform is differentiable again: gradchecks of jacobian, hessian, vjp, jvp and hvp in float64', () => {
+  const g = new Generator(9);
+  const w = normal(g, [2, 3]);
+  const u = normal(g, [2]);
+  const v = normal(g, [3]);
+  const layer = (x: Tensor) => matmul(w, x).tanh();
+  const energy = (x: Tensor) => layer(x).square().sum().add(x.sin().sum());
+  const x = normal(g, [3]);
+  const checks: [string, (y: Tensor) => Tensor][] = [
+    ['jacobian', (y) => jacobian(layer, y, { createGraph: true })],
+    ['hessian', (y) => hessian(energy, y, { createGraph: true })],
+    ['vjp', (y) => vjp(layer, y, u, { createGraph: true })[1]],
+    ['jvp', (y) => jvp(layer, y, v, { createGraph: true })[1]],
+    ['hvp', (y) => hvp(energy, y, v, { createGraph: true })[1]],
+  ];
+  for (const [name, f] of checks) assert.equal(gradcheck(f, [x]).ok, true, name);
 });
