@@ -14,8 +14,6 @@ import { POOLING_FACTORIES } from './pooling.js';
 // cli
 import { unflattenFactory } from './unflatten.js';
 import { randomShiftFactory } from './augment.js';
-// issue 17: language models
-import { LANGUAGE_MODEL_FACTORY } from './languageModelFactory.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -157,7 +155,6 @@ const factories = new Map<string, ModuleFactory>([
   ],
   // pooling
   ...POOLING_FACTORIES,
-  ['LanguageModel', LANGUAGE_MODEL_FACTORY],
   // cli
   ['Unflatten', unflattenFactory],
   ['RandomShift', randomShiftFactory],
