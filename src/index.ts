@@ -201,3 +201,7 @@ export type { RandomState } from './train/randomState.js';
 // pooling
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
 export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';
+// issue 17: math ops
+export { floor, ceil, round, trunc, expm1, log2, rsqrt, reciprocal, tan, atan, asin, acos, sinh, cosh, atan2, norm } from './ops/math.js';
+export type { NormOptions } from './ops/math.js';
+export { maskedFill, tril, triu, repeat, tile, flip, chunk } from './ops/shapeExtra.js';

@@ -8,3 +8,6 @@ export * from '../tensor/create.js';
 export * from './conv.js';
 // pooling
 export * from './pooling.js';
+// issue 17: math ops
+export * from './math.js';
+export * from './shapeExtra.js';
