@@ -109,7 +109,7 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   const { p, axis, keepdims, fro } = normOptions(options);
   if (!isFloating(x.dtype)) throw new DTypeError(`norm: expected a floating-point tensor, got ${x.dtype}; cast it first with .cast('float32')`);
   const axes = normalizeAxes('norm', axis, x.ndim);
-  if (fro && axes.length > 2) throw new ShapeError(`norm: p 'fro' takes at most 2 axes, got ${axes.length} of shape ${formatShape(x.shape)}; use p: 2 for the vector norm over more`);
+  if (fro && axis !== undefined && axis !== null && axes.length > 2) throw new ShapeError(`norm: p 'fro' takes at most 2 axes, got ${axes.length} of shape ${formatShape(x.shape)}; use p: 2 for the vector norm over more`);
   if (p === Infinity || p === -Infinity) {
     if (axes.some((a) => x.shape[a] === 0)) {
       throw new ValueError(`norm: cannot take the ${p > 0 ? '' : '-'}Infinity norm over an empty axis of shape ${formatShape(x.shape)} (a max has no identity)`);
