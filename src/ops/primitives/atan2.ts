@@ -16,6 +16,7 @@ export const atan2Def: OpDef<'atan2'> = {
   saves: { inputs: [0, 1], result: false },
   infer: binary('atan2', 'float'),
   backward: ({ grad, inputs: [y, x], needsGrad }) => {
+    // NOTE: r² = 0 at the origin gives 0/0 = NaN in both, PyTorch's value (docs/gradients.md).
     const r2 = add(mul(x!, x!), mul(y!, y!));
     return [needsGrad[0] ? div(mul(grad, x!), r2) : null, needsGrad[1] ? neg(div(mul(grad, y!), r2)) : null];
   },
