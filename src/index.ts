@@ -206,3 +206,7 @@ export { jacobian, hessian, vjp, jvp, hvp, vhp } from './autograd/transforms.js'
 export type { Tensors, TransformOptions, JacobianOptions } from './autograd/transforms.js';
 export type { GradHook, RemovableHandle } from './tensor/hooks.js';
 export { einsum } from './ops/einsum.js';
+// issue 17: math ops
+export { floor, ceil, round, trunc, expm1, log2, rsqrt, reciprocal, tan, atan, asin, acos, sinh, cosh, atan2, norm } from './ops/math.js';
+export type { NormOptions } from './ops/math.js';
+export { maskedFill, tril, triu, repeat, tile, flip, chunk } from './ops/shapeExtra.js';

@@ -10,3 +10,6 @@ export * from './conv.js';
 export * from './pooling.js';
 // einsum (issue 17)
 export * from './einsum.js';
+// issue 17: math ops
+export * from './math.js';
+export * from './shapeExtra.js';

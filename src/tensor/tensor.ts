@@ -364,6 +364,30 @@ export class Tensor {
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
+  // issue 17: math ops
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  trunc(): Tensor { return ops.trunc(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  log2(): Tensor { return ops.log2(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  tan(): Tensor { return ops.tan(this); }
+  atan(): Tensor { return ops.atan(this); }
+  asin(): Tensor { return ops.asin(this); }
+  acos(): Tensor { return ops.acos(this); }
+  sinh(): Tensor { return ops.sinh(this); }
+  cosh(): Tensor { return ops.cosh(this); }
+  atan2(other: TensorLike): Tensor { return ops.atan2(this, other); }
+  norm(options?: ops.NormOptions): Tensor { return ops.norm(this, options); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
+  tril(diagonal?: number): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal?: number): Tensor { return ops.triu(this, diagonal); }
+  repeat(...reps: number[] | [readonly number[]]): Tensor { return ops.repeat(this, shapeArgs(reps)); }
+  tile(...reps: number[] | [readonly number[]]): Tensor { return ops.tile(this, shapeArgs(reps)); }
+  flip(...axes: number[] | [readonly number[]]): Tensor { return ops.flip(this, shapeArgs(axes)); }
+  chunk(chunks: number, axis?: number): Tensor[] { return ops.chunk(this, chunks, axis); }
 }
 
 function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {

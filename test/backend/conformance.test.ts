@@ -67,6 +67,8 @@ import {
   withBackend,
 } from '../../src/index.js';
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
+// issue 17: math ops
+import { acos, asin, atan, atan2, ceil, cosh, expm1, floor, log2, round, sinh, tan, trunc } from '../../src/index.js';
 // pooling
 import { maxGrad } from '../../src/ops/reduce.js';
 import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pooling.js';
@@ -654,7 +656,31 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   maxPool2dIndices: poolIndexCases(),
   windowMean: avgCases(false),
   windowMeanAdjoint: avgCases(true),
+  // issue 17: math ops
+  floor: roundingCases(floor),
+  ceil: roundingCases(ceil),
+  round: roundingCases(round),
+  trunc: roundingCases(trunc),
+  expm1: unaryCases(expm1),
+  log2: unaryCases(log2, 'positive'),
+  tan: unaryCases(tan),
+  atan: unaryCases(atan),
+  asin: [...unaryCases(asin), { label: 'float64 in [-1, 1]', inputs: () => [tensor(Float64Array.from([-1, -0.999, -0.5, -0, 0, 1e-300, 0.3, 0.999, 1]))], run: (xs) => asin(at(xs, 0)) }],
+  acos: [...unaryCases(acos), { label: 'float64 in [-1, 1]', inputs: () => [tensor(Float64Array.from([-1, -0.999, -0.5, -0, 0, 1e-300, 0.3, 0.999, 1]))], run: (xs) => acos(at(xs, 0)) }],
+  sinh: unaryCases(sinh),
+  cosh: unaryCases(cosh),
+  atan2: binaryCases(atan2),
 };
+
+/** Rounding is exact on every backend, signed zeros included; ties at .5 and values past 2²³ (float32 integers) too. */
+function roundingCases(op: (x: TensorLike) => Tensor): Case[] {
+  const ties = [-3.5, -2.5, -1.5, -0.5, -0.4, 0.4, 0.5, 1.5, 2.5, 3.5, 0.49999997, 8388609, -8388609.5, 4503599627370497];
+  return [
+    ...unaryCases(op),
+    { label: 'ties and large values, float32', inputs: () => [tensor(Float64Array.from(ties), { dtype: 'float32' })], run: (xs: readonly Tensor[]) => op(at(xs, 0)) },
+    { label: 'ties and large values, float64', inputs: () => [tensor(Float64Array.from(ties))], run: (xs: readonly Tensor[]) => op(at(xs, 0)) },
+  ].map((c) => ({ ...c, exact: true }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Comparison.

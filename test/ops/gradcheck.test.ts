@@ -377,6 +377,20 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   windowMeanAdjoint: [
     { name: 'ceil-mode windows with counts [1,2,3,2] → [1,2,5,5]', fn: (g) => apply(PRIMITIVES.windowMeanAdjoint, [g!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 3, 2])] },
   ],
+  // issue 17: math ops (helpers at the end of the file; more cases in math.gradcheck.test.ts)
+  floor: mathUnaryPrimitive('floor', offIntegers),
+  ceil: mathUnaryPrimitive('ceil', offIntegers),
+  round: mathUnaryPrimitive('round', offHalfIntegers),
+  trunc: mathUnaryPrimitive('trunc', offIntegers),
+  expm1: mathUnaryPrimitive('expm1', normal),
+  log2: mathUnaryPrimitive('log2', (g, s) => uniform(g, s)),
+  tan: mathUnaryPrimitive('tan', (g, s) => uniform(g, s, -1.2, 1.2)),
+  atan: mathUnaryPrimitive('atan', normal),
+  asin: mathUnaryPrimitive('asin', (g, s) => uniform(g, s, -0.8, 0.8)),
+  acos: mathUnaryPrimitive('acos', (g, s) => uniform(g, s, -0.8, 0.8)),
+  sinh: mathUnaryPrimitive('sinh', normal),
+  cosh: mathUnaryPrimitive('cosh', normal),
+  atan2: binaryCases('', (y, x) => apply(PRIMITIVES.atan2, [y, x], {}), drawAtan2).map((c) => ({ ...c, name: c.name.trim() })),
 };
 
 describe('gradcheck: every primitive with a gradient rule', () => {
@@ -756,3 +770,23 @@ describe('gradcheck of gradients (second derivatives through grad())', () => {
     assert.equal(plain.requiresGrad, false);
   });
 });
+
+// issue 17: math ops
+function mathUnaryPrimitive(op: 'floor' | 'ceil' | 'round' | 'trunc' | 'expm1' | 'log2' | 'tan' | 'atan' | 'asin' | 'acos' | 'sinh' | 'cosh', draw: (g: Generator, shape: readonly number[]) => Tensor): Case[] {
+  return [[2, 3], [], [1, 4, 1]].map((shape) => ({ name: `[${shape.join(',')}]`, fn: (x: Tensor) => apply(PRIMITIVES[op], [x], {}), inputs: (g: Generator) => [draw(g, shape)] }));
+}
+
+/** Values whose fractional part is in [0.25, 0.75]: floor, ceil and trunc are flat around them. */
+function offIntegers(g: Generator, shape: readonly number[]): Tensor {
+  return mapValues(normal(g, shape).mul(2), (v) => Math.floor(v) + 0.25 + 0.5 * (v - Math.floor(v)));
+}
+
+/** Values within 0.25 of an integer: round is flat around them. */
+function offHalfIntegers(g: Generator, shape: readonly number[]): Tensor {
+  return mapValues(normal(g, shape).mul(2), (v) => Math.round(v) + 0.5 * (v - Math.round(v)));
+}
+
+/** y kept 0.3 from 0, so no pair sits at the origin or on the cut along the negative x axis. */
+function drawAtan2(g: Generator, yShape: readonly number[], xShape: readonly number[]): [Tensor, Tensor] {
+  return [awayFrom(g, yShape, [0], 0.3), normal(g, xShape)];
+}

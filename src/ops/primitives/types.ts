@@ -139,6 +139,21 @@ export interface PrimitiveParams {
   /** Each window's mean of x [N, C, H, W] (average pooling); `windowMeanAdjoint` spreads them back. */
   windowMean: WindowMeanParams;
   windowMeanAdjoint: WindowMeanParams;
+  // issue 17: math ops
+  floor: NoParams;
+  ceil: NoParams;
+  round: NoParams;
+  trunc: NoParams;
+  expm1: NoParams;
+  log2: NoParams;
+  tan: NoParams;
+  atan: NoParams;
+  asin: NoParams;
+  acos: NoParams;
+  sinh: NoParams;
+  cosh: NoParams;
+  /** atan2(y, x) with broadcasting: y is input 0, x input 1 (PyTorch's order). */
+  atan2: NoParams;
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
