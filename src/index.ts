@@ -201,3 +201,10 @@ export type { RandomState } from './train/randomState.js';
 // pooling
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
 export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';
+// issue 17: index ops
+export { sort, argsort, topk, maxWithIndices, minWithIndices } from './ops/sorting.js';
+export type { SortResult, SortOptions, TopkOptions } from './ops/sorting.js';
+export { cumsum, cumprod } from './ops/scan.js';
+export { scatter, scatterAdd, oneHot } from './ops/scatter.js';
+export { multinomial } from './ops/sampling.js';
+export type { MultinomialOptions } from './ops/sampling.js';

@@ -8,3 +8,8 @@ export * from '../tensor/create.js';
 export * from './conv.js';
 // pooling
 export * from './pooling.js';
+// issue 17: index ops
+export * from './sorting.js';
+export * from './scan.js';
+export * from './scatter.js';
+export * from './sampling.js';

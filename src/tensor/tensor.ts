@@ -6,6 +6,9 @@ import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
 import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
+// issue 17: index ops
+import type { SortOptions, SortResult, TopkOptions } from '../ops/sorting.js';
+import type { MultinomialOptions } from '../ops/sampling.js';
 import { runBackward } from '../autograd/engine.js';
 import { isManaged, RELEASED_BLOCK, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
 import { backwardOptions, isBackwardOptions, seedFrom, type BackwardCallOptions } from './backwardArgs.js';
@@ -350,6 +353,17 @@ export class Tensor {
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
+  // issue 17: index ops
+  sort(axis?: number | SortOptions, descending?: boolean): SortResult { return ops.sort(this, axis, descending); }
+  argsort(axis?: number | SortOptions, descending?: boolean): Tensor { return ops.argsort(this, axis, descending); }
+  topk(k: number, options?: TopkOptions): SortResult { return ops.topk(this, k, options); }
+  maxWithIndices(axis: number, keepdims?: boolean): SortResult { return ops.maxWithIndices(this, axis, keepdims); }
+  minWithIndices(axis: number, keepdims?: boolean): SortResult { return ops.minWithIndices(this, axis, keepdims); }
+  cumsum(axis: number): Tensor { return ops.cumsum(this, axis); }
+  cumprod(axis: number): Tensor { return ops.cumprod(this, axis); }
+  scatter(axis: number, index: Tensor, src: Tensor | number): Tensor { return ops.scatter(this, axis, index, src); }
+  scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  multinomial(numSamples: number, options?: MultinomialOptions): Tensor { return ops.multinomial(this, numSamples, options); }
 }
 
 function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {

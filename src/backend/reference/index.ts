@@ -11,6 +11,8 @@ import type { PrimitiveName } from '../../ops/primitives/types.js';
 import { conv2dInputGradReference, conv2dReference, conv2dWeightGradReference } from './conv.js';
 // pooling
 import { maxGradReference, maxPool2dIndicesReference, windowMeanAdjointReference, windowMeanReference } from './pool.js';
+// issue 17: index ops
+import { argsortReference, cumsumReference, linearScanReference } from './scan.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -290,6 +292,10 @@ export const referenceKernels: Kernels = {
   maxPool2dIndices: maxPool2dIndicesReference,
   windowMean: windowMeanReference,
   windowMeanAdjoint: windowMeanAdjointReference,
+  // issue 17: index ops
+  argsort: argsortReference,
+  cumsum: cumsumReference,
+  linearScan: linearScanReference,
 };
 
 export const referenceBackend: Backend = {

@@ -52,6 +52,10 @@ import { whereDef } from './where.js';
 import { maxGradDef } from './maxGrad.js';
 import { maxPool2dIndicesDef } from './maxPool2dIndices.js';
 import { windowMeanAdjointDef, windowMeanDef } from './windowMean.js';
+// issue 17: index ops
+import { argsortDef } from './argsort.js';
+import { cumsumDef } from './cumsum.js';
+import { linearScanDef } from './linearScan.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -110,6 +114,10 @@ export const PRIMITIVES: OpTable = {
   maxPool2dIndices: maxPool2dIndicesDef,
   windowMean: windowMeanDef,
   windowMeanAdjoint: windowMeanAdjointDef,
+  // issue 17: index ops
+  argsort: argsortDef,
+  cumsum: cumsumDef,
+  linearScan: linearScanDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];
