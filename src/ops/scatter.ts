@@ -68,6 +68,7 @@ export function scatter(x: Tensor, axis: number, index: Tensor, src: Tensor | nu
   const args = scatterArgs('scatter', x, axis, index, src);
   if (index.size === 0) return x;
   const dest = destinations(index, x.shape, args.axis);
+  // NOTE: of repeated indices the last (row-major) writes, and only it gets src's gradient (docs/gradients.md).
   const last = new Map<number, number>();
   dest.forEach((d, p) => last.set(d, p));
   const winners = Uint8Array.from(dest, (d, p) => (last.get(d) === p ? 1 : 0));

@@ -64,6 +64,7 @@ function argsortAlong(x: Tensor, axis: number, descending: boolean): Tensor {
 export function sort(x: Tensor, axis?: number | SortOptions, descending?: boolean): SortResult {
   const args = sortArgs('sort', axis, descending);
   return along('sort', x, args.axis, (t, a) => {
+    // NOTE: tied values keep index order, and each receives the gradient of the position it lands in (docs/gradients.md).
     const indices = argsortAlong(t, a, args.descending);
     return { values: gatherRaw(t, a, indices), indices };
   });
@@ -104,6 +105,7 @@ function extremeWithIndices(op: 'maxWithIndices' | 'minWithIndices', x: Tensor, 
   if (typeof keepdims !== 'boolean') throw new ValueError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
   return along(op, x, intOption(op, axis, 'axis', 0), (t, a) => {
     if (t.shape[a] === 0) throw new ShapeError(`${op}: axis ${axis} of shape ${formatShape(x.shape)} is empty: there is no ${op === 'maxWithIndices' ? 'maximum' : 'minimum'} to take`);
+    // NOTE: the first of tied extremes is the index, and the gather gives it the whole gradient (docs/gradients.md).
     const kept = op === 'maxWithIndices' ? argmax(t, a, true) : argmin(t, a, true);
     const values = gatherRaw(t, a, kept);
     return keepdims ? { values, indices: kept } : { values: squeeze(values, a), indices: squeeze(kept, a) };
