@@ -1,7 +1,7 @@
 /** Argument checks shared by the sorting, scatter and sampling ops: options objects and integer indices. */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null) return false;
@@ -12,7 +12,7 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
 /** The options object (or {} when omitted), refusing anything else and keys outside `keys`, with PyTorch's names as hints. */
 export function optionsOf(op: string, options: unknown, keys: readonly string[], aliases: Readonly<Record<string, string>> = {}): Readonly<Record<string, unknown>> {
   if (options === undefined) return {};
-  if (!isPlainObject(options)) throw new ValueError(`${op}: expected an options object { ${keys.join(', ')} }, got ${String(options)}`);
+  if (!isPlainObject(options)) throw new ValueError(`${op}: expected an options object { ${keys.join(', ')} }, got ${typeof options === 'string' ? JSON.stringify(options) : String(options)}`);
   for (const key of Object.keys(options)) {
     if (keys.includes(key)) continue;
     const alias = aliases[key];
@@ -29,9 +29,15 @@ export function boolOption(op: string, options: Readonly<Record<string, unknown>
   return v;
 }
 
-/** An integer option or argument, or its default. */
-export function intOption(op: string, value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
+/** A Tensor argument (a plain array is refused with a hint, not met later as a TypeError). */
+export function tensorArg(op: string, value: unknown, name = 'x'): Tensor {
+  if (value instanceof Tensor) return value;
+  throw new DTypeError(`${op}: ${name} must be a Tensor, got ${Array.isArray(value) ? 'an array (wrap it with tensor(...))' : typeof value}`);
+}
+
+/** An integer option or argument, or its default (required when there is none). */
+export function intOption(op: string, value: unknown, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new ValueError(`${op}: ${name} must be an integer, got ${String(value)}`);
   return value;
 }

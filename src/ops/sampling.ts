@@ -5,7 +5,7 @@ import { getDefaultGenerator, Generator } from '../random/generator.js';
 import { tensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { boolOption, intOption, optionsOf } from './indexArgs.js';
+import { boolOption, intOption, optionsOf, tensorArg } from './indexArgs.js';
 
 /** multinomial's options. */
 export interface MultinomialOptions {
@@ -45,13 +45,14 @@ function runningTotals(weights: Float64Array): Float64Array {
  * @example multinomial(tensor([0, 1, 3]), 4, { replacement: true, generator: new Generator(7) }) // 4 draws from {1, 2}
  */
 export function multinomial(probs: Tensor, numSamples: number, options?: MultinomialOptions): Tensor {
+  tensorArg('multinomial', probs, 'probs');
   const o = optionsOf('multinomial', options, ['replacement', 'generator']);
   const replacement = boolOption('multinomial', o, 'replacement', false);
   const generator = o['generator'] ?? getDefaultGenerator();
   if (!(generator instanceof Generator)) throw new ValueError('multinomial: generator must be a chainrule Generator');
   if (!isFloating(probs.dtype)) throw new DTypeError(`multinomial: probs must be float32 or float64, got ${probs.dtype}`);
   if (probs.ndim !== 1 && probs.ndim !== 2) throw new ShapeError(`multinomial: probs must be 1-D or 2-D, got shape ${formatShape(probs.shape)}`);
-  const n = intOption('multinomial', numSamples, 'numSamples', 0);
+  const n = intOption('multinomial', numSamples, 'numSamples');
   if (n <= 0) throw new ValueError(`multinomial: numSamples must be positive, got ${n}`);
   const categories = probs.shape[probs.ndim - 1] ?? 0;
   const rows = probs.ndim === 1 ? 1 : (probs.shape[0] ?? 0);

@@ -7,9 +7,11 @@ import { tensor, zeros } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast, where } from './elementwise.js';
 import { concat, narrow, reshape } from './shape.js';
+import { tensorArg } from './indexArgs.js';
 
 /** Runs `f` on x seen as 1-D when it is 0-d (PyTorch scans a 0-d tensor along "axis 0 or -1"). */
-function alongAxis(op: string, x: Tensor, axis: number, f: (x: Tensor, axis: number) => Tensor): Tensor {
+function alongAxis(op: string, input: Tensor, axis: number, f: (x: Tensor, axis: number) => Tensor): Tensor {
+  const x = tensorArg(op, input);
   if (x.ndim > 0) return f(x, normalizeAxis(op, axis, x.ndim));
   normalizeAxis(op, axis, 1);
   return reshape(f(reshape(x, [1]), 0), []);

@@ -6,11 +6,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { add, cast, eq, where } from './elementwise.js';
 import { scatterAddRaw } from './indexing.js';
 import { reshape, sliceRaw, unsqueeze } from './shape.js';
-import { checkIndexValues, intOption } from './indexArgs.js';
+import { checkIndexValues, intOption, tensorArg } from './indexArgs.js';
 
 /** Checks PyTorch's shape rules and returns the axis and the part of src that index covers. */
 function scatterArgs(op: string, x: Tensor, axis: number, index: Tensor, source: Tensor | number): { axis: number; src: Tensor } {
   const a = normalizeAxis(op, axis, x.ndim);
+  tensorArg(op, index, 'index');
+  if (!(source instanceof Tensor) && typeof source !== 'number') throw new DTypeError(`${op}: src must be a Tensor${op === 'scatter' ? ' or a number' : ''}, got ${typeof source}`);
   if (index.dtype !== 'int32') throw new DTypeError(`${op}: index must be int32, got ${index.dtype}; convert it with .cast('int32')`);
   const src = source instanceof Tensor ? source : full(index.shape, source, { dtype: x.dtype });
   if (src.dtype !== x.dtype) throw new DTypeError(`${op}: src must have x's dtype ${x.dtype}, got ${src.dtype}; cast one of them`);
@@ -64,6 +66,7 @@ function destinations(index: Tensor, shape: readonly number[], axis: number): In
  * @example scatter(zeros([2, 3]), 1, tensor([[2], [0]], { dtype: 'int32' }), tensor([[5], [7]])) // [[0, 0, 5], [7, 0, 0]]
  */
 export function scatter(x: Tensor, axis: number, index: Tensor, src: Tensor | number): Tensor {
+  tensorArg('scatter', x);
   if (x.ndim === 0) return asOneD('scatter', x, axis, index, src, scatter);
   const args = scatterArgs('scatter', x, axis, index, src);
   if (index.size === 0) return x;
@@ -85,6 +88,8 @@ export function scatter(x: Tensor, axis: number, index: Tensor, src: Tensor | nu
  * @example scatterAdd(zeros([3]), 0, tensor([0, 2, 0], { dtype: 'int32' }), tensor([1, 2, 3])) // [4, 0, 2]
  */
 export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor): Tensor {
+  tensorArg('scatterAdd', x);
+  if (!(src instanceof Tensor)) throw new DTypeError(`scatterAdd: src must be a Tensor, got ${typeof src}`);
   if (x.ndim === 0) return asOneD('scatterAdd', x, axis, index, src, scatterAdd);
   const args = scatterArgs('scatterAdd', x, axis, index, src);
   if (index.size === 0) return x;
@@ -97,6 +102,7 @@ export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor):
  * @example oneHot(tensor([0, 2], { dtype: 'int32' }), 3) // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+  tensorArg('oneHot', indices, 'indices');
   if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32 class labels, got ${indices.dtype}; convert them with .cast('int32')`);
   const n = intOption('oneHot', numClasses, 'numClasses', -1);
   const data = indices._data;

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { gatherRaw } from './indexing.js';
 import { argmax, argmin } from './reduce.js';
 import { narrow, reshape, squeeze } from './shape.js';
-import { boolOption, intOption, optionsOf } from './indexArgs.js';
+import { boolOption, intOption, optionsOf, tensorArg } from './indexArgs.js';
 
 /** Sorted values and where each came from along the axis (int32, as PyTorch's int64 indices). */
 export interface SortResult {
@@ -34,7 +34,8 @@ const TOPK_KEYS = ['axis', 'largest', 'sorted'];
 const ALIASES = { dim: 'axis' };
 
 /** Runs `f` on x seen as 1-D when it is 0-d (PyTorch sorts a 0-d tensor along "axis 0 or -1"), then restores the shape. */
-function along(op: string, x: Tensor, axis: number, f: (x: Tensor, axis: number) => SortResult): SortResult {
+function along(op: string, input: Tensor, axis: number, f: (x: Tensor, axis: number) => SortResult): SortResult {
+  const x = tensorArg(op, input);
   if (x.ndim > 0) return f(x, normalizeAxis(op, axis, x.ndim));
   normalizeAxis(op, axis, 1);
   const r = f(reshape(x, [1]), 0);
@@ -92,7 +93,7 @@ export function topk(x: Tensor, k: number, options?: TopkOptions): SortResult {
   const axis = intOption('topk', o['axis'], 'axis', -1);
   const largest = boolOption('topk', o, 'largest', true);
   boolOption('topk', o, 'sorted', true);
-  intOption('topk', k, 'k', 0);
+  intOption('topk', k, 'k');
   return along('topk', x, axis, (t, a) => {
     const n = t.shape[a] ?? 0;
     if (k < 0 || k > n) throw new ShapeError(`topk: k = ${k} is out of range for axis ${axis} of shape ${formatShape(x.shape)} (valid: 0..${n})`);
@@ -103,6 +104,7 @@ export function topk(x: Tensor, k: number, options?: TopkOptions): SortResult {
 
 function extremeWithIndices(op: 'maxWithIndices' | 'minWithIndices', x: Tensor, axis: number, keepdims: boolean): SortResult {
   if (typeof keepdims !== 'boolean') throw new ValueError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
+  if (axis === undefined) throw new ValueError(`${op}: an axis is needed (for the ${op === 'maxWithIndices' ? 'maximum' : 'minimum'} of all elements use ${op.slice(0, 3)}(x))`);
   return along(op, x, intOption(op, axis, 'axis', 0), (t, a) => {
     if (t.shape[a] === 0) throw new ShapeError(`${op}: axis ${axis} of shape ${formatShape(x.shape)} is empty: there is no ${op === 'maxWithIndices' ? 'maximum' : 'minimum'} to take`);
     // NOTE: the first of tied extremes is the index, and the gather gives it the whole gradient (docs/gradients.md).

@@ -255,3 +255,16 @@ test('oneHot refuses negative, too-large and non-int32 indices, and an empty ten
   assert.throws(() => oneHot(i([])), new ValueError('oneHot: cannot infer the number of classes from an empty tensor; pass numClasses'));
   assert.deepEqual([...oneHot(i([]), 4).shape], [0, 4]);
 });
+
+test('the index ops name a missing or mistyped argument instead of failing inside (no TypeError)', () => {
+  const x = tensor([[1, 2], [3, 4]]);
+  const i = tensor([[0], [1]], { dtype: 'int32' });
+  assert.throws(() => sort([1, 2] as never), new DTypeError('sort: x must be a Tensor, got an array (wrap it with tensor(...))'));
+  assert.throws(() => cumsum([1, 2] as never, 0), DTypeError);
+  assert.throws(() => topk(x, undefined as never), new ValueError('topk: k must be an integer, got undefined'));
+  assert.throws(() => sort(x, 'a' as never), new ValueError('sort: expected an options object { axis, descending, stable }, got "a"'));
+  assert.throws(() => scatter(x, 0, i, undefined as never), new DTypeError('scatter: src must be a Tensor or a number, got undefined'));
+  assert.throws(() => scatterAdd(x, 0, [[0]] as never, x), new DTypeError('scatterAdd: index must be a Tensor, got an array (wrap it with tensor(...))'));
+  assert.throws(() => maxWithIndices(x, undefined as never), new ValueError('maxWithIndices: an axis is needed (for the maximum of all elements use max(x))'));
+  assert.throws(() => cumsum(x, undefined as never), AxisError);
+});
