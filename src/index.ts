@@ -210,3 +210,10 @@ export { einsum } from './ops/einsum.js';
 export { floor, ceil, round, trunc, expm1, log2, rsqrt, reciprocal, tan, atan, asin, acos, sinh, cosh, atan2, norm } from './ops/math.js';
 export type { NormOptions } from './ops/math.js';
 export { maskedFill, tril, triu, repeat, tile, flip, chunk } from './ops/shapeExtra.js';
+// issue 17: index ops
+export { sort, argsort, topk, maxWithIndices, minWithIndices } from './ops/sorting.js';
+export type { SortResult, SortOptions, TopkOptions } from './ops/sorting.js';
+export { cumsum, cumprod } from './ops/scan.js';
+export { scatter, scatterAdd, oneHot } from './ops/scatter.js';
+export { multinomial } from './ops/sampling.js';
+export type { MultinomialOptions } from './ops/sampling.js';

@@ -13,3 +13,8 @@ export * from './einsum.js';
 // issue 17: math ops
 export * from './math.js';
 export * from './shapeExtra.js';
+// issue 17: index ops
+export * from './sorting.js';
+export * from './scan.js';
+export * from './scatter.js';
+export * from './sampling.js';

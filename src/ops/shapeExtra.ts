@@ -122,3 +122,8 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   return split(x, Math.ceil(n / chunks), a);
 }
 
+/** @internal The reps or axes of a Tensor method, given as numbers (`x.repeat(2, 3)`) or one array (`x.repeat([2, 3])`). */
+export function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
+  const first = args[0];
+  return Array.isArray(first) ? first : (args as number[]);
+}

@@ -53,6 +53,8 @@ import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 import { maxGradImpl, maxPool2dIndicesImpl, windowMeanAdjointImpl, windowMeanImpl } from './pool.js';
 // issue 17: math ops
 import { acosImpl, asinImpl, atan2RowImpl, atanImpl, ceilImpl, coshImpl, expm1Impl, floorImpl, log2Impl, roundImpl, sinhImpl, tanImpl, truncImpl } from './elementwise.js';
+// issue 17: index ops
+import { argsortImpl, cumsumImpl, linearScanImpl } from './scan.js';
 
 function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
   const x = args.inputs[i];
@@ -227,4 +229,8 @@ export const cpuKernels: Kernels = {
   sinh: unary(sinhImpl),
   cosh: unary(coshImpl),
   atan2: binary(atan2RowImpl),
+  // issue 17: index ops
+  argsort: (args) => argsortImpl(input(args, 0), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.descending, args.out),
+  cumsum: (args) => cumsumImpl(input(args, 0), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.reverse, args.out),
+  linearScan: (args) => linearScanImpl(input(args, 0), input(args, 1), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.reverse, args.out),
 };

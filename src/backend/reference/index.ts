@@ -11,6 +11,8 @@ import type { PrimitiveName } from '../../ops/primitives/types.js';
 import { conv2dInputGradReference, conv2dReference, conv2dWeightGradReference } from './conv.js';
 // pooling
 import { maxGradReference, maxPool2dIndicesReference, windowMeanAdjointReference, windowMeanReference } from './pool.js';
+// issue 17: index ops
+import { argsortReference, cumsumReference, linearScanReference } from './scan.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -304,6 +306,10 @@ export const referenceKernels: Kernels = {
   sinh: unary(Math.sinh),
   cosh: unary(Math.cosh),
   atan2: nary((y, x) => Math.atan2(y ?? 0, x ?? 0)),
+  // issue 17: index ops
+  argsort: argsortReference,
+  cumsum: cumsumReference,
+  linearScan: linearScanReference,
 };
 
 // issue 17: math ops

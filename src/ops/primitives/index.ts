@@ -63,6 +63,10 @@ import { log2Def } from './log2.js';
 import { ceilDef, floorDef, roundDef, truncDef } from './rounding.js';
 import { sinhDef } from './sinh.js';
 import { tanDef } from './tan.js';
+// issue 17: index ops
+import { argsortDef } from './argsort.js';
+import { cumsumDef } from './cumsum.js';
+import { linearScanDef } from './linearScan.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -135,6 +139,10 @@ export const PRIMITIVES: OpTable = {
   sinh: sinhDef,
   cosh: coshDef,
   atan2: atan2Def,
+  // issue 17: index ops
+  argsort: argsortDef,
+  cumsum: cumsumDef,
+  linearScan: linearScanDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];
