@@ -201,3 +201,10 @@ export type { RandomState } from './train/randomState.js';
 // pooling
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
 export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';
+// attention: embeddings, layer/RMS norm, scaled dot-product attention.
+export { scaledDotProductAttention } from './ops/attention.js';
+export type { ScaledDotProductAttentionOptions } from './ops/attention.js';
+export { embedding } from './nn/embedding.js';
+export type { EmbeddingOptions } from './nn/embedding.js';
+export { layerNorm, rmsNorm } from './nn/layerNorm.js';
+export type { LayerNormOptions, RmsNormOptions } from './nn/layerNorm.js';
