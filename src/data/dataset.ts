@@ -3,12 +3,26 @@ import { ShapeError, ValueError } from '../errors.js';
 import { Generator } from '../random/generator.js';
 import { tensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { indexSelect } from '../ops/indexing.js';
 
-/** One batch: inputs `x` [B, …] and targets `y` [B, …]. */
-export interface Batch {
-  readonly x: Tensor;
+/** A model's inputs: one tensor, or several (a multi-input model's, each [B, …]). */
+export type Inputs = Tensor | readonly Tensor[];
+
+/** The inputs as a list, one tensor per model argument. */
+export function inputList(x: Inputs): readonly Tensor[] {
+  return x instanceof Tensor ? [x] : x;
+}
+
+/** Applies `f` to each input tensor, keeping the form (one tensor or a list). */
+export function mapInputs<X extends Inputs>(x: X, f: (t: Tensor) => Tensor): X {
+  // X is Tensor or a tensor list and f keeps tensors tensors, so the result has X's form.
+  return (x instanceof Tensor ? f(x) : x.map(f)) as X;
+}
+
+/** One batch: inputs `x` [B, …] (or a list of them, for a multi-input model) and targets `y` [B, …]. */
+export interface Batch<X extends Inputs = Tensor> {
+  readonly x: X;
   readonly y: Tensor;
 }
 
@@ -16,44 +30,52 @@ export interface Batch {
  * A dataset of samples that can be fetched in batches by index. `TensorDataset` is the
  * implementation every built-in dataset returns.
  */
-export interface Dataset {
+export interface Dataset<X extends Inputs = Tensor> {
   readonly length: number;
   /** The samples at `indices`, stacked along a new first axis. */
-  batch(indices: readonly number[]): Batch;
+  batch(indices: readonly number[]): Batch<X>;
 }
 
 /**
- * Inputs and targets held as two tensors whose first axis indexes samples.
+ * Inputs and targets held as tensors whose first axis indexes samples; the inputs may be a list
+ * of tensors (PyTorch's `TensorDataset(*tensors)`), which `fit` passes as the model's arguments.
  * @example
  * const ds = new TensorDataset(tensor([[0, 0], [0, 1]]), tensor([[0], [1]]));
  * ds.batch([1]).x.toArray(); // [[0, 1]]
+ * new TensorDataset([zeros([4, 3]), ones([4, 2])], zeros([4])).batch([0, 1]).x.map((t) => t.shape); // [[2, 3], [2, 2]]
  */
-export class TensorDataset implements Dataset {
-  readonly x: Tensor;
+export class TensorDataset<X extends Inputs = Tensor> implements Dataset<X> {
+  readonly x: X;
   readonly y: Tensor;
   /** Class names for classification targets, in label order (optional). */
   readonly classes: readonly string[] | undefined;
 
-  constructor(x: Tensor, y: Tensor, classes?: readonly string[]) {
-    if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
-      throw new ShapeError(`TensorDataset: inputs ${formatShape(x.shape)} and targets ${formatShape(y.shape)} must have the same first dimension (one row per sample)`);
-    }
+  constructor(x: X, y: Tensor, classes?: readonly string[]) {
+    const list = inputList(x);
+    if (list.length === 0) throw new ShapeError('TensorDataset: the list of inputs is empty; give at least one input tensor');
+    list.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new ShapeError(`TensorDataset: input ${i} is ${t === null ? 'null' : typeof t}, not a tensor`);
+      if (t.ndim === 0 || y.ndim === 0 || t.shape[0] !== y.shape[0]) {
+        const which = list.length === 1 ? 'inputs' : `input ${i}`;
+        throw new ShapeError(`TensorDataset: ${which} ${formatShape(t.shape)} and targets ${formatShape(y.shape)} must have the same first dimension (one row per sample)`);
+      }
+    });
     this.x = x;
     this.y = y;
     this.classes = classes;
   }
 
   get length(): number {
-    return this.x.shape[0] ?? 0;
+    return inputList(this.x)[0]!.shape[0] ?? 0;
   }
 
-  batch(indices: readonly number[]): Batch {
+  batch(indices: readonly number[]): Batch<X> {
     const idx = tensor([...indices], { dtype: 'int32' });
-    return { x: indexSelect(this.x, 0, idx), y: indexSelect(this.y, 0, idx) };
+    return { x: mapInputs(this.x, (t) => indexSelect(t, 0, idx)), y: indexSelect(this.y, 0, idx) };
   }
 
   /** A dataset of the samples at `indices` (e.g. a train/validation split). */
-  subset(indices: readonly number[]): TensorDataset {
+  subset(indices: readonly number[]): TensorDataset<X> {
     const b = this.batch(indices);
     return new TensorDataset(b.x, b.y, this.classes);
   }
@@ -66,7 +88,7 @@ export class TensorDataset implements Dataset {
    * const [train, val] = ds.split(0.2, 0);
    * [train.length, val.length]; // [8, 2]
    */
-  split(fraction: number, seed = 0): [TensorDataset, TensorDataset] {
+  split(fraction: number, seed = 0): [TensorDataset<X>, TensorDataset<X>] {
     if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`split: fraction must be in [0, 1), got ${fraction}`);
     const order = permutation(this.length, new Generator(seed));
     const nVal = splitSize(this.length, fraction);
@@ -115,14 +137,14 @@ export interface DataLoaderOptions {
  * const loader = new DataLoader(ds, { batchSize: 2, shuffle: true, seed: 1 });
  * for (const { x, y } of loader) console.log(x.shape, y.shape); // [2, 2] [2, 1] twice, then [1, 2] [1, 1]
  */
-export class DataLoader implements Iterable<Batch> {
-  readonly dataset: Dataset;
+export class DataLoader<X extends Inputs = Tensor> implements Iterable<Batch<X>> {
+  readonly dataset: Dataset<X>;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   private readonly generator: Generator;
 
-  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+  constructor(dataset: Dataset<X>, options: DataLoaderOptions = {}) {
     const batchSize = options.batchSize ?? 32;
     if (!(batchSize >= 1) || (!Number.isInteger(batchSize) && batchSize !== Infinity)) {
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
@@ -142,7 +164,7 @@ export class DataLoader implements Iterable<Batch> {
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
-  *[Symbol.iterator](): Iterator<Batch> {
+  *[Symbol.iterator](): Iterator<Batch<X>> {
     const n = this.dataset.length;
     const order = this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += this.batchSize) {

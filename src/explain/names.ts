@@ -4,7 +4,7 @@
  * layers), y, t, L; parameters W1, b1 by layer; a unit of a layer of several as h1[3] and a
  * weight element as W1[0,1]. Layers count from 1.
  */
-import type { Module } from '../nn/module.js';
+import type { Module, AnyModule } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export const INPUT_NAME = 'x';
@@ -56,7 +56,7 @@ export function isSequentialDefaultName(name: string | undefined): boolean {
 }
 
 /** The model's parameters by layer: `0.weight` → W1, `0.bias` → b1; other parameters keep their path. */
-export function modelParameterNames(model: Module | undefined): Map<Tensor, string> {
+export function modelParameterNames(model: AnyModule | undefined): Map<Tensor, string> {
   const names = new Map<Tensor, string>();
   if (model === undefined) return names;
   const layerOf = new Map<string, number>();

@@ -1,6 +1,6 @@
 /** Model files from text, without the file system (works in the browser too). */
 import { ModelFileError, ValueError } from '../errors.js';
-import type { Module } from '../nn/module.js';
+import type { Module, AnyModule } from '../nn/module.js';
 import { moduleFromConfig } from '../nn/registry.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { VERSION } from '../version.js';
@@ -32,7 +32,7 @@ export interface ModelFileOptions {
  * const a = modelFileText(mlp([2, 3, 1], { seed: 0 }), { timestamp: false });
  * a === modelFileText(mlp([2, 3, 1], { seed: 0 }), { timestamp: false }); // true
  */
-export function modelFileText(model: Module, options: ModelFileOptions = {}): string {
+export function modelFileText(model: AnyModule, options: ModelFileOptions = {}): string {
   const { metadata = {} } = options;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new ValueError(`modelFileText: metadata must be an object of named values, got ${Array.isArray(metadata) ? 'an array' : String(metadata)}`);

@@ -5,7 +5,7 @@
 import { nodeFs } from '../data/node.js';
 import { decodeUtf8 } from '../data/utf8.js';
 import { ModelFileError, fileError, fsErrorCode, fsErrorReason } from '../errors.js';
-import type { Module } from '../nn/module.js';
+import type { Module, AnyModule } from '../nn/module.js';
 import { removeStaleTemporaries, tempStem } from './directory.js';
 import { loadFromText, modelFileText, type LoadedModel, type ModelFileOptions } from './model.js';
 
@@ -53,7 +53,7 @@ export type SaveOptions = ModelFileOptions;
  * const model = mlp([2, 4, 1], { seed: 0 });
  * save(model, 'model.json', { metadata: { note: 'an untrained network' } });
  */
-export function save(model: Module, path: string, options: SaveOptions = {}): void {
+export function save(model: AnyModule, path: string, options: SaveOptions = {}): void {
   writeFileAtomic(path, modelFileText(model, options));
 }
 

@@ -52,7 +52,7 @@ export class Dropout extends Module {
   }
 
   /** @internal A summary row without drawing a mask, so printing a summary leaves the random state alone. */
-  override summarize(x: Tensor, prefix: string, rows: [string, string, string][]): Tensor {
+  override summarize([x]: [Tensor], prefix: string, rows: [string, string, string][]): Tensor {
     rows.push([`${prefix}${this.describe()}`, formatShape(x.shape), '0']);
     return x;
   }

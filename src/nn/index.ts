@@ -1,6 +1,6 @@
 /** The nn package: modules, layers, initializers and losses. */
 export { Module } from './module.js';
-export type { ModuleConfig, StateDict } from './module.js';
+export type { ModuleConfig, StateDict, AnyModule, ForwardHook, RemovableHandle } from './module.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Sequential } from './sequential.js';

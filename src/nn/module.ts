@@ -17,6 +17,26 @@ export interface ModuleConfig {
 export type StateDict = Record<string, Tensor>;
 
 /**
+ * Called after a module's forward, as PyTorch's forward hooks: it sees the module, its inputs
+ * and its output, and may return a replacement output.
+ */
+export type ForwardHook<In extends unknown[] = [Tensor], Out = Tensor> = { bivarianceHack(module: Module<In, Out>, inputs: In, output: Out): Out | void }['bivarianceHack'];
+
+/** What `registerForwardHook` returns: `remove()` detaches the hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+// A method's type, so hooks compare bivariantly and a Module<[Tensor], Tensor> still passes
+// where a Module<Tensor[], Tensor> is asked for (fit's models).
+interface HookEntry<In extends unknown[], Out> {
+  run(module: Module<In, Out>, inputs: In, output: Out): Out | void;
+}
+
+/** Any module, whatever it takes and returns: what containers and traversals hold. */
+export type AnyModule = Module<unknown[], unknown>;
+
+/**
  * Base class of layers and models, as PyTorch's `nn.Module`. Subclasses register parameters
  * and sub-modules in their constructor and implement `forward`.
  * @example
@@ -26,21 +46,54 @@ export type StateDict = Record<string, Tensor>;
  * }
  * new Affine().namedParameters().map(([name]) => name); // ['w']
  */
-export abstract class Module {
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** True in training mode (Dropout active), false after `eval()`. */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _nonPersistent = new Set<string>();
   private readonly _generators = new Map<string, Generator>();
-  private readonly _modules = new Map<string, Module>();
+  private readonly _modules = new Map<string, AnyModule>();
+  // Held as objects with a method so that a Module<[Tensor], Tensor> still is an AnyModule (methods compare bivariantly).
+  private readonly _forwardHooks = new Map<number, HookEntry<In, Out>>();
+  private _nextHook = 0;
 
-  /** Computes the module's output. */
-  abstract forward(x: Tensor): Tensor;
+  /**
+   * Computes the module's output. Most layers take one tensor and return one; a layer with
+   * several inputs or outputs declares them, as `Module<[input: Tensor, state?: Tensor], [Tensor, Tensor]>`.
+   */
+  abstract forward(...inputs: In): Out;
 
-  /** Same as `forward`; reads like calling the module. */
-  call(x: Tensor): Tensor {
-    return this.forward(x);
+  /**
+   * Runs `forward`, then the forward hooks (as calling a PyTorch module does); containers and
+   * `fit` call their modules this way, so hooks see every layer's output.
+   */
+  call(...inputs: In): Out {
+    let out = this.forward(...inputs);
+    for (const hook of [...this._forwardHooks.values()]) {
+      const replaced = hook.run(this, inputs, out);
+      if (replaced !== undefined) out = replaced;
+    }
+    return out;
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)` to run after each `call`, as PyTorch's
+   * `register_forward_hook`: it may record activations, or return a replacement output. Hooks
+   * run in registration order; the handle's `remove()` detaches this one.
+   * @example
+   * const layer = new Tanh();
+   * const seen: number[][] = [];
+   * const handle = layer.registerForwardHook((_m, _inputs, out) => { seen.push(out.shape); });
+   * layer.call(zeros([2, 3]));
+   * handle.remove();
+   * seen; // [[2, 3]]
+   */
+  registerForwardHook(hook: ForwardHook<In, Out>): RemovableHandle {
+    if (typeof hook !== 'function') throw new ValueError(`registerForwardHook: expected a function (module, inputs, output), got ${hook === null ? 'null' : typeof hook}`);
+    const id = this._nextHook++;
+    this._forwardHooks.set(id, { run: hook });
+    return { remove: () => void this._forwardHooks.delete(id) };
   }
 
   /** A short description for summaries, e.g. `Linear(2 → 8)`. */
@@ -99,7 +152,7 @@ export abstract class Module {
   }
 
   /** Registers a sub-module; its parameters are named `<name>.<param>`. */
-  protected registerModule<M extends Module>(name: string, module: M): M {
+  protected registerModule<M extends AnyModule>(name: string, module: M): M {
     this.checkName('registerModule', name, this._modules);
     this._modules.set(name, module);
     return module;
@@ -114,7 +167,7 @@ export abstract class Module {
   }
 
   /** Direct sub-modules, in registration order. */
-  children(): [string, Module][] {
+  children(): [string, AnyModule][] {
     return [...this._modules.entries()];
   }
 
@@ -235,13 +288,18 @@ export abstract class Module {
   }
 
   /**
-   * A Keras-style table of layers, output shapes and parameter counts, for an input of
-   * `inputShape` (the batch dimension included, e.g. `[1, 2]`).
+   * A Keras-style table of layers, output shapes and parameter counts, for inputs of the given
+   * shapes (the batch dimension included, e.g. `[1, 2]`; filled with zeros of the parameters'
+   * dtype) or given tensors (int32 indices for an embedding); one argument per input.
+   * @example new Sequential(new Linear(2, 3, { seed: 0 }), new Tanh()).summary([1, 2]).split('\n').length; // 6
    */
-  summary(inputShape: readonly number[]): string {
+  summary(...inputs: (readonly number[] | Tensor)[]): string {
     const rows: [string, string, string][] = [];
-    const x = zeros(inputShape, { dtype: this.parameters()[0]?.dtype ?? 'float32' });
-    noGrad(() => this.summarize(x, '', rows));
+    if (inputs.length === 0) throw new ValueError(`summary: give the input's shape (batch included, e.g. [1, 2]) or an example tensor`);
+    const dtype = this.parameters()[0]?.dtype ?? 'float32';
+    const xs = inputs.map((s) => (s instanceof Tensor ? s : zeros(s, { dtype })));
+    // The argument list is the caller's promise that these are this module's inputs.
+    noGrad(() => this.summarize(xs as In, '', rows));
     const total = this.parameterCount();
     const header: [string, string, string] = ['Layer', 'Output shape', 'Params'];
     const widths = [0, 1, 2].map((i) => Math.max(...[header, ...rows].map((r) => r[i as 0 | 1 | 2].length)));
@@ -254,9 +312,16 @@ export abstract class Module {
    * @internal Appends this module's rows to a summary and returns its output. A module is one
    * row; containers (Sequential) override this to list their children instead.
    */
-  summarize(x: Tensor, prefix: string, rows: [string, string, string][]): Tensor {
-    const y = this.forward(x);
-    rows.push([`${prefix}${this.describe()}`, formatShape(y.shape), String(this.parameterCount())]);
+  summarize(inputs: In, prefix: string, rows: [string, string, string][]): Out {
+    const y = this.forward(...inputs);
+    rows.push([`${prefix}${this.describe()}`, outputShapes(y), String(this.parameterCount())]);
     return y;
   }
+}
+
+/** The shapes of a module's output for a summary: `[2, 8]`, or `([2, 8], ([1, 2, 8], [1, 2, 8]))` for nested tuples. */
+export function outputShapes(y: unknown): string {
+  if (y instanceof Tensor) return formatShape(y.shape);
+  if (Array.isArray(y)) return `(${y.map(outputShapes).join(', ')})`;
+  return y === null || y === undefined ? '-' : typeof y;
 }

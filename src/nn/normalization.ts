@@ -134,7 +134,7 @@ abstract class BatchNormBase extends Module {
   }
 
   /** @internal A summary row without running the layer, so printing a summary leaves the running statistics alone. */
-  override summarize(x: Tensor, prefix: string, rows: [string, string, string][]): Tensor {
+  override summarize([x]: [Tensor], prefix: string, rows: [string, string, string][]): Tensor {
     this.checkShape(x);
     rows.push([`${prefix}${this.describe()}`, formatShape(x.shape), String(this.parameterCount())]);
     return x;

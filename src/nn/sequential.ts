@@ -1,7 +1,7 @@
 /** A chain of modules, each fed the previous one's output. */
 import { ValueError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleConfig } from './module.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Module, outputShapes, type ModuleConfig } from './module.js';
 
 /**
  * Modules applied in order, as PyTorch's nn.Sequential. Children are named '0', '1', …, so
@@ -52,7 +52,11 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.layers) y = m.call(y);
+    this.layers.forEach((m, i) => {
+      y = m.call(y);
+      // Only a JavaScript caller (or a cast) can put a multi-output layer here; say which one.
+      if (!(y instanceof Tensor)) throw notOneTensor(m, i, y);
+    });
     return y;
   }
 
@@ -65,11 +69,17 @@ export class Sequential extends Module {
   }
 
   /** @internal Lists each layer as its own summary row ('0: Linear(2 → 8)'; nested ones as '1.0: …'). */
-  override summarize(x: Tensor, prefix: string, rows: [string, string, string][]): Tensor {
+  override summarize([x]: [Tensor], prefix: string, rows: [string, string, string][]): Tensor {
     let y = x;
     this.layers.forEach((m, i) => {
-      y = m instanceof Sequential ? m.summarize(y, `${prefix}${i}.`, rows) : m.summarize(y, `${prefix}${i}: `, rows);
+      y = m instanceof Sequential ? m.summarize([y], `${prefix}${i}.`, rows) : m.summarize([y], `${prefix}${i}: `, rows);
+      if (!(y instanceof Tensor)) throw notOneTensor(m, i, y);
     });
     return y;
   }
+}
+
+function notOneTensor(m: Module, i: number, y: unknown): ValueError {
+  const got = Array.isArray(y) ? `${outputShapes(y)} (${y.length} outputs)` : outputShapes(y);
+  return new ValueError(`Sequential: layer ${i} (${m.describe()}) returned ${got}, but each layer of a Sequential must return one tensor for the next; write a Module whose forward picks the output it needs`);
 }

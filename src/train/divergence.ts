@@ -7,11 +7,11 @@
 import { firstNonFinite } from '../autograd/anomaly.js';
 import { detectAnomaly } from '../autograd/mode.js';
 import { AnomalyError, ChainruleError } from '../errors.js';
-import { TensorDataset } from '../data/dataset.js';
-import type { Module } from '../nn/module.js';
+import { inputList, TensorDataset, type Inputs } from '../data/dataset.js';
+import type { Module, AnyModule } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { FitData } from './fit.js';
+import type { FitData, FitModel } from './fit.js';
 import { toDataset } from './fitPlan.js';
 import type { History } from './history.js';
 
@@ -49,7 +49,7 @@ export class TrainingDivergedError extends ChainruleError {
 }
 
 /** The first non-finite parameter of `model`, described, or null. */
-export function nonFiniteParameter(model: Module): string | null {
+export function nonFiniteParameter(model: AnyModule): string | null {
   for (const [name, p] of model.namedParameters()) {
     const found = firstNonFinite(p.data());
     if (found !== null) return `the parameter '${name}' already holds ${found} (an update overflowed it: try a lower learning rate or clipNorm)`;
@@ -58,8 +58,8 @@ export function nonFiniteParameter(model: Module): string | null {
 }
 
 /** Describes the first non-finite value of the batch: the data, a parameter, or (re-run in anomaly mode) the first op. */
-export function findNonFinite(model: Module, x: Tensor, y: Tensor, loss: (prediction: Tensor, target: Tensor) => Tensor, optimizer: Optimizer): string {
-  for (const [what, t] of [['inputs', x], ['targets', y]] as const) {
+export function findNonFinite(model: FitModel, x: Inputs, y: Tensor, loss: (prediction: Tensor, target: Tensor) => Tensor, optimizer: Optimizer): string {
+  for (const [what, t] of [...labelInputs(x, 'inputs'), ['targets', y] as const]) {
     const found = firstNonFinite(t.data());
     if (found !== null) return `the batch's ${what} hold ${found} (the data itself is not finite${t.dtype === 'float32' ? ', or too large for float32' : ''})`;
   }
@@ -67,7 +67,7 @@ export function findNonFinite(model: Module, x: Tensor, y: Tensor, loss: (predic
   if (parameter !== null) return parameter;
   optimizer.zeroGrad();
   try {
-    detectAnomaly(() => loss(model.forward(x), y).backward());
+    detectAnomaly(() => loss(model.call(...inputList(x)), y).backward());
   } catch (e) {
     if (!(e instanceof AnomalyError)) throw e;
     return `the first non-finite value: ${e.message.replace(/^anomaly: /, '')}`;
@@ -92,15 +92,21 @@ export function divergedError(what: string, at: DivergenceSite, values: { loss: 
 }
 
 /** Why a validation loss is not finite: a parameter, or the validation data itself. */
-export function validationOrigin(model: Module, validation: FitData | undefined): string {
+export function validationOrigin(model: AnyModule, validation: FitData | undefined): string {
   const parameter = nonFiniteParameter(model);
   if (parameter !== null) return parameter;
   const ds = validation === undefined ? undefined : toDataset(validation);
   if (ds instanceof TensorDataset) {
-    for (const [what, t] of [['inputs', ds.x], ['targets', ds.y]] as const) {
+    for (const [what, t] of [...labelInputs(ds.x, 'inputs'), ['targets', ds.y] as const]) {
       const found = firstNonFinite(t.data());
       if (found !== null) return `the validation ${what} hold ${found}`;
     }
   }
   return 'the parameters are finite, so the validation data or the loss must produce it';
+}
+
+/** Each input with a name for messages: 'inputs' for one tensor, 'input 0', 'input 1', … for several. */
+function labelInputs(x: Inputs, one: string): [string, Tensor][] {
+  const list = inputList(x);
+  return list.length === 1 ? [[one, list[0]!]] : list.map((t, i) => [`input ${i}`, t]);
 }

@@ -1,6 +1,6 @@
 /** The training loop: `fit`, `evaluate` and `predict`, as Keras's, over chainrule's nn/optim/data. */
 import { noGrad } from '../autograd/mode.js';
-import type { DataLoader, Dataset } from '../data/dataset.js';
+import { inputList, type DataLoader, type Dataset, type Inputs } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { Adder } from '../math/fsum.js';
 import type { Module } from '../nn/module.js';
@@ -24,12 +24,18 @@ export interface EpochScheduler {
 
 export type Metric = 'accuracy';
 
-/** Training data: a dataset, a loader (its batch size and shuffling are used), or tensors. */
-export type FitData = Dataset | DataLoader | { readonly x: Tensor; readonly y: Tensor };
+/**
+ * Training data: a dataset, a loader (its batch size and shuffling are used), or tensors. The
+ * inputs `x` may be a list of tensors, passed to the model as its arguments (`model.call(...x)`).
+ */
+export type FitData<X extends Inputs = Inputs> = Dataset<X> | DataLoader<X> | { readonly x: X; readonly y: Tensor };
+
+/** A model `fit`, `evaluate` and `predict` can drive: tensors in (one per input), one tensor out. */
+export type FitModel = Module<Tensor[], Tensor>;
 
 /** Passed to callbacks: the run's objects and a way to stop it. */
 export interface FitContext {
-  readonly model: Module;
+  readonly model: FitModel;
   readonly optimizer: Optimizer;
   readonly history: History;
   /** The learning-rate schedule, when fit has one. */
@@ -50,7 +56,8 @@ export interface BatchLogs {
   readonly gradNorm: number;
   /** The model's output for the batch (before the update). */
   readonly output: Tensor;
-  readonly x: Tensor;
+  /** The batch's inputs (a list for a multi-input model). */
+  readonly x: Inputs;
   readonly y: Tensor;
 }
 
@@ -134,7 +141,7 @@ export interface EvaluateOptions {
  * const model = mlp([2, 4, 1], { seed: 0 });
  * evaluate(model, xor({ n: 8, seed: 0 }), { loss: mse }).loss; // a number
  */
-export function evaluate(model: Module, data: FitData, options: EvaluateOptions): Record<string, number> & { loss: number } {
+export function evaluate(model: FitModel, data: FitData, options: EvaluateOptions): Record<string, number> & { loss: number } {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -144,8 +151,8 @@ export function evaluate(model: Module, data: FitData, options: EvaluateOptions)
       let n = 0;
       let correct = 0;
       for (const { x, y } of loader) {
-        const out = model.forward(x);
-        const size = x.shape[0] ?? 1;
+        const out = model.call(...inputList(x));
+        const size = batchSize(x);
         total.add(options.loss(out, y).item() * size);
         n += size;
         if (options.metrics?.includes('accuracy')) correct += countCorrect(out, y, options.logits);
@@ -163,11 +170,11 @@ export function evaluate(model: Module, data: FitData, options: EvaluateOptions)
  * The model's output for inputs `x`, in eval mode without recording a graph.
  * @example predict(mlp([2, 3, 1], { seed: 0 }), tensor([[0, 1]])).shape // [1, 1]
  */
-export function predict(model: Module, x: Tensor): Tensor {
+export function predict(model: FitModel, x: Inputs): Tensor {
   const wasTraining = model.training;
   model.eval();
   try {
-    return noGrad(() => model.forward(x));
+    return noGrad(() => model.call(...inputList(x)));
   } finally {
     model.train(wasTraining);
   }
@@ -182,7 +189,7 @@ export function predict(model: Module, x: Tensor): Tensor {
  * const history = fit(model, xor({ n: 64, seed: 0 }), { loss: mse, optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 5, metrics: ['accuracy'] });
  * history.loss.length; // 5
  */
-export function fit(model: Module, data: FitData, options: FitOptions): History {
+export function fit(model: FitModel, data: FitData, options: FitOptions): History {
   const plan = planFit(data, options);
   const params = model.parameters();
   const history = new History();
@@ -211,7 +218,7 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
       for (const cb of callbacks) cb.onBatchBegin?.(tally.batches, ctx);
       // The step: zero, forward, loss, backward, (clip,) update.
       options.optimizer.zeroGrad();
-      const output = model.forward(x);
+      const output = model.call(...inputList(x));
       const loss = options.loss(output, y);
       loss.backward();
       // clipGradNorm returns the norm before clipping: one pass over the gradients either way.
@@ -252,9 +259,14 @@ export function fit(model: Module, data: FitData, options: FitOptions): History 
 }
 
 /** The validation metrics of an epoch. */
-function validate(model: Module, validation: FitData, options: FitOptions): Record<string, number> {
+function validate(model: FitModel, validation: FitData, options: FitOptions): Record<string, number> {
   const v = evaluate(model, validation, { loss: options.loss, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.logits !== undefined ? { logits: options.logits } : {}) });
   const metrics: Record<string, number> = { valLoss: v.loss };
   if (v['accuracy'] !== undefined) metrics['valAccuracy'] = v['accuracy'];
   return metrics;
+}
+
+/** Samples in a batch: the first axis of its (first) input. */
+export function batchSize(x: Inputs): number {
+  return inputList(x)[0]?.shape[0] ?? 1;
 }

@@ -1,21 +1,21 @@
 /** What `fit` decides before its loop (the data of each epoch, the validation split) and what it adds up during an epoch. */
-import { DataLoader, TensorDataset, splitSize, type Dataset } from '../data/dataset.js';
+import { DataLoader, TensorDataset, splitSize, type Dataset, type Inputs } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { MAX_EPOCHS } from '../limits.js';
 import { Adder } from '../math/fsum.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { BatchLogs, FitData, FitOptions } from './fit.js';
+import { batchSize, type BatchLogs, type FitData, type FitOptions } from './fit.js';
 import type { EpochLog } from './history.js';
 
-export function toDataset(data: FitData): Dataset {
+export function toDataset(data: FitData): Dataset<Inputs> {
   if (data instanceof DataLoader) return data.dataset;
   if ('batch' in data) return data;
   return new TensorDataset(data.x, data.y);
 }
 
-export function toLoader(data: FitData, batchSize: number, shuffle: boolean, seed: number): DataLoader {
+export function toLoader(data: FitData, size: number, shuffle: boolean, seed: number): DataLoader<Inputs> {
   if (data instanceof DataLoader) return data;
-  return new DataLoader(toDataset(data), { batchSize, shuffle, seed });
+  return new DataLoader(toDataset(data), { batchSize: size, shuffle, seed });
 }
 
 // Each epoch shuffles with its own seed derived from (seed, epoch), so that a run resumed at
@@ -27,7 +27,7 @@ function epochSeed(seed: number, epoch: number): number {
 export interface FitPlan {
   readonly initialEpoch: number;
   /** The batches of an epoch. */
-  loader(epoch: number): DataLoader;
+  loader(epoch: number): DataLoader<Inputs>;
   readonly validation: FitData | undefined;
   readonly accuracy: boolean;
 }
@@ -58,7 +58,7 @@ export function planFit(data: FitData, options: FitOptions): FitPlan {
   const initialEpoch = options.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ValueError(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
   const trainSet = toDataset(trainData);
-  const loader = (epoch: number): DataLoader =>
+  const loader = (epoch: number): DataLoader<Inputs> =>
     trainData instanceof DataLoader
       ? trainData
       : new DataLoader(trainSet, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle ?? true, seed: epochSeed(seed, epoch) });
@@ -101,8 +101,8 @@ export class EpochTally {
   ) {}
 
   /** Adds one batch; returns what the batch callbacks see. */
-  add(x: Tensor, y: Tensor, output: Tensor, loss: number, gradNorm: number, correct: number): BatchLogs {
-    const size = x.shape[0] ?? 1;
+  add(x: Inputs, y: Tensor, output: Tensor, loss: number, gradNorm: number, correct: number): BatchLogs {
+    const size = batchSize(x);
     this.lossTotal.add(loss * size);
     this.normTotal.add(gradNorm);
     this.samples += size;

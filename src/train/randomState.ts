@@ -5,7 +5,7 @@
  * masks as an uninterrupted one. Shuffling needs none: fit derives each epoch's order from its seed.
  */
 import { ValueError } from '../errors.js';
-import type { Module } from '../nn/module.js';
+import type { Module, AnyModule } from '../nn/module.js';
 import { Generator, getDefaultGenerator, type GeneratorState } from '../random/generator.js';
 
 export interface RandomState {
@@ -22,7 +22,7 @@ export interface RandomState {
  * const model = new Sequential(new Linear(2, 2, { seed: 0 }), new Dropout(0.5, { seed: 1 }));
  * Object.keys(randomState(model).modules); // ['1.generator']
  */
-export function randomState(model: Module): RandomState {
+export function randomState(model: AnyModule): RandomState {
   const modules: Record<string, GeneratorState> = {};
   for (const [name, g] of model.namedGenerators()) modules[name] = g.getState();
   return { default: getDefaultGenerator().getState(), modules };
@@ -38,7 +38,7 @@ export function randomState(model: Module): RandomState {
  * model.forward(ones([4]));
  * loadRandomState(model, saved); // the next masks are those drawn after `saved` was taken
  */
-export function loadRandomState(model: Module, state: unknown): void {
+export function loadRandomState(model: AnyModule, state: unknown): void {
   if (typeof state !== 'object' || state === null || !('default' in state) || !('modules' in state) || typeof state.modules !== 'object' || state.modules === null) {
     throw new ValueError('loadRandomState: expected { default, modules } as randomState() returns (a checkpoint keeps it in metadata.randomState)');
   }

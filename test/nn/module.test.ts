@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DTypeError, ShapeError, Tensor, tensor, traceGraph, zeros } from '../../src/index.js';
-import { Dropout, GELU, Linear, Module, ReLU, Sequential, Tanh, mlp } from '../../src/nn/index.js';
+import { Dropout, GELU, Linear, Module, ReLU, Sequential, Tanh, mlp, type AnyModule } from '../../src/nn/index.js';
 
 test('mlp([2, 8, 8, 1]).namedParameters() names Linear parameters by layer index, in order', () => {
   const model = mlp([2, 8, 8, 1], { seed: 0 });
@@ -117,7 +117,7 @@ test('loadStateDict(state, { strict: false }) ignores missing and unexpected nam
 
 test('train() and eval() set the mode recursively and return the module', () => {
   const model = new Sequential(new Linear(2, 2, { seed: 0 }), new Sequential(new Dropout(0.5), new GELU()));
-  const all = (m: Module): Module[] => [m, ...m.children().flatMap(([, c]) => all(c))];
+  const all = (m: AnyModule): AnyModule[] => [m, ...m.children().flatMap(([, c]) => all(c))];
   assert.equal(all(model).length, 5);
   assert.ok(all(model).every((m) => m.training));
   assert.equal(model.eval(), model);
