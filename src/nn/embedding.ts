@@ -1,10 +1,10 @@
 /** Embeddings: rows of a weight matrix picked by integer indices, as F.embedding and nn.Embedding. */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { cast, ne, where } from '../ops/elementwise.js';
+import { ne, where } from '../ops/elementwise.js';
 import { gatherRaw } from '../ops/indexing.js';
 import { expand, reshape } from '../ops/shape.js';
 import type { Generator } from '../random/generator.js';
-import { isFloating, type DType } from '../tensor/dtype.js';
+import type { DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { normal, resolveGenerator, type FloatDType } from './init.js';
@@ -98,13 +98,6 @@ export class Embedding extends Module {
 
   forward(indices: Tensor): Tensor {
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
-  }
-
-  /** @internal A summary row from int32 indices (the float zeros a summary passes are not indices). */
-  override summarize(x: Tensor, prefix: string, rows: [string, string, string][]): Tensor {
-    const y = this.forward(isFloating(x.dtype) ? cast(x, 'int32') : x);
-    rows.push([`${prefix}${this.describe()}`, formatShape(y.shape), String(this.parameterCount())]);
-    return y;
   }
 
   override describe(): string {

@@ -61,3 +61,7 @@ export { Embedding } from './embedding.js';
 export type { EmbeddingLayerOptions } from './embedding.js';
 export { LayerNorm, RMSNorm } from './layerNorm.js';
 export type { LayerNormLayerOptions, RmsNormLayerOptions } from './layerNorm.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionOptions, MultiheadAttentionCallOptions } from './attention.js';
+export { TransformerEncoderLayer } from './transformer.js';
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerCallOptions, TransformerActivation } from './transformer.js';
