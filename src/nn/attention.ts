@@ -7,7 +7,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { attend, causalMask, checkDropout, type ScoreMask } from '../ops/attention.js';
 import { cast } from '../ops/elementwise.js';
 import { mean } from '../ops/reduce.js';
-import { narrow, permute, reshape, split, squeeze } from '../ops/shape.js';
+import { narrow, permute, reshape, squeeze } from '../ops/shape.js';
 import { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
 import type { DType } from '../tensor/dtype.js';
@@ -161,9 +161,9 @@ export class MultiheadAttention extends Module<[query: Tensor, key?: Tensor, val
     const p = this.training ? this.dropout : 0;
     const { output, weights } = attend(heads(q, l), heads(k, s), heads(v, s), masks, 1 / Math.sqrt(this.headDim), p, this.dropoutGenerator);
     // [N, H, L, hd] back to the input's layout, heads side by side: [L, N, E] or [N, L, E].
-    const merged = batched && !this.batchFirst ? reshape(permute(output, [2, 0, 1, 3]), [l, n, this.embedDim]) : reshape(permute(output, [0, 2, 1, 3]), [n, l, this.embedDim]);
-    let out = linear(merged, this.outProj.weight, this.outProj.bias);
-    if (!batched) out = squeeze(out, 0);
+    const merged = reshape(permute(output, batched && !this.batchFirst ? [2, 0, 1, 3] : [0, 2, 1, 3]), [n * l, this.embedDim]);
+    const projected = linear(merged, this.outProj.weight, this.outProj.bias);
+    const out = reshape(projected, !batched ? [l, this.embedDim] : this.batchFirst ? [n, l, this.embedDim] : [l, n, this.embedDim]);
     if (options.needWeights === false) return [out, null];
     let w = (options.averageAttnWeights ?? true) ? mean(weights, 1) : weights;
     if (!batched) w = squeeze(w, 0);
@@ -174,20 +174,19 @@ export class MultiheadAttention extends Module<[query: Tensor, key?: Tensor, val
     return t.dtype === this.dtype ? t : cast(t, this.dtype);
   }
 
-  /** q, k, v projected, each with the input's layout and E features; self-attention is one product. */
+  /**
+   * q, k, v projected as rows [tokens, E] (a self-attention's input flattened once): three
+   * products on slices of in_proj_weight copy less than one product split in three.
+   */
   private project(self: boolean, query: Tensor, key: Tensor, value: Tensor): [Tensor, Tensor, Tensor] {
     const e = this.embedDim;
     const b = this.inProjBias;
     const bias = (i: number): Tensor | null => (b === null ? null : narrow(b, 0, i * e, e));
-    if (this.inProjWeight !== null) {
-      const w = this.inProjWeight;
-      if (self) {
-        const [q, k, v] = split(linear(query, w, b), e, -1);
-        return [q!, k!, v!];
-      }
-      return [linear(query, narrow(w, 0, 0, e), bias(0)), linear(key, narrow(w, 0, e, e), bias(1)), linear(value, narrow(w, 0, 2 * e, e), bias(2))];
-    }
-    return [linear(query, this.qProjWeight!, bias(0)), linear(key, this.kProjWeight!, bias(1)), linear(value, this.vProjWeight!, bias(2))];
+    const q = rows(query);
+    const [k, v] = self ? [q, q] : [rows(key), rows(value)];
+    const w = this.inProjWeight;
+    if (w !== null) return [linear(q, narrow(w, 0, 0, e), bias(0)), linear(k, narrow(w, 0, e, e), bias(1)), linear(v, narrow(w, 0, 2 * e, e), bias(2))];
+    return [linear(q, this.qProjWeight!, bias(0)), linear(k, this.kProjWeight!, bias(1)), linear(v, this.vProjWeight!, bias(2))];
   }
 
   /** The masks as score terms on [N, H, L, S], after PyTorch's shape checks. */
@@ -243,4 +242,9 @@ export class MultiheadAttention extends Module<[query: Tensor, key?: Tensor, val
     if (this.seed !== undefined) base['seed'] = this.seed;
     return { ...base, type: 'MultiheadAttention' };
   }
+}
+
+/** A tensor as rows [∏ leading, last]: the fused 2-d linear kernel, and no batch sums in its weight gradient. */
+function rows(x: Tensor): Tensor {
+  return x.ndim === 2 ? x : reshape(x, [x.size / x.shape[x.ndim - 1]!, x.shape[x.ndim - 1]!]);
 }

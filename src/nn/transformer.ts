@@ -2,6 +2,7 @@
 import { DTypeError, ValueError } from '../errors.js';
 import { add, gelu, relu } from '../ops/elementwise.js';
 import { checkDropout } from '../ops/attention.js';
+import { reshape } from '../ops/shape.js';
 import { Generator } from '../random/generator.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -129,9 +130,10 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, options?: Tran
       return this.dropout1.call(out);
     };
     const feedForward = (x: Tensor): Tensor => {
-      const h = this.linear1.call(x);
+      // Over rows [tokens, E]: a 2-d input takes Linear's fused kernel and needs no batch sums in its gradient.
+      const h = this.linear1.call(reshape(x, [x.size / this.dModel, this.dModel]));
       const a = this.activation === 'gelu' ? gelu(h) : relu(h);
-      return this.dropout2.call(this.linear2.call(this.dropout.call(a)));
+      return reshape(this.dropout2.call(this.linear2.call(this.dropout.call(a))), x.shape);
     };
     let x = src;
     if (this.normFirst) {
