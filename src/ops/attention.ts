@@ -10,9 +10,12 @@ import { arange, tensor } from '../tensor/create.js';
 import { isFloating } from '../tensor/dtype.js';
 import { broadcastShapes, formatShape, shapeEqual, shapeSize } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, cast, ge, mul, where } from './elementwise.js';
+import { add, cast, eq, ge, gt, mul, where } from './elementwise.js';
 import { matmulT } from './linalg.js';
-import { softmax } from './reduce.js';
+import { min, softmax, sum } from './reduce.js';
+
+/** The largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
 import { reshape } from './shape.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -74,14 +77,25 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, masks: readonly ScoreMas
   let scores: Tensor;
   if (q.size <= batch * l * s) scores = matmulT(mul(q, scale), k, false, true);
   else scores = mul(matmulT(q, k, false, true), scale);
+  // Bool masks are joined into one (small, unbroadcast) mask and applied in one pass.
+  let allowed: Tensor | null = null;
   for (const { kind, mask } of masks) {
-    if (kind === 'add') scores = add(scores, mask.dtype === scores.dtype ? mask : cast(mask, scores.dtype));
-    else if (kind === 'allow') scores = where(mask, scores, -Infinity);
-    else scores = where(mask, -Infinity, scores);
+    if (kind === 'add') {
+      scores = add(scores, mask.dtype === scores.dtype ? mask : cast(mask, scores.dtype));
+      continue;
+    }
+    const allow = kind === 'allow' ? mask : eq(mask, 0);
+    allowed = allowed === null ? allow : where(allowed, allow, allowed);
   }
-  // NOTE: a query whose every key is masked has scores all −∞, and softmax gives NaN for its row,
-  // as PyTorch's math kernel does (docs/gradients.md).
+  // The lowest finite value, not −∞: the same weights (its exponential is exactly 0), and no
+  // infinity in the forward pass for anomaly mode to report on every masked call.
+  if (allowed !== null) scores = where(allowed, scores, scores.dtype === 'float64' ? -Number.MAX_VALUE : -F32_MAX);
   let weights = softmax(scores, -1);
+  if (allowed !== null) {
+    const counts = sum(cast(allowed, 'float32'), -1, true);
+    // NOTE: a query whose every key is masked gets NaN, as PyTorch's math kernel (docs/gradients.md).
+    if (min(counts).item() === 0) weights = where(gt(counts, 0), weights, NaN);
+  }
   if (dropoutP > 0) weights = dropoutWeights(weights, dropoutP, generator ?? getDefaultGenerator());
   return { output: matmulT(weights, v, false, false), weights };
 }

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AnomalyError,
   DTypeError,
+  detectAnomaly,
   Generator,
   ShapeError,
   ValueError,
@@ -153,6 +155,15 @@ test('scaledDotProductAttention: a query with every key masked gives NaN, as PyT
   const rows = y.toArray() as number[][];
   assert.ok(rows[0]!.every(Number.isNaN));
   assert.deepEqual(rows[1], [1, 1]);
+});
+
+test('scaledDotProductAttention under anomaly mode: masked keys raise nothing (no −∞ is made), a fully masked query is reported', () => {
+  const g = new Generator(4);
+  const q = randn([2, 3, 2], { dtype: 'float64', generator: g, requiresGrad: true });
+  detectAnomaly(() => scaledDotProductAttention(q, q, q, { isCausal: true }).sum().backward());
+  assert.ok(q.grad!.data().every(Number.isFinite));
+  const none = tensor([[true, true, true], [false, false, false], [true, false, true]]);
+  assert.throws(() => detectAnomaly(() => scaledDotProductAttention(q, q, q, { attnMask: none })), (e: unknown) => e instanceof AnomalyError && /produced NaN/.test(e.message));
 });
 
 test('scaledDotProductAttention dropout: only when dropoutP > 0, seeded by its generator, kept weights scaled by 1/(1 − p)', () => {
