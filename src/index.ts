@@ -201,6 +201,11 @@ export type { RandomState } from './train/randomState.js';
 // pooling
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
 export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';
+// functional transforms, gradient hooks, einsum (issue 17)
+export { jacobian, hessian, vjp, jvp, hvp, vhp } from './autograd/transforms.js';
+export type { Tensors, TransformOptions, JacobianOptions } from './autograd/transforms.js';
+export type { GradHook, RemovableHandle } from './tensor/hooks.js';
+export { einsum } from './ops/einsum.js';
 // attention: embeddings, layer/RMS norm, scaled dot-product attention.
 export { scaledDotProductAttention } from './ops/attention.js';
 export type { ScaledDotProductAttentionOptions } from './ops/attention.js';

@@ -45,7 +45,7 @@ export {
   LOSS_NAMES,
   LOSS_ALIASES,
 } from './losses.js';
-export type { Reduction, LossOptions, HuberOptions, LossFunction, LossName } from './losses.js';
+export type { Reduction, LossOptions, CrossEntropyOptions, HuberOptions, LossFunction, LossName } from './losses.js';
 // normalization
 export { BatchNorm1d, BatchNorm2d, GroupNorm } from './normalization.js';
 export type { BatchNormLayerOptions, GroupNormLayerOptions } from './normalization.js';

@@ -18,6 +18,7 @@ import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { annotate, type Composite } from '../autograd/annotate.js';
 import { formula } from '../ops/primitives/helpers.js';
+import { ignoredMean, keptRows } from './lossIgnore.js';
 import type { Formula } from '../ops/primitives/types.js';
 
 /** How per-element losses are combined: their mean (default), their sum, or not at all. */
@@ -25,6 +26,11 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
   readonly reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends LossOptions {
+  /** A label value whose rows add nothing to the loss or the gradient (padding in a batch of sequences); default −100, as PyTorch's. The mean is over the other rows. */
+  readonly ignoreIndex?: number;
 }
 
 export interface HuberOptions extends LossOptions {
@@ -250,7 +256,7 @@ function classScores(op: string, scores: Tensor, what: string): { scores2d: Tens
 }
 
 /** −logp[i, label_i] for int32 labels, with the labels checked: shape [B] (or [] unbatched) and range. */
-function pickLabels(op: string, logp: Tensor, labels: Tensor, unbatched: boolean, what: string, original: readonly number[]): Tensor {
+function pickLabels(op: string, logp: Tensor, labels: Tensor, unbatched: boolean, what: string, original: readonly number[], ignoreIndex?: number): Tensor {
   const [batch, classes] = [logp.shape[0] ?? 0, logp.shape[1] ?? 0];
   const expected = unbatched ? [] : [batch];
   if (!shapeEqual(labels.shape, expected)) {
@@ -262,8 +268,8 @@ function pickLabels(op: string, logp: Tensor, labels: Tensor, unbatched: boolean
   const data = labels._data;
   for (let i = 0; i < data.length; i++) {
     const v = data[i] ?? 0;
-    if (v < 0 || v >= classes) {
-      throw new ValueError(`${op}: label ${v} (row ${i}) is out of range for ${classes} classes; labels must be integers in [0, ${classes})`);
+    if ((v < 0 || v >= classes) && v !== ignoreIndex) {
+      throw new ValueError(`${op}: label ${v} (row ${i}) is out of range for ${classes} classes; labels must be integers in [0, ${classes})${ignoreIndex === undefined ? '' : ` or the ignored label ${ignoreIndex}`}`);
     }
   }
   const picked = gatherRaw(logp, 1, reshape(labels, [batch, 1]));
@@ -279,13 +285,16 @@ function pickLabels(op: string, logp: Tensor, labels: Tensor, unbatched: boolean
  * crossEntropy(logits, tensor([0, 2], { dtype: 'int32' })).item(); // 0.2395…
  * crossEntropy(logits, tensor([[1, 0, 0], [0, 0, 1]])).item();     // the same, from one-hot targets
  */
-export function crossEntropy(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function crossEntropy(prediction: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
   const { scores2d, unbatched } = classScores(op, prediction, 'logits');
   if (!(target instanceof Tensor)) throw new ValueError(`${op}: the target must be a Tensor`);
   const logp = logSoftmax(scores2d, 1);
   let losses: Tensor;
   if (target.dtype === 'int32') {
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    const kept = keptRows(target, ignoreIndex);
+    if (kept !== null) return ignoredMean(op, target, kept, ignoreIndex, options, (labels, ignore) => pickLabels(op, logp, labels, unbatched, 'logits', prediction.shape, ignore));
     losses = pickLabels(op, logp, target, unbatched, 'logits', prediction.shape);
   } else if (isFloating(target.dtype)) {
     if (!shapeEqual(target.shape, prediction.shape)) {

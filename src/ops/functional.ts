@@ -8,3 +8,5 @@ export * from '../tensor/create.js';
 export * from './conv.js';
 // pooling
 export * from './pooling.js';
+// einsum (issue 17)
+export * from './einsum.js';

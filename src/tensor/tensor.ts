@@ -10,6 +10,7 @@ import { runBackward } from '../autograd/engine.js';
 import { isManaged, RELEASED_BLOCK, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
 import { backwardOptions, isBackwardOptions, seedFrom, type BackwardCallOptions } from './backwardArgs.js';
 export type { BackwardCallOptions } from './backwardArgs.js';
+import { addHook, type GradHook, type RemovableHandle } from './hooks.js'; // issue 17: hooks
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
 export interface GradNode<P extends PrimitiveName = PrimitiveName> {
@@ -289,6 +290,19 @@ export class Tensor {
   detach(): Tensor {
     return this._alias(this.shape, this.name);
   }
+
+  // issue 17: hooks
+  /** @internal Gradient hooks in registration order, run by autograd/engine.ts. */
+  _hooks: GradHook[] | null = null;
+  /**
+   * Calls `hook(grad)` when a backward pass computes the gradient with respect to this tensor; a
+   * tensor it returns replaces the gradient (torch's `register_hook`; docs/gradients.md).
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const handle = x.registerHook((g) => g.mul(10)); // after x.sum().backward(), x.grad is [10, 10]
+   * handle.remove();
+   */
+  registerHook(hook: GradHook): RemovableHandle { return addHook(this, hook); }
 
   // ---- fluent API: every method delegates to the functional op of the same name ----
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }

@@ -19,3 +19,9 @@ test('every user-facing primitive is exported from chainrule as a function of it
     if (!FUNCTION_ONLY.includes(name)) assert.equal(typeof Reflect.get(t, name), 'function', `Tensor has no method '${name}' (src/tensor/tensor.ts)`);
   }
 });
+
+// functional transforms, hooks, einsum (issue 17)
+test('the functional transforms, einsum and tensor.registerHook are exported', () => {
+  for (const name of ['jacobian', 'hessian', 'vjp', 'jvp', 'hvp', 'vhp', 'einsum']) assert.equal(typeof Reflect.get(lib, name), 'function', `'${name}' is not exported from src/index.ts`);
+  assert.equal(typeof tensor([1], { requiresGrad: true }).registerHook, 'function');
+});
