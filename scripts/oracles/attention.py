@@ -40,6 +40,21 @@ def embedding_cases():
     return out
 
 
+def embedding_renorm_cases():
+    """max_norm: the rows used are renormalized in place before the lookup (row 4 is not used and stays)."""
+    out = []
+    for max_norm, norm_type in [(1.0, 2.0), (0.8, 1.0)]:
+        w = (randn(5, 3) * 1.5).requires_grad_(True)
+        before = w.detach().clone()
+        idx = torch.tensor([[0, 2, 1], [2, 3, 0]])
+        y = F.embedding(idx, w, max_norm=max_norm, norm_type=norm_type)
+        up = randn(*y.shape)
+        (y * up).sum().backward()
+        out.append({'maxNorm': max_norm, 'normType': norm_type, 'weight': t(before), 'indices': t(idx), 'upstream': t(up), 'output': t(y),
+                    'weightAfter': t(w), 'weightGrad': t(w.grad)})
+    return out
+
+
 def rms_norm(x, shape, weight=None, eps=None):
     """torch 2.4's F.rms_norm: x / sqrt(mean(x^2) + eps) * weight, eps = finfo(dtype).eps when None."""
     if eps is None:
@@ -235,4 +250,5 @@ print(json.dumps({
     'sdpa': sdpa_cases(),
     'multiheadAttention': mha_cases(),
     'transformerEncoderLayer': transformer_cases(),
+    'embeddingRenorm': embedding_renorm_cases(),
 }))

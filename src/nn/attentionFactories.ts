@@ -69,8 +69,10 @@ export const ATTENTION_FACTORIES: readonly [string, ModuleFactory][] = [
       const numEmbeddings = r.count('numEmbeddings');
       const embeddingDim = r.count('embeddingDim');
       const paddingIdx = r.nullableNumber('paddingIdx', (v) => Number.isInteger(v) && v >= -numEmbeddings && v < numEmbeddings, `an integer in [−${numEmbeddings}, ${numEmbeddings}) or null`);
+      const maxNorm = r.nullableNumber('maxNorm', isEps, 'a finite number ≥ 0 or null');
+      const normType = r.number('normType', 2, (v) => v > 0, 'a number > 0');
       ctx.reserve(numEmbeddings * embeddingDim, path);
-      return new Embedding(numEmbeddings, embeddingDim, { paddingIdx, dtype: r.dtype(), generator: ctx.generator });
+      return new Embedding(numEmbeddings, embeddingDim, { paddingIdx, maxNorm, normType, dtype: r.dtype(), generator: ctx.generator });
     },
   ],
   [

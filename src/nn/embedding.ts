@@ -13,6 +13,36 @@ import { Module, type ModuleConfig } from './module.js';
 export interface EmbeddingOptions {
   /** The row whose gradient is always 0 (negative counts from the end), as torch's padding_idx; default none. */
   readonly paddingIdx?: number | null;
+  /**
+   * Renormalize, in place and outside the graph, each row the indices pick whose `normType`-norm
+   * exceeds maxNorm to norm maxNorm (torch's max_norm: scaled by maxNorm/(norm + 1e-7)); default none.
+   */
+  readonly maxNorm?: number | null;
+  /** The p of the p-norm maxNorm bounds (default 2). */
+  readonly normType?: number;
+}
+
+/**
+ * torch.embedding_renorm_: rows of `weight` used by `data` whose p-norm exceeds maxNorm are
+ * scaled to it, in the weight's own storage (an update, as torch's, not a graph op).
+ */
+function renormRows(weight: Tensor, data: ArrayLike<number>, maxNorm: number, p: number): void {
+  if (weight._node !== null) {
+    throw new ValueError(`embedding: maxNorm renormalizes the weight in place, so it must be a leaf tensor (a parameter), not the result of ${weight._node.op}`);
+  }
+  const dim = weight.shape[1]!;
+  const seen = new Set<number>();
+  for (let i = 0; i < data.length; i++) seen.add(data[i]!);
+  const w = weight._data;
+  for (const row of seen) {
+    let norm = 0;
+    for (let j = row * dim; j < (row + 1) * dim; j++) norm = p === Infinity ? Math.max(norm, Math.abs(w[j]!)) : norm + Math.abs(w[j]!) ** p;
+    if (p !== Infinity) norm = norm ** (1 / p);
+    if (norm > maxNorm) {
+      const scale = maxNorm / (norm + 1e-7);
+      for (let j = row * dim; j < (row + 1) * dim; j++) w[j] = w[j]! * scale;
+    }
+  }
 }
 
 /** The padding row as a non-negative index, checked against `rows` (PyTorch allows −rows ≤ p < rows). */
@@ -28,7 +58,7 @@ function paddingRow(op: string, paddingIdx: number | null | undefined, rows: num
  * Looks up rows of `weight` [N, D] for int32 `indices` of any shape → [...indices.shape, D], as
  * PyTorch's F.embedding. The lookup is a gather, so the weight's gradient is a scatter-add (rows
  * picked twice add up) and second derivatives come from its rule; the row `paddingIdx` gets no
- * gradient. (PyTorch's `max_norm` renormalization, an in-place weight update, is not supported.)
+ * gradient. With `maxNorm`, the rows used are first renormalized in place, as PyTorch's.
  * @example
  * const weight = tensor([[0, 0], [1, 2], [3, 4]]);
  * embedding(tensor([[2, 1], [0, 2]], { dtype: 'int32' }), weight).toArray(); // [[[3, 4], [1, 2]], [[0, 0], [3, 4]]]
@@ -45,6 +75,13 @@ export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOpt
     if (v < 0 || v >= rows) {
       throw new ShapeError(`${op}: index ${v} (at flat position ${i} of indices ${formatShape(indices.shape)}) is out of range for an embedding of ${rows} rows (weight ${formatShape(weight.shape)}; valid: 0..${rows - 1})`);
     }
+  }
+  const maxNorm = options.maxNorm ?? null;
+  if (maxNorm !== null) {
+    const p = options.normType ?? 2;
+    if (!(typeof maxNorm === 'number' && maxNorm >= 0 && Number.isFinite(maxNorm))) throw new ValueError(`${op}: maxNorm must be a finite number ≥ 0, got ${maxNorm}`);
+    if (!(typeof p === 'number' && p > 0)) throw new ValueError(`${op}: normType must be a number > 0 (or Infinity), got ${p}`);
+    renormRows(weight, data, maxNorm, p);
   }
   const count = indices.size;
   const flat = reshape(indices, [count, 1]);
@@ -75,6 +112,8 @@ export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
   readonly dtype: FloatDType;
   readonly weight: Tensor;
 
@@ -89,6 +128,8 @@ export class Embedding extends Module {
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.paddingIdx = paddingRow(where, options.paddingIdx, numEmbeddings);
+    this.maxNorm = options.maxNorm ?? null;
+    this.normType = options.normType ?? 2;
     this.dtype = dtype;
     const generator = resolveGenerator(where, options);
     const weight = normal([numEmbeddings, embeddingDim], { generator, dtype });
@@ -97,7 +138,7 @@ export class Embedding extends Module {
   }
 
   forward(indices: Tensor): Tensor {
-    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
+    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
   }
 
   override describe(): string {
@@ -105,6 +146,7 @@ export class Embedding extends Module {
   }
 
   override config(): ModuleConfig {
-    return { type: 'Embedding', numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx, dtype: this.dtype };
+    const renorm = this.maxNorm === null ? {} : { maxNorm: this.maxNorm, normType: this.normType };
+    return { type: 'Embedding', numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx, ...renorm, dtype: this.dtype };
   }
 }

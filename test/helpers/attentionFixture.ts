@@ -18,6 +18,17 @@ export interface EmbeddingCase {
   readonly weightGrad: Stored;
 }
 
+export interface EmbeddingRenormCase {
+  readonly maxNorm: number;
+  readonly normType: number;
+  readonly weight: Stored;
+  readonly indices: Stored;
+  readonly upstream: Stored;
+  readonly output: Stored;
+  readonly weightAfter: Stored;
+  readonly weightGrad: Stored;
+}
+
 export interface NormCase {
   readonly kind: 'layerNorm' | 'rmsNorm';
   readonly normalizedShape: number[];
@@ -99,6 +110,7 @@ export interface AttentionFixture {
   readonly sdpa: SdpaCase[];
   readonly multiheadAttention: MhaCase[];
   readonly transformerEncoderLayer: TransformerCase[];
+  readonly embeddingRenorm: EmbeddingRenormCase[];
 }
 
 export const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/attention.json', import.meta.url), 'utf8')) as AttentionFixture;

@@ -210,6 +210,11 @@ test('Embedding, LayerNorm and RMSNorm rebuild from their config (model files) a
   copy.loadStateDict(emb.stateDict());
   assert.deepEqual(copy.forward(x).toArray(), emb.forward(x).toArray());
   assert.equal(copy.describe(), emb.describe());
+  const bounded = new Embedding(3, 4, { maxNorm: 0.5, normType: 1, seed: 2 });
+  const rebuiltBounded = moduleFromConfig(JSON.parse(JSON.stringify(bounded.config())) as ModuleConfig) as Module;
+  assert.deepEqual(rebuiltBounded.config(), bounded.config());
+  rebuiltBounded.loadStateDict(bounded.stateDict());
+  assert.deepEqual(rebuiltBounded.forward(x).toArray(), bounded.forward(x).toArray());
   for (const norm of [new LayerNorm([3], { eps: 1e-3, bias: false, dtype: 'float64' }), new RMSNorm(3, { eps: 1e-4 }), new RMSNorm(3)]) {
     const rebuilt = moduleFromConfig(JSON.parse(JSON.stringify(norm.config())) as ModuleConfig) as Module;
     assert.deepEqual(rebuilt.config(), norm.config());

@@ -38,6 +38,19 @@ for (const backend of listBackends()) {
     });
   });
 
+  test(`embedding with maxNorm on ${backend} matches PyTorch: the used rows renormalized in place, then looked up`, () => {
+    withBackend(backend, () => {
+      for (const c of fixture.embeddingRenorm) {
+        const w = f64(c.weight, true);
+        const y = embedding(int32(c.indices), w, { maxNorm: c.maxNorm, normType: c.normType });
+        assertMatches(y, c.output, `maxNorm ${c.maxNorm}: output`);
+        assertMatches(w, c.weightAfter, `maxNorm ${c.maxNorm}: the weight after`);
+        y.mul(f64(c.upstream)).sum().backward();
+        assertMatches(w.grad, c.weightGrad, `maxNorm ${c.maxNorm}: ∂/∂weight`);
+      }
+    });
+  });
+
   test(`layerNorm and rmsNorm on ${backend} match PyTorch: values and gradients of input, weight and bias`, () => {
     withBackend(backend, () => {
       for (const c of fixture.norms) {
@@ -93,6 +106,16 @@ test('embedding names an out-of-range index, its position and the valid range; r
   assert.throws(() => embedding(tensor([1.5]), w), (e: unknown) => e instanceof DTypeError && /indices must be int32, got float32/.test(e.message));
   assert.throws(() => embedding(tensor([1], { dtype: 'int32' }), w, { paddingIdx: 4 }), (e: unknown) => e instanceof ValueError && /paddingIdx must be an integer within the 4 embeddings/.test(e.message));
   assert.throws(() => embedding(tensor([1], { dtype: 'int32' }), ones([4])), /weight must be 2-D/);
+});
+
+test('embedding maxNorm: only rows used and longer than maxNorm change; an op result as weight is refused', () => {
+  const w = f([[3, 4], [0.3, 0.4], [6, 8]]);
+  embedding(tensor([0, 1], { dtype: 'int32' }), w, { maxNorm: 1 });
+  const [r0, r1, r2] = w.toArray() as number[][];
+  assert.ok(Math.abs(Math.hypot(r0![0]!, r0![1]!) - 1) < 1e-6);
+  assert.deepEqual([r1, r2], [[0.3, 0.4], [6, 8]]);
+  assert.throws(() => embedding(tensor([0], { dtype: 'int32' }), w.requiresGrad_(true).mul(2), { maxNorm: 1 }), (e: unknown) => e instanceof ValueError && /must be a leaf tensor \(a parameter\), not the result of mul/.test(e.message));
+  assert.throws(() => embedding(tensor([0], { dtype: 'int32' }), ones([2, 2]), { maxNorm: -1 }), /maxNorm must be a finite number ≥ 0/);
 });
 
 test('layerNorm normalizes each trailing slice to mean 0 and biased variance 1; a constant row gives bias, not NaN', () => {
