@@ -12,7 +12,7 @@ import { broadcastShapes, formatShape, shapeEqual, shapeSize } from '../tensor/s
 import type { Tensor } from '../tensor/tensor.js';
 import { add, cast, eq, ge, gt, mul, where } from './elementwise.js';
 import { matmulT } from './linalg.js';
-import { min, softmax, sum } from './reduce.js';
+import { max, min, softmax, sum } from './reduce.js';
 
 /** The largest finite float32. */
 const F32_MAX = 3.4028234663852886e38;
@@ -79,9 +79,11 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, masks: readonly ScoreMas
   else scores = mul(matmulT(q, k, false, true), scale);
   // Bool masks are joined into one (small, unbroadcast) mask and applied in one pass.
   let allowed: Tensor | null = null;
+  let added = false;
   for (const { kind, mask } of masks) {
     if (kind === 'add') {
       scores = add(scores, mask.dtype === scores.dtype ? mask : cast(mask, scores.dtype));
+      added = true;
       continue;
     }
     const allow = kind === 'allow' ? mask : eq(mask, 0);
@@ -89,12 +91,14 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, masks: readonly ScoreMas
   }
   // The lowest finite value, not −∞: the same weights (its exponential is exactly 0), and no
   // infinity in the forward pass for anomaly mode to report on every masked call.
-  if (allowed !== null) scores = where(allowed, scores, scores.dtype === 'float64' ? -Number.MAX_VALUE : -F32_MAX);
+  const lowest = scores.dtype === 'float64' ? -Number.MAX_VALUE : -F32_MAX;
+  if (allowed !== null) scores = where(allowed, scores, lowest);
   let weights = softmax(scores, -1);
   if (allowed !== null) {
-    const counts = sum(cast(allowed, 'float32'), -1, true);
     // NOTE: a query whose every key is masked gets NaN, as PyTorch's math kernel (docs/gradients.md).
-    if (min(counts).item() === 0) weights = where(gt(counts, 0), weights, NaN);
+    // With a float mask too, its −∞ may close the keys the bool masks leave: the scores tell.
+    const open = added ? gt(max(scores.detach(), -1, true), lowest) : gt(sum(cast(allowed, 'float32'), -1, true), 0);
+    if (min(cast(open, 'float32')).item() === 0) weights = where(open, weights, NaN);
   }
   if (dropoutP > 0) weights = dropoutWeights(weights, dropoutP, generator ?? getDefaultGenerator());
   return { output: matmulT(weights, v, false, false), weights };

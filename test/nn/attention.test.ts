@@ -120,6 +120,17 @@ test('MultiheadAttention masks: a padded key gets weight 0; a float mask of −�
   assert.deepEqual(mha.forward(x, x, x, { isCausal: true })[0].toArray(), byBool.toArray());
 });
 
+test('MultiheadAttention: a float −∞ in attnMask and a padded key that together close every key of a query give NaN there, as PyTorch', () => {
+  const mha = new MultiheadAttention(2, 1, { batchFirst: true, seed: 0, dtype: 'float64' });
+  const x = randn([2, 2, 2], { dtype: 'float64', generator: new Generator(5) });
+  const attnMask = tensor([[0, -Infinity], [0, 0]], { dtype: 'float64' });
+  const [out, w] = mha.forward(x, x, x, { attnMask, keyPaddingMask: tensor([[true, false], [false, false]]) });
+  const rows = out.toArray() as number[][][];
+  assert.ok(rows[0]![0]!.every(Number.isNaN), 'query 0 of sample 0 has no key left');
+  assert.ok([...rows[0]![1]!, ...rows[1]!.flat()].every(Number.isFinite));
+  assert.deepEqual((w!.toArray() as number[][][])[0]![1], [0, 1]);
+});
+
 test("MultiheadAttention's initialization is PyTorch's: in_proj xavier-uniform, zero biases, out_proj Linear's U(±1/√E)", () => {
   const e = 32;
   const mha = new MultiheadAttention(e, 4, { seed: 5 });
