@@ -268,5 +268,5 @@ test('TransformerEncoderLayer: PyTorch sub-module names; dropout in training fro
   assert.deepEqual(make().forward(src).toArray(), trained.toArray());
   layer.eval();
   assert.notDeepEqual(layer.forward(src).toArray(), trained.toArray());
-  assert.throws(() => new TransformerEncoderLayer(4, 2, { activation: 'tanh' as 'relu' }), /activation must be 'relu' or 'gelu'/);
+  assert.throws(() => rebuild({ type: 'TransformerEncoderLayer', dModel: 4, nhead: 2, activation: 'tanh' }), /TransformerEncoderLayer.activation must be 'relu' or 'gelu', got "tanh"/);
 });
