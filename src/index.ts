@@ -217,3 +217,10 @@ export { cumsum, cumprod } from './ops/scan.js';
 export { scatter, scatterAdd, oneHot } from './ops/scatter.js';
 export { multinomial } from './ops/sampling.js';
 export type { MultinomialOptions } from './ops/sampling.js';
+// attention: embeddings, layer/RMS norm, scaled dot-product attention.
+export { scaledDotProductAttention } from './ops/attention.js';
+export type { ScaledDotProductAttentionOptions } from './ops/attention.js';
+export { embedding } from './nn/embedding.js';
+export type { EmbeddingOptions } from './nn/embedding.js';
+export { layerNorm, rmsNorm } from './nn/layerNorm.js';
+export type { LayerNormOptions, RmsNormOptions } from './nn/layerNorm.js';

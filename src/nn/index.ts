@@ -56,3 +56,12 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten 
 export { Unflatten } from './unflatten.js';
 export { RandomShift } from './augment.js';
 export type { RandomShiftOptions } from './augment.js';
+// attention
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';
+export { LayerNorm, RMSNorm } from './layerNorm.js';
+export type { LayerNormLayerOptions, RmsNormLayerOptions } from './layerNorm.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionOptions, MultiheadAttentionCallOptions } from './attention.js';
+export { TransformerEncoderLayer } from './transformer.js';
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerCallOptions, TransformerActivation } from './transformer.js';

@@ -14,6 +14,8 @@ import { POOLING_FACTORIES } from './pooling.js';
 // cli
 import { unflattenFactory } from './unflatten.js';
 import { randomShiftFactory } from './augment.js';
+// attention
+import { ATTENTION_FACTORIES } from './attentionFactories.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -158,6 +160,8 @@ const factories = new Map<string, ModuleFactory>([
   // cli
   ['Unflatten', unflattenFactory],
   ['RandomShift', randomShiftFactory],
+  // attention
+  ...ATTENTION_FACTORIES,
 ]);
 
 const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
