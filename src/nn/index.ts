@@ -65,3 +65,11 @@ export { MultiheadAttention } from './attention.js';
 export type { MultiheadAttentionOptions, MultiheadAttentionCallOptions } from './attention.js';
 export { TransformerEncoderLayer } from './transformer.js';
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerCallOptions, TransformerActivation } from './transformer.js';
+// recurrent
+export { RNN, LSTM, GRU, RecurrentLayer } from './rnn.js';
+export type { RecurrentOptions, RNNOptions } from './rnn.js';
+export { rnnCell, lstmCell, gruCell, GATE_COUNT } from './rnnCells.js';
+export type { CellMode } from './rnnCells.js';
+// language models
+export { LanguageModel, languageModelLoss, LANGUAGE_MODEL_KINDS } from './languageModels.js';
+export type { LanguageModelData, LanguageModelKind, LanguageModelSizes, LanguageModelOptions } from './languageModels.js';
