@@ -224,3 +224,10 @@ export { embedding } from './nn/embedding.js';
 export type { EmbeddingOptions } from './nn/embedding.js';
 export { layerNorm, rmsNorm } from './nn/layerNorm.js';
 export type { LayerNormOptions, RmsNormOptions } from './nn/layerNorm.js';
+// language models (issue 17)
+export { names, CharVocabulary, splitExamples, lineDataset, textDataset, lineBlockSize, BOUNDARY, IGNORE_TARGET } from './data/text.js';
+export type { TextSplits } from './data/text.js';
+export { trainLanguageModel, sampleLanguageModel, languageModelTestLoss, lineCorpus, textCorpus, LANGUAGE_MODEL_PRESETS } from './train/languageModel.js';
+export type { LanguageModelPreset, TextCorpus, TrainLanguageModelOptions, TrainedLanguageModel, SampleOptions } from './train/languageModel.js';
+export { batchSize, inputList, type Inputs } from './data/dataset.js';
+export type { FitModel } from './train/fit.js';

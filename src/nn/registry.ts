@@ -14,6 +14,8 @@ import { POOLING_FACTORIES } from './pooling.js';
 // cli
 import { unflattenFactory } from './unflatten.js';
 import { randomShiftFactory } from './augment.js';
+// issue 17: language models
+import { LANGUAGE_MODEL_FACTORY } from './languageModelFactory.js';
 // attention
 import { ATTENTION_FACTORIES } from './attentionFactories.js';
 
@@ -157,6 +159,7 @@ const factories = new Map<string, ModuleFactory>([
   ],
   // pooling
   ...POOLING_FACTORIES,
+  ['LanguageModel', LANGUAGE_MODEL_FACTORY],
   // cli
   ['Unflatten', unflattenFactory],
   ['RandomShift', randomShiftFactory],

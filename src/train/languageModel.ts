@@ -28,8 +28,8 @@ export interface LanguageModelPreset {
 export const LANGUAGE_MODEL_PRESETS: Readonly<Record<'bigram' | 'mlp-lm' | 'lstm' | 'transformer', LanguageModelPreset>> = {
   bigram: { kind: 'bigram', sizes: {}, epochs: 10, lr: 0.1, batchSize: 64, weightDecay: 0 },
   'mlp-lm': { kind: 'mlp-lm', sizes: { embed: 16, hidden: 128, context: 4 }, epochs: 20, lr: 0.003, batchSize: 32, weightDecay: 0.01 },
-  lstm: { kind: 'lstm', sizes: { embed: 32, hidden: 128, layers: 1 }, epochs: 20, lr: 0.003, batchSize: 32, weightDecay: 0.01 },
-  transformer: { kind: 'transformer', sizes: { embed: 64, heads: 4, layers: 2, feedforward: 256, dropout: 0 }, epochs: 20, lr: 0.001, batchSize: 32, weightDecay: 0.01 },
+  lstm: { kind: 'lstm', sizes: { embed: 32, hidden: 128, layers: 1 }, epochs: 12, lr: 0.003, batchSize: 32, weightDecay: 0.01 },
+  transformer: { kind: 'transformer', sizes: { embed: 64, heads: 4, layers: 2, feedforward: 256, dropout: 0 }, epochs: 12, lr: 0.001, batchSize: 32, weightDecay: 0.01 },
 };
 
 /** A corpus made ready for a language model: its vocabulary, block size and the three datasets. */
