@@ -38,6 +38,24 @@ const unary = [
       '}',
     ],
   },
+  // issue 17: math ops
+  { name: 'floor', doc: 'Largest integer ≤ x.', expr: 'Math.floor(x)' },
+  { name: 'ceil', doc: 'Smallest integer ≥ x.', expr: 'Math.ceil(x)' },
+  {
+    name: 'round',
+    doc: 'Nearest integer, ties to even (torch.round); −0.5 gives −0.',
+    body: ['const r = Math.round(x);', 'out[outOff + i] = r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;'],
+    why: 'Math.round breaks ties upwards: a tie that landed on an odd integer steps down to the even one.',
+  },
+  { name: 'trunc', doc: 'x with its fraction dropped (towards 0).', expr: 'Math.trunc(x)' },
+  { name: 'expm1', doc: 'eˣ − 1, exact for tiny x.', expr: 'Math.expm1(x)' },
+  { name: 'log2', doc: 'Base-2 logarithm (exact at powers of two).', expr: 'Math.log2(x)' },
+  { name: 'tan', doc: 'Tangent.', expr: 'Math.tan(x)' },
+  { name: 'atan', doc: 'Arctangent.', expr: 'Math.atan(x)' },
+  { name: 'asin', doc: 'Arcsine (NaN outside [−1, 1]).', expr: 'Math.asin(x)' },
+  { name: 'acos', doc: 'Arccosine (NaN outside [−1, 1]).', expr: 'Math.acos(x)' },
+  { name: 'sinh', doc: 'Hyperbolic sine.', expr: 'Math.sinh(x)' },
+  { name: 'cosh', doc: 'Hyperbolic cosine.', expr: 'Math.cosh(x)' },
 ];
 
 // Binary ops: `expr` is the value stored for the elements `x` of a and `y` of b.
@@ -55,6 +73,8 @@ const binary = [
   { name: 'le', doc: 'a ≤ b as 1/0.', expr: '+(x <= y)' },
   { name: 'gt', doc: 'a > b as 1/0.', expr: '+(x > y)' },
   { name: 'ge', doc: 'a ≥ b as 1/0.', expr: '+(x >= y)' },
+  // issue 17: math ops
+  { name: 'atan2', doc: 'atan2(a, b): the angle of the point (b, a).', expr: 'Math.atan2(x, y)' },
 ];
 
 const header = `/**

@@ -201,3 +201,33 @@ export type { RandomState } from './train/randomState.js';
 // pooling
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d } from './ops/pooling.js';
 export type { MaxPoolOptions, AvgPoolOptions, PoolSize } from './ops/pooling.js';
+// functional transforms, gradient hooks, einsum (issue 17)
+export { jacobian, hessian, vjp, jvp, hvp, vhp } from './autograd/transforms.js';
+export type { Tensors, TransformOptions, JacobianOptions } from './autograd/transforms.js';
+export type { GradHook, RemovableHandle } from './tensor/hooks.js';
+export { einsum } from './ops/einsum.js';
+// issue 17: math ops
+export { floor, ceil, round, trunc, expm1, log2, rsqrt, reciprocal, tan, atan, asin, acos, sinh, cosh, atan2, norm } from './ops/math.js';
+export type { NormOptions } from './ops/math.js';
+export { maskedFill, tril, triu, repeat, tile, flip, chunk } from './ops/shapeExtra.js';
+// issue 17: index ops
+export { sort, argsort, topk, maxWithIndices, minWithIndices } from './ops/sorting.js';
+export type { SortResult, SortOptions, TopkOptions } from './ops/sorting.js';
+export { cumsum, cumprod } from './ops/scan.js';
+export { scatter, scatterAdd, oneHot } from './ops/scatter.js';
+export { multinomial } from './ops/sampling.js';
+export type { MultinomialOptions } from './ops/sampling.js';
+// attention: embeddings, layer/RMS norm, scaled dot-product attention.
+export { scaledDotProductAttention } from './ops/attention.js';
+export type { ScaledDotProductAttentionOptions } from './ops/attention.js';
+export { embedding } from './nn/embedding.js';
+export type { EmbeddingOptions } from './nn/embedding.js';
+export { layerNorm, rmsNorm } from './nn/layerNorm.js';
+export type { LayerNormOptions, RmsNormOptions } from './nn/layerNorm.js';
+// language models (issue 17)
+export { names, CharVocabulary, splitExamples, lineDataset, textDataset, lineBlockSize, BOUNDARY, IGNORE_TARGET } from './data/text.js';
+export type { TextSplits } from './data/text.js';
+export { trainLanguageModel, sampleLanguageModel, languageModelTestLoss, lineCorpus, textCorpus, LANGUAGE_MODEL_PRESETS } from './train/languageModel.js';
+export type { LanguageModelPreset, TextCorpus, TrainLanguageModelOptions, TrainedLanguageModel, SampleOptions } from './train/languageModel.js';
+export { batchSize, inputList, type Inputs } from './data/dataset.js';
+export type { FitModel } from './train/fit.js';

@@ -4,7 +4,7 @@
  * broadcast gradients back to each input's shape, casts them to the input's dtype, checks the
  * rule returned one gradient per input with the right shape, and accumulates with `add`.
  */
-import { AutogradError } from '../errors.js';
+import { AutogradError, DTypeError, ShapeError } from '../errors.js';
 import { getBackend } from '../backend/registry.js';
 import type { OpDef, PrimitiveName, PrimitiveParams } from '../ops/primitives/types.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -180,9 +180,10 @@ function backwardPass(roots: readonly Tensor[], seeds: readonly Tensor[], option
     }
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
-      const g = t._pending;
+      let g = t._pending;
       if (g === null) continue;
       t._pending = null;
+      if (t._hooks !== null && t._hooks.length > 0) g = runHooks(t, g, keep);
       if (options.capture === 'all' || options.capture.has(t)) captured.set(t, g);
       const node = t._node;
       if (node === null || t._retainsGrad) {
@@ -198,6 +199,34 @@ function backwardPass(roots: readonly Tensor[], seeds: readonly Tensor[], option
     leaveBackward(previous);
   }
   return captured;
+}
+
+/**
+ * Runs a tensor's gradient hooks (tensor.registerHook) in order. What a hook sees or makes may
+ * be kept by it, so none of it is a temporary released at the end of the pass.
+ */
+function runHooks(t: Tensor, grad: Tensor, keep: (t: Tensor) => void): Tensor {
+  const outer = temporaries;
+  temporaries = null;
+  let g = grad;
+  try {
+    for (const hook of [...t._hooks!]) {
+      keep(g);
+      const replaced: unknown = hook(g);
+      if (replaced === undefined || replaced === null) continue;
+      const name = `the hook on tensor ${t.name ?? `#${t.id}`}`;
+      if (!(replaced instanceof Tensor)) throw new AutogradError(`registerHook: ${name} returned ${typeof replaced}; a hook returns a Tensor or nothing`);
+      if (!shapeEqual(replaced.shape, g.shape)) {
+        throw new ShapeError(`registerHook: ${name} changed the gradient's shape from ${formatShape(g.shape)} to ${formatShape(replaced.shape)}`);
+      }
+      if (replaced.dtype !== g.dtype) throw new DTypeError(`registerHook: ${name} changed the gradient's dtype from ${g.dtype} to ${replaced.dtype}`);
+      g = replaced;
+    }
+  } finally {
+    temporaries = outer;
+  }
+  keep(g);
+  return g;
 }
 
 function propagate<P extends PrimitiveName>(node: GradNode<P>, result: Tensor, grad: Tensor, anomaly: boolean): void {

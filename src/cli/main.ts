@@ -7,6 +7,7 @@ import { registerTrain } from './commands/train.js';
 import { registerPredict } from './commands/predict.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
+import { registerSample } from './commands/languageModel.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { BrokenPipe, BROKEN_PIPE_STATUS } from './stdio.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIO): Command {
   registerPredict(program, io);
   registerEvaluate(program, io);
   registerExplain(program, io);
+  registerSample(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined });
   }

@@ -14,6 +14,11 @@ export function inputList(x: Inputs): readonly Tensor[] {
   return x instanceof Tensor ? [x] : x;
 }
 
+/** Samples in a batch: the first axis of its (first) input. */
+export function batchSize(x: Inputs): number {
+  return inputList(x)[0]?.shape[0] ?? 1;
+}
+
 /** Applies `f` to each input tensor, keeping the form (one tensor or a list). */
 export function mapInputs<X extends Inputs>(x: X, f: (t: Tensor) => Tensor): X {
   // X is Tensor or a tensor list and f keeps tensors tensors, so the result has X's form.

@@ -1,6 +1,6 @@
 /** The nn package: modules, layers, initializers and losses. */
 export { Module } from './module.js';
-export type { ModuleConfig, StateDict, AnyModule, ForwardHook, RemovableHandle } from './module.js';
+export type { ModuleConfig, StateDict, AnyModule, ForwardHook } from './module.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Sequential } from './sequential.js';
@@ -56,6 +56,15 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, Flatten 
 export { Unflatten } from './unflatten.js';
 export { RandomShift } from './augment.js';
 export type { RandomShiftOptions } from './augment.js';
+// attention
+export { Embedding } from './embedding.js';
+export type { EmbeddingLayerOptions } from './embedding.js';
+export { LayerNorm, RMSNorm } from './layerNorm.js';
+export type { LayerNormLayerOptions, RmsNormLayerOptions } from './layerNorm.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionOptions, MultiheadAttentionCallOptions } from './attention.js';
+export { TransformerEncoderLayer } from './transformer.js';
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerCallOptions, TransformerActivation } from './transformer.js';
 // recurrent
 export { RNN, LSTM, GRU, RecurrentLayer } from './rnn.js';
 export type { RecurrentOptions, RNNOptions } from './rnn.js';
@@ -63,3 +72,6 @@ export { rnnCell, lstmCell, gruCell, GATE_COUNT } from './rnnCells.js';
 export type { CellMode } from './rnnCells.js';
 export { RECURRENT_MODULE_FACTORIES } from './rnnFactories.js';
 export type { RecurrentFactory } from './rnnFactories.js';
+// language models
+export { LanguageModel, languageModelLoss, LANGUAGE_MODEL_KINDS } from './languageModels.js';
+export type { LanguageModelData, LanguageModelKind, LanguageModelSizes, LanguageModelOptions } from './languageModels.js';

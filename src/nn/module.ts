@@ -6,6 +6,7 @@ import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapeEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { RemovableHandle } from '../tensor/hooks.js';
 
 /** A plain description of a module, enough to rebuild it (used by model files). */
 export interface ModuleConfig {
@@ -22,10 +23,6 @@ export type StateDict = Record<string, Tensor>;
  */
 export type ForwardHook<In extends unknown[] = [Tensor], Out = Tensor> = { bivarianceHack(module: Module<In, Out>, inputs: In, output: Out): Out | void }['bivarianceHack'];
 
-/** What `registerForwardHook` returns: `remove()` detaches the hook. */
-export interface RemovableHandle {
-  remove(): void;
-}
 
 // A method's type, so hooks compare bivariantly and a Module<[Tensor], Tensor> still passes
 // where a Module<Tensor[], Tensor> is asked for (fit's models).

@@ -14,6 +14,10 @@ import { POOLING_FACTORIES } from './pooling.js';
 // cli
 import { unflattenFactory } from './unflatten.js';
 import { randomShiftFactory } from './augment.js';
+// issue 17: language models
+import { LANGUAGE_MODEL_FACTORY } from './languageModelFactory.js';
+// attention
+import { ATTENTION_FACTORIES } from './attentionFactories.js';
 
 /** Context handed to a module factory: a generator for initial weights (overwritten when weights are loaded). */
 export interface FromConfigContext {
@@ -155,9 +159,12 @@ const factories = new Map<string, ModuleFactory>([
   ],
   // pooling
   ...POOLING_FACTORIES,
+  ['LanguageModel', LANGUAGE_MODEL_FACTORY],
   // cli
   ['Unflatten', unflattenFactory],
   ['RandomShift', randomShiftFactory],
+  // attention
+  ...ATTENTION_FACTORIES,
 ]);
 
 const isEps = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -40,8 +40,8 @@ export function gatherRaw(x: Tensor, axis: number, index: Tensor): Tensor {
   return apply(gatherDef, [x, index], { axis });
 }
 
-/** @internal Adds `src` into zeros of `shape` at `index` along `axis` (the adjoint of gather). */
-export function scatterAdd(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
+/** @internal Adds `src` into zeros of `shape` at `index` along `axis` (the adjoint of gather; the public scatterAdd is in scatter.ts). */
+export function scatterAddRaw(src: Tensor, axis: number, index: Tensor, shape: Shape): Tensor {
   return apply(scatterAddDef, [src, index], { axis, shape });
 }
 

@@ -6,10 +6,13 @@ import { formatTensor } from './format.js';
 import * as ops from '../ops/functional.js';
 import type { SliceSpec } from '../ops/shape.js';
 import type { ArgReduceOptions, Axis, ReduceOptions, VarianceOptions } from '../ops/reduce.js';
+import type { SortOptions, SortResult, TopkOptions } from '../ops/sorting.js';
+import type { MultinomialOptions } from '../ops/sampling.js';
 import { runBackward } from '../autograd/engine.js';
 import { isManaged, RELEASED_BLOCK, type ManagedBlock, type TensorStorage } from '../backend/storage.js';
 import { backwardOptions, isBackwardOptions, seedFrom, type BackwardCallOptions } from './backwardArgs.js';
 export type { BackwardCallOptions } from './backwardArgs.js';
+import { addHook, type GradHook, type RemovableHandle } from './hooks.js';
 
 /** A node of the recorded graph: the primitive that made a tensor, and its inputs. */
 export interface GradNode<P extends PrimitiveName = PrimitiveName> {
@@ -290,6 +293,16 @@ export class Tensor {
     return this._alias(this.shape, this.name);
   }
 
+  /** @internal Gradient hooks in registration order, run by autograd/engine.ts. */
+  _hooks: GradHook[] | null = null;
+  /**
+   * Calls `hook(grad)` when a backward pass computes the gradient with respect to this tensor; a
+   * tensor it returns replaces the gradient (torch's `register_hook`; docs/gradients.md).
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true }); x.registerHook((g) => g.mul(10)); // after x.sum().backward(), x.grad is [10, 10]
+   */
+  registerHook(hook: GradHook): RemovableHandle { return addHook(this, hook); }
+
   // ---- fluent API: every method delegates to the functional op of the same name ----
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
   neg(): Tensor { return ops.neg(this); }
@@ -338,21 +351,49 @@ export class Tensor {
   softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
-  reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, shapeArgs(shape)); }
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, ops.shapeArgs(shape)); }
   flatten(startAxis?: number, endAxis?: number): Tensor { return ops.flatten(this, startAxis, endAxis); }
   transpose(axis0?: number, axis1?: number): Tensor { return ops.transpose(this, axis0, axis1); }
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
-  permute(...axes: number[] | [readonly number[]]): Tensor { return ops.permute(this, shapeArgs(axes)); }
-  expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, shapeArgs(shape)); }
+  permute(...axes: number[] | [readonly number[]]): Tensor { return ops.permute(this, ops.shapeArgs(axes)); }
+  expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, ops.shapeArgs(shape)); }
   squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
   unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
   split(sizes: number | readonly number[], axis?: number): Tensor[] { return ops.split(this, sizes, axis); }
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, ...specs); }
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor { return ops.indexSelect(this, axis, index); }
-}
-
-function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
-  const first = args[0];
-  return Array.isArray(first) ? first : (args as number[]);
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  trunc(): Tensor { return ops.trunc(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  log2(): Tensor { return ops.log2(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  tan(): Tensor { return ops.tan(this); }
+  atan(): Tensor { return ops.atan(this); }
+  asin(): Tensor { return ops.asin(this); }
+  acos(): Tensor { return ops.acos(this); }
+  sinh(): Tensor { return ops.sinh(this); }
+  cosh(): Tensor { return ops.cosh(this); }
+  atan2(other: TensorLike): Tensor { return ops.atan2(this, other); }
+  norm(options?: ops.NormOptions): Tensor { return ops.norm(this, options); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
+  tril(diagonal?: number): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal?: number): Tensor { return ops.triu(this, diagonal); }
+  repeat(...reps: number[] | [readonly number[]]): Tensor { return ops.repeat(this, ops.shapeArgs(reps)); }
+  tile(...reps: number[] | [readonly number[]]): Tensor { return ops.tile(this, ops.shapeArgs(reps)); }
+  flip(...axes: number[] | [readonly number[]]): Tensor { return ops.flip(this, ops.shapeArgs(axes)); }
+  chunk(chunks: number, axis?: number): Tensor[] { return ops.chunk(this, chunks, axis); }
+  sort(axis?: number | SortOptions, descending?: boolean): SortResult { return ops.sort(this, axis, descending); }
+  argsort(axis?: number | SortOptions, descending?: boolean): Tensor { return ops.argsort(this, axis, descending); }
+  topk(k: number, options?: TopkOptions): SortResult { return ops.topk(this, k, options); }
+  maxWithIndices(axis: number, keepdims?: boolean): SortResult { return ops.maxWithIndices(this, axis, keepdims); }
+  minWithIndices(axis: number, keepdims?: boolean): SortResult { return ops.minWithIndices(this, axis, keepdims); }
+  cumsum(axis: number): Tensor { return ops.cumsum(this, axis); }
+  cumprod(axis: number): Tensor { return ops.cumprod(this, axis); }
+  scatter(axis: number, index: Tensor, src: Tensor | number): Tensor { return ops.scatter(this, axis, index, src); }
+  scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  multinomial(numSamples: number, options?: MultinomialOptions): Tensor { return ops.multinomial(this, numSamples, options); }
 }

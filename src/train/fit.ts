@@ -1,6 +1,6 @@
 /** The training loop: `fit`, `evaluate` and `predict`, as Keras's, over chainrule's nn/optim/data. */
 import { noGrad } from '../autograd/mode.js';
-import { inputList, type DataLoader, type Dataset, type Inputs } from '../data/dataset.js';
+import { batchSize, inputList, type DataLoader, type Dataset, type Inputs } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { Adder } from '../math/fsum.js';
 import type { Module } from '../nn/module.js';
@@ -264,9 +264,4 @@ function validate(model: FitModel, validation: FitData, options: FitOptions): Re
   const metrics: Record<string, number> = { valLoss: v.loss };
   if (v['accuracy'] !== undefined) metrics['valAccuracy'] = v['accuracy'];
   return metrics;
-}
-
-/** Samples in a batch: the first axis of its (first) input. */
-export function batchSize(x: Inputs): number {
-  return inputList(x)[0]?.shape[0] ?? 1;
 }

@@ -1,10 +1,10 @@
 /** What `fit` decides before its loop (the data of each epoch, the validation split) and what it adds up during an epoch. */
-import { DataLoader, TensorDataset, splitSize, type Dataset, type Inputs } from '../data/dataset.js';
+import { DataLoader, TensorDataset, batchSize, splitSize, type Dataset, type Inputs } from '../data/dataset.js';
 import { ValueError } from '../errors.js';
 import { MAX_EPOCHS } from '../limits.js';
 import { Adder } from '../math/fsum.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { batchSize, type BatchLogs, type FitData, type FitOptions } from './fit.js';
+import type { BatchLogs, FitData, FitOptions } from './fit.js';
 import type { EpochLog } from './history.js';
 
 export function toDataset(data: FitData): Dataset<Inputs> {

@@ -67,9 +67,13 @@ import {
   withBackend,
 } from '../../src/index.js';
 import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/elementwise.js';
+// issue 17: math ops
+import { acos, asin, atan, atan2, ceil, cosh, expm1, floor, log2, round, sinh, tan, trunc } from '../../src/index.js';
 // pooling
 import { maxGrad } from '../../src/ops/reduce.js';
 import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/ops/pooling.js';
+// issue 17: index ops
+import { argsort, cumprod, cumsum, sort } from '../../src/index.js';
 import { apply } from '../../src/autograd/engine.js';
 import { PRIMITIVES } from '../../src/ops/primitives/index.js';
 import type { Backend, DType, Kernel, KernelArgs, Kernels, PrimitiveName, PrimitiveParams, Shape, SliceSpec, Tensor, TensorLike, TypedArray } from '../../src/index.js';
@@ -498,6 +502,61 @@ function gatherGrad(shape: readonly number[], dtype: DType, axis: number, indexS
   };
 }
 
+// issue 17: index ops
+/** Values with ties (a few levels), and NaN, ±∞ and ±0 once in a while. */
+const tiedSpecials = (shape: readonly number[], dtype: DType = 'float32'): Tensor =>
+  make(shape, dtype, (g) => [NaN, Infinity, -Infinity, 0, -0, 0.5, -1.5, 2][g.integer(0, 8)]!);
+
+function argsortCases(): Case[] {
+  const run = (axis: number, descending: boolean) => (xs: readonly Tensor[]) => argsort(at(xs, 0), { axis, descending });
+  return [
+    { label: 'float32 [4,7] axis 1 with ties', exact: true, inputs: () => [levels([4, 7])], run: run(1, false) },
+    { label: 'float32 [4,7] axis 1 with ties, descending', exact: true, inputs: () => [levels([4, 7])], run: run(1, true) },
+    { label: 'special values float32 (NaN, ±∞, ±0)', exact: true, inputs: () => [special()], run: run(0, false) },
+    { label: 'special values float64, descending', exact: true, inputs: () => [special('float64')], run: run(0, true) },
+    { label: 'float64 [3,5,4] axis 1 (strided slices) with ties and specials', exact: true, inputs: () => [tiedSpecials([3, 5, 4], 'float64')], run: run(1, true) },
+    { label: 'int32 [6,5] axis 0', exact: true, inputs: () => [ints([6, 5])], run: run(0, false) },
+    { label: 'bool [9]', exact: true, inputs: () => [bools([9])], run: run(0, true) },
+    { label: 'empty [0,3] axis 1', exact: true, inputs: () => [normal([0, 3])], run: run(1, false) },
+    { label: 'empty axis [3,0]', exact: true, inputs: () => [normal([3, 0])], run: run(1, false) },
+    { label: 'float32 [300] with ties and specials', exact: true, inputs: () => [tiedSpecials([300])], run: run(0, false) },
+    { label: 'sort values of float32 [5,6] axis 0 (argsort, then gather)', exact: true, inputs: () => [normal([5, 6])], run: (xs) => sort(at(xs, 0), 0).values },
+  ];
+}
+
+function cumsumCases(): Case[] {
+  const run = (axis: number, reverse = false) => (xs: readonly Tensor[]) => apply(PRIMITIVES.cumsum, [at(xs, 0)], { axis, reverse });
+  return [
+    { label: 'float32 [4,6] axis 1', inputs: () => [normal([4, 6])], run: run(1) },
+    { label: 'float32 [3,5,4] axis 1, reverse', inputs: () => [normal([3, 5, 4])], run: run(1, true) },
+    { label: 'float64 [7] axis 0', inputs: () => [normal([7], 'float64')], run: run(0) },
+    { label: 'int32 [3,4] axis 0', inputs: () => [ints([3, 4])], run: run(0) },
+    { label: 'bool [2,5] axis 1 (counts as int32)', inputs: () => [bools([2, 5])], run: run(1) },
+    { label: 'special values float32', inputs: () => [special()], run: run(0) },
+    { label: 'empty [0,3] and empty axis [3,0]', inputs: () => [normal([0, 3]), normal([3, 0])], run: (xs) => [run(0)(xs), run(1)([at(xs, 1)])] },
+    { label: 'float32 [500] (long row) via cumsum()', inputs: () => [normal([500])], run: (xs) => cumsum(at(xs, 0), 0) },
+    { label: 'd/dx of cumsum (a reverse cumsum) float64 [3,4]', inputs: () => [normal([3, 4], 'float64', { requiresGrad: true })], run: (xs) => gradients([cumsum(at(xs, 0), 1)], [at(xs, 0)], { gradOutputs: [normal([3, 4], 'float64', { seed: 97 })] }) },
+  ];
+}
+
+function linearScanCases(): Case[] {
+  const run = (axis: number, reverse = false) => (xs: readonly Tensor[]) => apply(PRIMITIVES.linearScan, [at(xs, 0), at(xs, 1)], { axis, reverse });
+  return [
+    { label: 'float32 [4,6] axis 1', inputs: () => [normal([4, 6]), normal([4, 6])], run: run(1) },
+    { label: 'float64 [3,5,4] axis 1, reverse', inputs: () => [normal([3, 5, 4], 'float64'), normal([3, 5, 4], 'float64')], run: run(1, true) },
+    { label: 'int32 [3,4] axis 0', inputs: () => [ints([3, 4], -2, 3), ints([3, 4])], run: run(0) },
+    { label: 'special values float32 (a at the first step never read)', inputs: () => [special(), specialReversed()], run: run(0) },
+    { label: 'empty [0,3]', inputs: () => [normal([0, 3]), normal([0, 3])], run: run(1) },
+    { label: 'cumprod of float32 [5,6] axis 0 with zeros', inputs: () => [tiedSpecials([5, 6]).abs().minimum(2)], run: (xs) => cumprod(at(xs, 0), 0) },
+    { label: 'cumprod of int32 [40] (values −1..1)', inputs: () => [ints([40], -1, 2)], run: (xs) => cumprod(at(xs, 0), 0) },
+    {
+      label: 'd/dx of cumprod float64 [3,5] with zeros (reverse scans)',
+      inputs: () => [make([3, 5], 'float64', (g) => [0, 0.5, -1.5, 2][g.integer(0, 4)]!, { requiresGrad: true })],
+      run: (xs) => gradients([cumprod(at(xs, 0), 1)], [at(xs, 0)], { gradOutputs: [normal([3, 5], 'float64', { seed: 96 })] }),
+    },
+  ];
+}
+
 const movement = movementCases();
 
 // pooling
@@ -654,7 +713,35 @@ const CASES: Record<PrimitiveName, readonly Case[]> = {
   maxPool2dIndices: poolIndexCases(),
   windowMean: avgCases(false),
   windowMeanAdjoint: avgCases(true),
+  // issue 17: math ops
+  floor: roundingCases(floor),
+  ceil: roundingCases(ceil),
+  round: roundingCases(round),
+  trunc: roundingCases(trunc),
+  expm1: unaryCases(expm1),
+  log2: unaryCases(log2, 'positive'),
+  tan: unaryCases(tan),
+  atan: unaryCases(atan),
+  asin: [...unaryCases(asin), { label: 'float64 in [-1, 1]', inputs: () => [tensor(Float64Array.from([-1, -0.999, -0.5, -0, 0, 1e-300, 0.3, 0.999, 1]))], run: (xs) => asin(at(xs, 0)) }],
+  acos: [...unaryCases(acos), { label: 'float64 in [-1, 1]', inputs: () => [tensor(Float64Array.from([-1, -0.999, -0.5, -0, 0, 1e-300, 0.3, 0.999, 1]))], run: (xs) => acos(at(xs, 0)) }],
+  sinh: unaryCases(sinh),
+  cosh: unaryCases(cosh),
+  atan2: binaryCases(atan2),
+  // issue 17: index ops
+  argsort: argsortCases(),
+  cumsum: cumsumCases(),
+  linearScan: linearScanCases(),
 };
+
+/** Rounding is exact on every backend, signed zeros included; ties at .5 and values past 2²³ (float32 integers) too. */
+function roundingCases(op: (x: TensorLike) => Tensor): Case[] {
+  const ties = [-3.5, -2.5, -1.5, -0.5, -0.4, 0.4, 0.5, 1.5, 2.5, 3.5, 0.49999997, 8388609, -8388609.5, 4503599627370497];
+  return [
+    ...unaryCases(op),
+    { label: 'ties and large values, float32', inputs: () => [tensor(Float64Array.from(ties), { dtype: 'float32' })], run: (xs: readonly Tensor[]) => op(at(xs, 0)) },
+    { label: 'ties and large values, float64', inputs: () => [tensor(Float64Array.from(ties))], run: (xs: readonly Tensor[]) => op(at(xs, 0)) },
+  ].map((c) => ({ ...c, exact: true }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Comparison.

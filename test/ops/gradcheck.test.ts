@@ -71,6 +71,8 @@ import type { GradcheckOptions, PrimitiveName } from '../../src/index.js';
 import { apply } from '../../src/autograd/engine.js';
 // pooling
 import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../src/index.js';
+// issue 17: index ops
+import { cumprod, cumsum, maxWithIndices, minWithIndices, scatter, scatterAdd, sort, topk } from '../../src/index.js';
 
 // ---------------------------------------------------------------- inputs
 
@@ -377,6 +379,31 @@ const PRIMITIVE_CASES: PrimitiveCases = {
   windowMeanAdjoint: [
     { name: 'ceil-mode windows with counts [1,2,3,2] → [1,2,5,5]', fn: (g) => apply(PRIMITIVES.windowMeanAdjoint, [g!], WINDOWS), inputs: (g) => [normal(g, [1, 2, 3, 2])] },
   ],
+  // issue 17: math ops (helpers at the end of the file; more cases in math.gradcheck.test.ts)
+  floor: mathUnaryPrimitive('floor', offIntegers),
+  ceil: mathUnaryPrimitive('ceil', offIntegers),
+  round: mathUnaryPrimitive('round', offHalfIntegers),
+  trunc: mathUnaryPrimitive('trunc', offIntegers),
+  expm1: mathUnaryPrimitive('expm1', normal),
+  log2: mathUnaryPrimitive('log2', (g, s) => uniform(g, s)),
+  tan: mathUnaryPrimitive('tan', (g, s) => uniform(g, s, -1.2, 1.2)),
+  atan: mathUnaryPrimitive('atan', normal),
+  asin: mathUnaryPrimitive('asin', (g, s) => uniform(g, s, -0.8, 0.8)),
+  acos: mathUnaryPrimitive('acos', (g, s) => uniform(g, s, -0.8, 0.8)),
+  sinh: mathUnaryPrimitive('sinh', normal),
+  cosh: mathUnaryPrimitive('cosh', normal),
+  atan2: binaryCases('', (y, x) => apply(PRIMITIVES.atan2, [y, x], {}), drawAtan2).map((c) => ({ ...c, name: c.name.trim() })),
+  // issue 17: index ops
+  argsort: 'not differentiable',
+  cumsum: [
+    { name: 'axis 1 of [2,4]', fn: (x) => apply(PRIMITIVES.cumsum, [x!], { axis: 1, reverse: false }), inputs: (g) => [normal(g, [2, 4])] },
+    { name: 'reverse, axis 1 of [3,2,2]', fn: (x) => apply(PRIMITIVES.cumsum, [x!], { axis: 1, reverse: true }), inputs: (g) => [normal(g, [3, 2, 2])] },
+  ],
+  linearScan: [
+    { name: 'axis 1 of [2,4]', fn: (a, b) => apply(PRIMITIVES.linearScan, [a!, b!], { axis: 1, reverse: false }), inputs: (g) => [normal(g, [2, 4]), normal(g, [2, 4])] },
+    { name: 'reverse, axis 0 of [3,2,2]', fn: (a, b) => apply(PRIMITIVES.linearScan, [a!, b!], { axis: 0, reverse: true }), inputs: (g) => [normal(g, [3, 2, 2]), normal(g, [3, 2, 2])] },
+    { name: 'zeros in a', fn: (a, b) => apply(PRIMITIVES.linearScan, [a!, b!], { axis: 0, reverse: false }), inputs: (g) => [tensor([0.5, 0, 2, 0, -1], { dtype: 'float64' }), normal(g, [5])] },
+  ],
 };
 
 describe('gradcheck: every primitive with a gradient rule', () => {
@@ -407,7 +434,9 @@ type PublicOp =
   | 'reshape' | 'flatten' | 'transpose' | 'permute' | 'expand' | 'broadcastTo' | 'squeeze' | 'unsqueeze' | 'concat'
   | 'stack' | 'split' | 'narrow' | 'slice' | 'gather' | 'indexSelect'
   // pooling
-  | 'maxPool1d' | 'maxPool2d' | 'avgPool1d' | 'avgPool2d' | 'adaptiveAvgPool2d';
+  | 'maxPool1d' | 'maxPool2d' | 'avgPool1d' | 'avgPool2d' | 'adaptiveAvgPool2d'
+  // issue 17: index ops
+  | 'sort' | 'topk' | 'maxWithIndices' | 'minWithIndices' | 'cumsum' | 'cumprod' | 'scatter' | 'scatterAdd';
 
 const unary = (fn: (x: Tensor) => Tensor, draw: (g: Generator, shape: readonly number[]) => Tensor, label = ''): Case[] =>
   [[2, 3], [], [3, 1]].map((shape) => ({ name: `${label}[${shape.join(',')}]`, fn, inputs: (g: Generator) => [draw(g, shape)] }));
@@ -665,6 +694,15 @@ const COMPOSITE_CASES: { readonly [K in PublicOp]: readonly Case[] } = {
     { name: '[1,1,3,4] to 5×5 (larger than the input)', fn: (x) => adaptiveAvgPool2d(x, 5), inputs: (g) => [normal(g, [1, 1, 3, 4])] },
     { name: 'null keeps the width, unbatched [2,5,3]', fn: (x) => adaptiveAvgPool2d(x, [2, null]), inputs: (g) => [normal(g, [2, 5, 3])] },
   ],
+  // issue 17: index ops (more in test/ops/indexOps.gradcheck.test.ts)
+  sort: [{ name: 'descending along axis 0', fn: (x) => sort(x, { axis: 0, descending: true }).values, inputs: (g) => [distinct(g, [3, 2])] }],
+  topk: [{ name: 'k 2 of [2,4]', fn: (x) => topk(x, 2).values, inputs: (g) => [distinct(g, [2, 4])] }],
+  maxWithIndices: [{ name: 'axis 1', fn: (x) => maxWithIndices(x, 1).values, inputs: (g) => [distinct(g, [2, 3])] }],
+  minWithIndices: [{ name: 'axis 0, keepdims', fn: (x) => minWithIndices(x, 0, true).values, inputs: (g) => [distinct(g, [2, 3])] }],
+  cumsum: [{ name: 'axis -1', fn: (x) => cumsum(x, -1), inputs: (g) => [normal(g, [2, 3])] }],
+  cumprod: [{ name: 'axis 1 with a zero', fn: (x) => cumprod(x, 1), inputs: () => [tensor([[0.5, 0, 2], [1.5, -1, 0.7]], { dtype: 'float64' })] }],
+  scatter: [{ name: 'x and src', fn: (x, s) => scatter(x!, 1, int32([[2, 0], [1, 1]]), s!), inputs: (g) => [normal(g, [2, 3]), normal(g, [2, 2])] }],
+  scatterAdd: [{ name: 'x and src, repeated indices', fn: (x, s) => scatterAdd(x!, 0, int32([[0, 1], [0, 1]]), s!), inputs: (g) => [normal(g, [2, 2]), normal(g, [2, 2])] }],
 };
 
 describe('gradcheck: every public differentiable op', () => {
@@ -743,6 +781,9 @@ const SECOND_ORDER: Record<string, Case> = {
   'avgPool2d (tiling 2×2, tanh)': secondOrderShaped((x) => avgPool2d(x, 2).tanh(), [1, 2, 4, 4]),
   'avgPool1d (divisor by counts, tanh)': secondOrderShaped((x) => avgPool1d(x, 3, { stride: 1, padding: 1 }).tanh(), [1, 2, 5]),
   'adaptiveAvgPool2d (7×5 to 3×2, tanh)': secondOrderShaped((x) => adaptiveAvgPool2d(x, [3, 2]).tanh(), [1, 2, 7, 5]),
+  // issue 17: index ops
+  'cumprod (axis 1)': secondOrderUnary((x) => cumprod(x, 1)),
+  'sort (values squared)': secondOrderUnary((x) => sort(x).values.square(), distinct),
 };
 
 describe('gradcheck of gradients (second derivatives through grad())', () => {
@@ -756,3 +797,23 @@ describe('gradcheck of gradients (second derivatives through grad())', () => {
     assert.equal(plain.requiresGrad, false);
   });
 });
+
+// issue 17: math ops
+function mathUnaryPrimitive(op: 'floor' | 'ceil' | 'round' | 'trunc' | 'expm1' | 'log2' | 'tan' | 'atan' | 'asin' | 'acos' | 'sinh' | 'cosh', draw: (g: Generator, shape: readonly number[]) => Tensor): Case[] {
+  return [[2, 3], [], [1, 4, 1]].map((shape) => ({ name: `[${shape.join(',')}]`, fn: (x: Tensor) => apply(PRIMITIVES[op], [x], {}), inputs: (g: Generator) => [draw(g, shape)] }));
+}
+
+/** Values whose fractional part is in [0.25, 0.75]: floor, ceil and trunc are flat around them. */
+function offIntegers(g: Generator, shape: readonly number[]): Tensor {
+  return mapValues(normal(g, shape).mul(2), (v) => Math.floor(v) + 0.25 + 0.5 * (v - Math.floor(v)));
+}
+
+/** Values within 0.25 of an integer: round is flat around them. */
+function offHalfIntegers(g: Generator, shape: readonly number[]): Tensor {
+  return mapValues(normal(g, shape).mul(2), (v) => Math.round(v) + 0.5 * (v - Math.round(v)));
+}
+
+/** y kept 0.3 from 0, so no pair sits at the origin or on the cut along the negative x axis. */
+function drawAtan2(g: Generator, yShape: readonly number[], xShape: readonly number[]): [Tensor, Tensor] {
+  return [awayFrom(g, yShape, [0], 0.3), normal(g, xShape)];
+}

@@ -120,6 +120,104 @@ export function sigmoidImpl(a: TypedArray, aOff: number, out: TypedArray, outOff
   }
 }
 
+/** Largest integer ≤ x. */
+export function floorImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.floor(x);
+  }
+}
+
+/** Smallest integer ≥ x. */
+export function ceilImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.ceil(x);
+  }
+}
+
+/** Nearest integer, ties to even (torch.round); −0.5 gives −0. */
+export function roundImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    // Math.round breaks ties upwards: a tie that landed on an odd integer steps down to the even one.
+    const r = Math.round(x);
+    out[outOff + i] = r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }
+}
+
+/** x with its fraction dropped (towards 0). */
+export function truncImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.trunc(x);
+  }
+}
+
+/** eˣ − 1, exact for tiny x. */
+export function expm1Impl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.expm1(x);
+  }
+}
+
+/** Base-2 logarithm (exact at powers of two). */
+export function log2Impl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.log2(x);
+  }
+}
+
+/** Tangent. */
+export function tanImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.tan(x);
+  }
+}
+
+/** Arctangent. */
+export function atanImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.atan(x);
+  }
+}
+
+/** Arcsine (NaN outside [−1, 1]). */
+export function asinImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.asin(x);
+  }
+}
+
+/** Arccosine (NaN outside [−1, 1]). */
+export function acosImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.acos(x);
+  }
+}
+
+/** Hyperbolic sine. */
+export function sinhImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.sinh(x);
+  }
+}
+
+/** Hyperbolic cosine. */
+export function coshImpl(a: TypedArray, aOff: number, out: TypedArray, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = a[aOff + i]!;
+    out[outOff + i] = Math.cosh(x);
+  }
+}
+
 /** a + b. */
 export function addRowImpl(
   a: TypedArray,
@@ -611,5 +709,43 @@ export function geRowImpl(
     const x = a[ai]!;
     const y = b[bi]!;
     out[outOff + i] = +(x >= y);
+  }
+}
+
+/** atan2(a, b): the angle of the point (b, a). */
+export function atan2RowImpl(
+  a: TypedArray,
+  aOff: number,
+  aStride: number,
+  b: TypedArray,
+  bOff: number,
+  bStride: number,
+  out: TypedArray,
+  outOff: number,
+  n: number,
+): void {
+  if (aStride === 1 && bStride === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = a[aOff + i]!;
+      const y = b[bOff + i]!;
+      out[outOff + i] = Math.atan2(x, y);
+    }
+    return;
+  }
+  if (bStride === 0) {
+    const y = b[bOff]!;
+    let ai = aOff;
+    for (let i = 0; i < n; i++, ai += aStride) {
+      const x = a[ai]!;
+      out[outOff + i] = Math.atan2(x, y);
+    }
+    return;
+  }
+  let ai = aOff;
+  let bi = bOff;
+  for (let i = 0; i < n; i++, ai += aStride, bi += bStride) {
+    const x = a[ai]!;
+    const y = b[bi]!;
+    out[outOff + i] = Math.atan2(x, y);
   }
 }

@@ -51,6 +51,10 @@ import { concatImpl, gatherImpl, permuteImpl, scatterAddImpl, sliceImpl, sliceSc
 import { broadcastStridesOf, collapse, RowWalker } from './strided.js';
 // pooling
 import { maxGradImpl, maxPool2dIndicesImpl, windowMeanAdjointImpl, windowMeanImpl } from './pool.js';
+// issue 17: math ops
+import { acosImpl, asinImpl, atan2RowImpl, atanImpl, ceilImpl, coshImpl, expm1Impl, floorImpl, log2Impl, roundImpl, sinhImpl, tanImpl, truncImpl } from './elementwise.js';
+// issue 17: index ops
+import { argsortImpl, cumsumImpl, linearScanImpl } from './scan.js';
 
 function input(args: KernelArgs<PrimitiveName>, i: number): TypedArray {
   const x = args.inputs[i];
@@ -211,4 +215,22 @@ export const cpuKernels: Kernels = {
   },
   windowMean: ({ inputs, shapes, out, params }) => windowMeanImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
   windowMeanAdjoint: ({ inputs, shapes, out, params }) => windowMeanAdjointImpl(inputs[0]!, shapes[0]![0]! * shapes[0]![1]!, params, out),
+  // issue 17: math ops
+  floor: unary(floorImpl),
+  ceil: unary(ceilImpl),
+  round: unary(roundImpl),
+  trunc: unary(truncImpl),
+  expm1: unary(expm1Impl),
+  log2: unary(log2Impl),
+  tan: unary(tanImpl),
+  atan: unary(atanImpl),
+  asin: unary(asinImpl),
+  acos: unary(acosImpl),
+  sinh: unary(sinhImpl),
+  cosh: unary(coshImpl),
+  atan2: binary(atan2RowImpl),
+  // issue 17: index ops
+  argsort: (args) => argsortImpl(input(args, 0), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.descending, args.out),
+  cumsum: (args) => cumsumImpl(input(args, 0), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.reverse, args.out),
+  linearScan: (args) => linearScanImpl(input(args, 0), input(args, 1), ...aroundAxis(shapeOf(args, 0), args.params.axis), args.params.reverse, args.out),
 };

@@ -11,6 +11,8 @@ import type { PrimitiveName } from '../../ops/primitives/types.js';
 import { conv2dInputGradReference, conv2dReference, conv2dWeightGradReference } from './conv.js';
 // pooling
 import { maxGradReference, maxPool2dIndicesReference, windowMeanAdjointReference, windowMeanReference } from './pool.js';
+// issue 17: index ops
+import { argsortReference, cumsumReference, linearScanReference } from './scan.js';
 
 /** Calls fn(index, flat) for every multi-index of `shape` in row-major order. */
 function forEachIndex(shape: Shape, fn: (index: number[], flat: number) => void): void {
@@ -290,7 +292,34 @@ export const referenceKernels: Kernels = {
   maxPool2dIndices: maxPool2dIndicesReference,
   windowMean: windowMeanReference,
   windowMeanAdjoint: windowMeanAdjointReference,
+  // issue 17: math ops
+  floor: unary(Math.floor),
+  ceil: unary(Math.ceil),
+  round: unary(roundHalfEven),
+  trunc: unary(Math.trunc),
+  expm1: unary(Math.expm1),
+  log2: unary(Math.log2),
+  tan: unary(Math.tan),
+  atan: unary(Math.atan),
+  asin: unary(Math.asin),
+  acos: unary(Math.acos),
+  sinh: unary(Math.sinh),
+  cosh: unary(Math.cosh),
+  atan2: nary((y, x) => Math.atan2(y ?? 0, x ?? 0)),
+  // issue 17: index ops
+  argsort: argsortReference,
+  cumsum: cumsumReference,
+  linearScan: linearScanReference,
 };
+
+// issue 17: math ops
+/** The nearest integer, ties to the even one, keeping the sign of a zero result (C's nearbyint, as torch.round). */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
+}
 
 export const referenceBackend: Backend = {
   name: 'reference',

@@ -4,6 +4,8 @@ import { evaluate } from '../../train/fit.js';
 import { jsonOption, type CliIO } from '../io.js';
 import { isCsvPath, loadBuiltin, loadCsvForEvaluation } from '../data.js';
 import { loadTrainedModel } from '../model.js';
+import { load } from '../../io/node.js';
+import { evaluateLanguageModel, holdsLanguageModel } from './languageModel.js';
 import { atMost, nonNegativeInteger, nonNegativeNumber, positiveInteger } from '../args.js';
 import { MAX_SAMPLES } from '../../limits.js';
 import type { TensorDataset } from '../../data/dataset.js';
@@ -23,13 +25,17 @@ export function registerEvaluate(program: Command, io: CliIO): void {
     .command('evaluate')
     .description("a saved model's loss (and accuracy for classifiers) on labelled data")
     .requiredOption('--model <model.json>', 'a model file written by chainrule train (or save)')
-    .requiredOption('--data <file.csv|name>', 'a CSV with the feature and target columns the model was trained on, or a built-in dataset')
+    .requiredOption('--data <file.csv|name>', "a CSV with the feature and target columns the model was trained on, or a built-in dataset (a language model: names or its text file, whose test split is used)")
     .option('--seed <n>', "built-in datasets: seed of the sample (default: the training seed + 1, a fresh sample; digits: the test split)", nonNegativeInteger)
     .option('--n <samples>', 'built-in datasets: number of samples (default: as in training)', atMost(positiveInteger, MAX_SAMPLES, 'the number of samples'))
     .option('--noise <level>', 'built-in datasets: noise level (default: as in training)', nonNegativeNumber)
     .option('--limit <n>', 'digits: the first n images of the test split (default: all 2,000)', atMost(positiveInteger, MAX_SAMPLES, 'the number of images'))
     .addOption(jsonOption())
     .action((flags: EvaluateFlags) => {
+      if (holdsLanguageModel(load(flags.model).metadata)) {
+        evaluateLanguageModel(flags.model, flags.data, flags.seed, flags.json === true, io);
+        return;
+      }
       const file = loadTrainedModel(flags.model);
       let dataset: TensorDataset;
       let source: string;

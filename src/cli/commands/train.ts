@@ -14,6 +14,8 @@ import { checkOutputs, writeOutput, writeOutputDirectory, type OutputFlag } from
 import { isCsvPath, loadBuiltin, loadCsvForTraining, type LoadedData } from '../data.js';
 import { FileError } from '../../errors.js';
 import { TensorDataset, splitSize } from '../../data/dataset.js';
+import { isLanguageModelRun, LANGUAGE_MODEL_ARCHS, trainLanguageModelCommand } from './languageModel.js';
+import { MAX_BLOCK_SIZE } from '../../data/text.js';
 
 interface TrainFlags {
   data: string;
@@ -45,6 +47,7 @@ interface TrainFlags {
   timestamp: boolean;
   quiet?: boolean;
   json?: boolean;
+  blockSize?: number;
 }
 
 function fmt(v: number | undefined): string {
@@ -66,7 +69,7 @@ export function registerTrain(program: Command, io: CliIO): void {
   program
     .command('train')
     .description('train an MLP on a built-in dataset or a CSV file, with progress and a closing summary')
-    .requiredOption('--data <name|file.csv>', 'a built-in dataset (tutorial, xor, circles, moons, spirals, blobs, digits) or a CSV file with a header row')
+    .requiredOption('--data <name|file.csv>', 'a built-in dataset (tutorial, xor, circles, moons, spirals, blobs, digits; names for a language model) or a CSV file with a header row (a text file for a language model)')
     .option('--target <column>', 'CSV: the target column')
     .option('--features <columns>', 'CSV: comma-separated feature columns (default: every other column)')
     .addOption(new Option('--target-type <type>', 'CSV: numeric (regression, or 0/1 classes) or categorical; auto: categorical when a value is not a number').choices(['auto', 'numeric', 'categorical']).default('auto'))
@@ -75,7 +78,8 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--noise <level>', 'built-in datasets: noise level', nonNegativeNumber)
     .option('--limit <n>', 'digits: train on the first n images of the training split (every digit equally often)', atMost(positiveInteger, MAX_SAMPLES, 'the number of images'))
     .option('--layers <sizes>', 'layer sizes including input and output, e.g. 2,8,8,1 (default: inputs,8,8,outputs)', layerSizes)
-    .option('--arch <cnn|file.json>', `instead of an MLP: a preset (${ARCH_PRESETS.join(', ')}: LeNet-like, for digits) or a model description in the model file's format ({ "type": "Sequential", "layers": [ … ] })`)
+    .option('--arch <cnn|file.json>', `instead of an MLP: a preset (${ARCH_PRESETS.join(', ')}: LeNet-like, for digits; language models: ${LANGUAGE_MODEL_ARCHS.join(', ')}) or a model description in the model file's format ({ "type": "Sequential", "layers": [ … ] })`)
+    .option('--block-size <n>', 'language models on a text file: treat it as a running text cut into windows of n characters (default: one example a line)', atMost(positiveInteger, MAX_BLOCK_SIZE, 'the block size'))
     .option('--activation <name>', `hidden activation: ${ACTIVATIONS.join(', ')}`, choice(ACTIVATIONS), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: crossEntropy, bceWithLogits or mse for the task)`, choice(LOSS_NAMES))
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice(OPTIMIZER_NAMES), 'adam')
@@ -97,6 +101,33 @@ export function registerTrain(program: Command, io: CliIO): void {
     .addOption(jsonOption())
     .action(async (flags: TrainFlags, command: Command) => {
       const given = (option: string) => command.getOptionValueSource(option) === 'cli';
+      if (isLanguageModelRun(flags.data, flags.arch)) {
+        const refused = [['layers', '--layers'], ['activation', '--activation'], ['dropout', '--dropout'], ['target', '--target'], ['features', '--features'], ['n', '--n'], ['noise', '--noise'], ['limit', '--limit'], ['loss', '--loss'], ['optimizer', '--optimizer'], ['valSplit', '--val-split'], ['dtype', '--dtype'], ['report', '--report'], ['momentum', '--momentum']] as const;
+        for (const [option, flag] of refused) {
+          if (given(option)) throw new UsageError(`${flag} does not apply to a language model (--arch ${LANGUAGE_MODEL_ARCHS.join('|')}: AdamW, cross-entropy per character, an 80/10/10 split by --seed)`);
+        }
+        trainLanguageModelCommand(
+          {
+            data: flags.data,
+            seed: flags.seed,
+            timestamp: flags.timestamp,
+            ...(flags.arch === undefined ? {} : { arch: flags.arch }),
+            ...(flags.blockSize === undefined ? {} : { blockSize: flags.blockSize }),
+            ...(given('epochs') ? { epochs: flags.epochs } : {}),
+            ...(given('lr') ? { lr: flags.lr } : {}),
+            ...(given('batchSize') ? { batchSize: flags.batchSize } : {}),
+            ...(flags.weightDecay === undefined ? {} : { weightDecay: flags.weightDecay }),
+            ...(flags.clipNorm === undefined ? {} : { clipNorm: flags.clipNorm }),
+            ...(flags.out === undefined ? {} : { out: flags.out }),
+            ...(flags.history === undefined ? {} : { history: flags.history }),
+            ...(flags.quiet === undefined ? {} : { quiet: flags.quiet }),
+            ...(flags.json === undefined ? {} : { json: flags.json }),
+          },
+          io,
+        );
+        return;
+      }
+      if (flags.blockSize !== undefined) throw new UsageError('--block-size applies to a language model on a text file (--arch bigram|mlp-lm|lstm|transformer)');
       const arch = flags.arch === undefined ? undefined : checkArchFlags(flags, given);
       const csv = isCsvPath(flags.data);
       if (!csv) {

@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError } from '../../errors.js';
 import { formatShape } from '../../tensor/shape.js';
-import { scatterAdd } from '../indexing.js';
+import { scatterAddRaw } from '../indexing.js';
 import { formula } from './helpers.js';
 import type { OpDef } from './types.js';
 
@@ -24,7 +24,7 @@ export const gatherDef: OpDef<'gather'> = {
     }
     return { shape: index.shape, dtype: x.dtype };
   },
-  backward: ({ grad, inputs: [x, index], params: { axis } }) => [scatterAdd(grad, axis, index!, x!.shape), null],
+  backward: ({ grad, inputs: [x, index], params: { axis } }) => [scatterAddRaw(grad, axis, index!, x!.shape), null],
   forward: formula('gather({0}, {1})', '\\operatorname{gather}({0}, {1})'),
   local: [formula('scatter-add', '\\operatorname{scatterAdd}'), null],
 };

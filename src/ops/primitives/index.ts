@@ -52,6 +52,21 @@ import { whereDef } from './where.js';
 import { maxGradDef } from './maxGrad.js';
 import { maxPool2dIndicesDef } from './maxPool2dIndices.js';
 import { windowMeanAdjointDef, windowMeanDef } from './windowMean.js';
+// issue 17: math ops
+import { acosDef } from './acos.js';
+import { asinDef } from './asin.js';
+import { atanDef } from './atan.js';
+import { atan2Def } from './atan2.js';
+import { coshDef } from './cosh.js';
+import { expm1Def } from './expm1.js';
+import { log2Def } from './log2.js';
+import { ceilDef, floorDef, roundDef, truncDef } from './rounding.js';
+import { sinhDef } from './sinh.js';
+import { tanDef } from './tan.js';
+// issue 17: index ops
+import { argsortDef } from './argsort.js';
+import { cumsumDef } from './cumsum.js';
+import { linearScanDef } from './linearScan.js';
 
 /** Every primitive's definition. A primitive missing here (or its gradient field) is a compile error. */
 export const PRIMITIVES: OpTable = {
@@ -110,6 +125,24 @@ export const PRIMITIVES: OpTable = {
   maxPool2dIndices: maxPool2dIndicesDef,
   windowMean: windowMeanDef,
   windowMeanAdjoint: windowMeanAdjointDef,
+  // issue 17: math ops
+  floor: floorDef,
+  ceil: ceilDef,
+  round: roundDef,
+  trunc: truncDef,
+  expm1: expm1Def,
+  log2: log2Def,
+  tan: tanDef,
+  atan: atanDef,
+  asin: asinDef,
+  acos: acosDef,
+  sinh: sinhDef,
+  cosh: coshDef,
+  atan2: atan2Def,
+  // issue 17: index ops
+  argsort: argsortDef,
+  cumsum: cumsumDef,
+  linearScan: linearScanDef,
 };
 
 export const PRIMITIVE_NAMES = Object.keys(PRIMITIVES) as PrimitiveName[];

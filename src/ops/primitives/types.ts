@@ -139,6 +139,34 @@ export interface PrimitiveParams {
   /** Each window's mean of x [N, C, H, W] (average pooling); `windowMeanAdjoint` spreads them back. */
   windowMean: WindowMeanParams;
   windowMeanAdjoint: WindowMeanParams;
+  // issue 17: math ops
+  floor: NoParams;
+  ceil: NoParams;
+  round: NoParams;
+  trunc: NoParams;
+  expm1: NoParams;
+  log2: NoParams;
+  tan: NoParams;
+  atan: NoParams;
+  asin: NoParams;
+  acos: NoParams;
+  sinh: NoParams;
+  cosh: NoParams;
+  /** atan2(y, x) with broadcasting: y is input 0, x input 1 (PyTorch's order). */
+  atan2: NoParams;
+  // issue 17: index ops
+  /** The indices that sort each slice along `axis`: stable, NaN as the largest value (PyTorch's order). */
+  argsort: { readonly axis: number; readonly descending: boolean };
+  /** Running sums along `axis`; from the end when `reverse` (cumsum's own adjoint). */
+  cumsum: ScanParams;
+  /** h = b at the first step, then h ← a·h + b along `axis` (from the end when `reverse`): cumprod and its exact adjoint. */
+  linearScan: ScanParams;
+}
+
+/** A scan's axis (non-negative) and direction. */
+export interface ScanParams {
+  readonly axis: number;
+  readonly reverse: boolean;
 }
 
 export type PrimitiveName = keyof PrimitiveParams;
